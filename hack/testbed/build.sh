@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Builds the test bed's components into a cache outside the repository, only when
+# missing: ${SYNCD_CACHE_DIR:-${XDG_CACHE_HOME:-~/.cache}/syncd}/bin/<name>-<version>.
+# Usage: build.sh [vault|kube-apiserver|etcd|crds|postgres ...]   (default: all)
+# Prints the cache directory on the last line of stdout.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=versions.env
+. "$here/versions.env"
+cache=${SYNCD_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/syncd}
+bin=$cache/bin
+mkdir -p "$bin"
+
+log() { printf '%s testbed: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+# pinned FILE MODULE VERSION: the wrapper's go.mod must require exactly VERSION.
+pinned() {
+  grep -qE "^[[:space:]]*(require )?$2 $3( // indirect)?\$" "$1" ||
+    { log "$1 does not require $2 $3 (versions.env and go.mod disagree)"; exit 1; }
+}
+
+# build NAME VERSION DIR PKG [go build flags...]: go build PKG in DIR into the cache.
+build() {
+  local name=$1 version=$2 dir=$3 pkg=$4; shift 4
+  local out="$bin/$name-$version"
+  if [ -x "$out" ]; then log "$name $version cached at $out"; return; fi
+  log "building $name $version (cold builds take 10-15 min on 2 cores)"
+  local start=$SECONDS
+  (cd "$here/$dir" && go build -trimpath -o "$out.tmp.$$" "$@" "$pkg")
+  mv "$out.tmp.$$" "$out"
+  log "built $name $version in $((SECONDS - start))s"
+}
+
+vault() {
+  pinned "$here/vault/go.mod" github.com/hashicorp/vault "$VAULT_VERSION"
+  build vault "$VAULT_VERSION" vault github.com/hashicorp/vault -ldflags "-s -w"
+}
+
+kube_apiserver() {
+  pinned "$here/kube/go.mod" k8s.io/kubernetes "$KUBE_VERSION"
+  local v=$KUBE_VERSION minor=${KUBE_VERSION#v1.}; minor=${minor%%.*}
+  CGO_ENABLED=0 build kube-apiserver "$KUBE_VERSION" kube k8s.io/kubernetes/cmd/kube-apiserver \
+    -ldflags "-s -w -X k8s.io/component-base/version.gitVersion=$v \
+      -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$minor \
+      -X k8s.io/component-base/version.gitTreeState=clean \
+      -X k8s.io/client-go/pkg/version.gitVersion=$v"
+}
+
+etcd() {
+  pinned "$here/etcd/go.mod" go.etcd.io/etcd/server/v3 "$ETCD_VERSION"
+  CGO_ENABLED=0 build etcd "$ETCD_VERSION" etcd . -ldflags "-s -w"
+}
+
+# crds copies the External Secrets Operator CRDs out of the module cache.
+crds() {
+  local out="$cache/eso-crds-$ESO_VERSION"
+  if [ -f "$out/bundle.yaml" ]; then log "ESO CRDs $ESO_VERSION cached at $out"; return; fi
+  local dir
+  dir=$(cd "$here/etcd" && GOFLAGS=-mod=mod go mod download -json \
+    "github.com/external-secrets/external-secrets@$ESO_VERSION" |
+    sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  [ -f "$dir/deploy/crds/bundle.yaml" ] || { log "no deploy/crds/bundle.yaml in $dir"; exit 1; }
+  mkdir -p "$out.tmp.$$"
+  cp "$dir/deploy/crds/bundle.yaml" "$out.tmp.$$/bundle.yaml"
+  chmod -R u+w "$out.tmp.$$"
+  rm -rf "$out" && mv "$out.tmp.$$" "$out"
+  log "ESO CRDs $ESO_VERSION copied to $out"
+}
+
+# postgres makes sure initdb/pg_ctl/postgres exist; on Debian it installs them.
+ensure_postgres() {
+  if command -v initdb >/dev/null && command -v pg_ctl >/dev/null; then
+    log "postgres found at $(type -P postgres)"; return
+  fi
+  if compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
+    log "postgres found in /usr/lib/postgresql"; return
+  fi
+  log "installing postgresql with apt-get"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >&2 && apt-get install -y -qq postgresql >&2
+}
+
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(postgres crds etcd kube-apiserver vault)
+exec 9>"$cache/.build.lock"
+flock 9
+for t in "${targets[@]}"; do
+  case $t in
+    vault) vault ;;
+    kube-apiserver) kube_apiserver ;;
+    etcd) etcd ;;
+    crds) crds ;;
+    postgres) ensure_postgres ;;
+    *) log "unknown component $t"; exit 2 ;;
+  esac
+done
+echo "$cache"

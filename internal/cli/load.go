@@ -1,0 +1,42 @@
+package cli
+
+import (
+	"fmt"
+	"path/filepath"
+
+	"github.com/syncd-dev/syncd/internal/config"
+	"github.com/syncd-dev/syncd/internal/desired"
+	"github.com/syncd-dev/syncd/internal/tenant"
+)
+
+// loaded is everything read from a repository directory.
+type loaded struct {
+	cfg     *config.Config
+	tenants *tenant.Set
+	state   *desired.State // of the valid tenants only
+}
+
+// load reads the config and the tenants. A config error is returned as is;
+// tenant errors are in tenants.Errors and leave the valid tenants usable.
+func (o *options) load() (*loaded, error) {
+	path, optional := o.config, false
+	if path == "" {
+		path, optional = filepath.Join(o.dir, "syncd.yaml"), true
+	}
+	cfg, err := config.Load(path, optional)
+	if err != nil {
+		return nil, err
+	}
+	if optional && cfg != nil {
+		o.log.Debug("platform config", "path", path)
+	}
+	set, err := tenant.LoadDir(filepath.Join(o.dir, "tenants"), cfg)
+	if err != nil {
+		return nil, err
+	}
+	state, err := desired.Build(cfg, set.Tenants)
+	if err != nil {
+		return nil, fmt.Errorf("desired state: %w", err)
+	}
+	return &loaded{cfg: cfg, tenants: set, state: state}, nil
+}

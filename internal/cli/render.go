@@ -1,0 +1,123 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+
+	"github.com/spf13/cobra"
+	"sigs.k8s.io/yaml"
+
+	"github.com/syncd-dev/syncd/internal/desired"
+	"github.com/syncd-dev/syncd/internal/object"
+)
+
+var renderFormats = []string{"yaml", "json", "hcl", "manifests"}
+
+func newRender(o *options) *cobra.Command {
+	var format string
+	var only []string
+	cmd := &cobra.Command{
+		Use:   "render",
+		Short: "Print the desired state computed from the tenant files, offline",
+		Long: `render prints the desired state: -o yaml or json for every object,
+-o hcl for the Vault policies, -o manifests for the Kubernetes objects as a
+multi-document YAML stream. It refuses to render when any file is invalid.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if !slices.Contains(renderFormats, format) {
+				return fmt.Errorf("-o must be one of %v, got %q", renderFormats, format)
+			}
+			l, err := o.load()
+			if err != nil {
+				return err
+			}
+			if len(l.tenants.Errors) > 0 {
+				for _, e := range l.tenants.Errors {
+					fmt.Fprintln(o.stderr, e)
+				}
+				return exitError{ExitError}
+			}
+			state := filterTenants(l.state, only)
+			return renderState(o.stdout, state, format)
+		},
+	}
+	cmd.Flags().StringVarP(&format, "output", "o", "yaml", "output format: yaml, json, hcl, manifests")
+	cmd.Flags().StringSliceVar(&only, "tenant", nil, "render only these tenants (repeatable)")
+	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(renderFormats, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+func renderState(w io.Writer, s *desired.State, format string) error {
+	switch format {
+	case "json":
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(s)
+	case "yaml":
+		out, err := yaml.Marshal(s)
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(out)
+		return err
+	case "hcl":
+		for _, o := range s.Objects {
+			if p, ok := o.Spec.(*desired.PolicySpec); ok {
+				if _, err := fmt.Fprintf(w, "# ---- policy %s (tenant %s)\n%s\n", p.Name, o.Tenant, p.HCL); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	case "manifests":
+		for _, o := range s.Objects {
+			m, ok := o.Spec.(*desired.ManifestSpec)
+			if !ok {
+				continue
+			}
+			out, err := yaml.Marshal(m.Object)
+			if err != nil {
+				return fmt.Errorf("%s: %w", o.ID, err)
+			}
+			if _, err := fmt.Fprintf(w, "---\n%s", out); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return fmt.Errorf("unknown format %q", format)
+}
+
+// filterTenants keeps only the named tenants' objects (all when names is empty).
+func filterTenants(s *desired.State, names []string) *desired.State {
+	if len(names) == 0 {
+		return s
+	}
+	out := &desired.State{}
+	keep := map[string]bool{}
+	for _, n := range names {
+		keep[n] = true
+	}
+	ids := object.Set{}
+	for _, t := range s.Tenants {
+		if keep[t.Name] {
+			out.Tenants = append(out.Tenants, t)
+		}
+	}
+	for _, o := range s.Objects {
+		if keep[o.Tenant] {
+			out.Objects = append(out.Objects, o)
+			for _, r := range o.Refs {
+				ids.Add(r)
+			}
+		}
+	}
+	for _, e := range s.External {
+		if ids.Has(e.ID) {
+			out.External = append(out.External, e)
+		}
+	}
+	return out
+}

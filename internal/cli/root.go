@@ -1,0 +1,103 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// Version is set at build time with -ldflags "-X ...cli.Version=v1.2.3".
+var Version = "dev"
+
+// Exit codes.
+const (
+	ExitOK      = 0
+	ExitError   = 1
+	ExitChanges = 2 // plan --detailed-exitcode: changes present
+)
+
+// exitError carries an exit code out of a command; its message, if any, has
+// already been printed.
+type exitError struct{ code int }
+
+func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+// options are the flags shared by every command.
+type options struct {
+	dir, config         string
+	logLevel, logFormat string
+	stdout, stderr      io.Writer
+	log                 *slog.Logger
+}
+
+// Main runs syncd with args and returns the process exit code.
+func Main(args []string, stdout, stderr io.Writer) int {
+	root := newRoot(stdout, stderr)
+	root.SetArgs(args)
+	err := root.Execute()
+	var ee exitError
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.As(err, &ee):
+		return ee.code
+	default:
+		fmt.Fprintf(stderr, "error: %v\n", err)
+		return ExitError
+	}
+}
+
+func newRoot(stdout, stderr io.Writer) *cobra.Command {
+	o := &options{stdout: stdout, stderr: stderr}
+	root := &cobra.Command{
+		Use:   "syncd",
+		Short: "Reconcile Vault and External Secrets wiring for tenants from Git",
+		Long: `syncd turns one YAML file per tenant (tenants/<name>.yaml) plus a platform
+config (syncd.yaml) into Vault policies, Kubernetes auth roles, database roles
+and the External Secrets Operator objects each tenant needs.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Version:       Version,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			return o.setup()
+		},
+	}
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	f := root.PersistentFlags()
+	f.StringVar(&o.dir, "dir", envOr("SYNCD_DIR", "."), "repository directory holding tenants/ and syncd.yaml ($SYNCD_DIR)")
+	f.StringVar(&o.config, "config", os.Getenv("SYNCD_CONFIG"), "platform config file (default <dir>/syncd.yaml; $SYNCD_CONFIG)")
+	f.StringVar(&o.logLevel, "log-level", envOr("SYNCD_LOG_LEVEL", "info"), "log level: debug, info, warn, error")
+	f.StringVar(&o.logFormat, "log-format", envOr("SYNCD_LOG_FORMAT", "text"), "log format: text or json")
+	root.AddCommand(newValidate(o), newRender(o))
+	return root
+}
+
+func (o *options) setup() error {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(o.logLevel)); err != nil {
+		return fmt.Errorf("--log-level: %w", err)
+	}
+	hopts := &slog.HandlerOptions{Level: level}
+	switch strings.ToLower(o.logFormat) {
+	case "text":
+		o.log = slog.New(slog.NewTextHandler(o.stderr, hopts))
+	case "json":
+		o.log = slog.New(slog.NewJSONHandler(o.stderr, hopts))
+	default:
+		return fmt.Errorf("--log-format must be text or json, got %q", o.logFormat)
+	}
+	return nil
+}
+
+func envOr(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}

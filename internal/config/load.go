@@ -1,0 +1,87 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+
+	"github.com/syncd-dev/syncd/internal/strictyaml"
+)
+
+// Load reads and validates the config at path. When path does not exist and
+// optional is true, the validated defaults are returned.
+func Load(path string, optional bool) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) && optional {
+		return Default(), nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("platform config: %w", err)
+	}
+	return Parse(path, data)
+}
+
+// Parse decodes a config file; fields it leaves out take the defaults. A
+// "databases" section, when present, replaces the default connections whole.
+func Parse(file string, data []byte) (*Config, error) {
+	var c Config
+	pos, err := strictyaml.Decode(file, data, &c, strictyaml.DefaultLimits)
+	if err != nil {
+		return nil, err
+	}
+	c.fillDefaults()
+	if err := c.validate(pos); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+func (c *Config) fillDefaults() {
+	d := Default()
+	str := func(v *string, def string) {
+		if *v == "" {
+			*v = def
+		}
+	}
+	str(&c.Vault.Address, d.Vault.Address)
+	str(&c.Vault.Mounts.KV, d.Vault.Mounts.KV)
+	str(&c.Vault.Mounts.Database, d.Vault.Mounts.Database)
+	str(&c.Vault.Mounts.KubernetesAuth, d.Vault.Mounts.KubernetesAuth)
+	str(&c.Names.Policy, d.Names.Policy)
+	str(&c.Names.AuthRole, d.Names.AuthRole)
+	str(&c.Names.Namespace, d.Names.Namespace)
+	str(&c.Names.ServiceAccount, d.Names.ServiceAccount)
+	str(&c.Names.KVPrefix, d.Names.KVPrefix)
+	str(&c.Names.DatabaseRole, d.Names.DatabaseRole)
+	str(&c.Names.SecretStore, d.Names.SecretStore)
+	str(&c.ESO.APIVersion, d.ESO.APIVersion)
+	str(&c.ESO.GeneratorAPIVersion, d.ESO.GeneratorAPIVersion)
+	if c.Auth.TTL == 0 {
+		c.Auth.TTL = d.Auth.TTL
+	}
+	if c.Auth.MaxTTL == 0 {
+		c.Auth.MaxTTL = d.Auth.MaxTTL
+	}
+	if c.ESO.RefreshInterval == 0 {
+		c.ESO.RefreshInterval = d.ESO.RefreshInterval
+	}
+	if c.Offboarding.GracePeriod == 0 {
+		c.Offboarding.GracePeriod = d.Offboarding.GracePeriod
+	}
+	if c.Guard == (Guard{}) {
+		c.Guard = d.Guard
+	}
+	if c.Databases == nil {
+		c.Databases = d.Databases
+	}
+	for name, conn := range c.Databases {
+		if conn.DefaultTTL == 0 {
+			conn.DefaultTTL = d.Auth.MaxTTL
+		}
+		if conn.MaxTTL == 0 {
+			conn.MaxTTL = 24 * d.Auth.MaxTTL
+		}
+		c.Databases[name] = conn
+	}
+}

@@ -1,0 +1,106 @@
+package desired
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/syncd-dev/syncd/internal/config"
+	"github.com/syncd-dev/syncd/internal/object"
+	"github.com/syncd-dev/syncd/internal/policy"
+)
+
+// IsolationError is one way a tenant's objects could reach beyond the tenant.
+type IsolationError struct {
+	ID     object.ID
+	Tenant string
+	Err    error
+}
+
+func (e *IsolationError) Error() string {
+	return fmt.Sprintf("isolation: tenant %s: %s: %v", e.Tenant, e.ID, e.Err)
+}
+
+func (e *IsolationError) Unwrap() error { return e.Err }
+
+// Areas are the parts of Vault's path space a tenant owns: its KV prefix (data
+// and metadata) and its own database roles' credential paths.
+func Areas(cfg *config.Config, t Tenant, dbRoles []string) []policy.Area {
+	m := cfg.Vault.Mounts
+	areas := []policy.Area{
+		{Path: fmt.Sprintf("%s/data/%s/", m.KV, t.KVPrefix)},
+		{Path: fmt.Sprintf("%s/metadata/%s/", m.KV, t.KVPrefix)},
+	}
+	for _, r := range dbRoles {
+		areas = append(areas, policy.Area{Path: fmt.Sprintf("%s/creds/%s", m.Database, r)})
+	}
+	return areas
+}
+
+// CheckIsolation proves, offline, that no tenant can read another's secrets:
+// each policy, parsed back from its rendered HCL, grants only read access
+// inside its tenant's areas; each auth role binds only its tenant's namespace
+// and policy; each ESO object logs in with its own tenant's role; and no two
+// tenants share a namespace.
+func CheckIsolation(cfg *config.Config, s *State) error {
+	var errs []error
+	fail := func(id object.ID, tenant string, format string, args ...any) {
+		errs = append(errs, &IsolationError{ID: id, Tenant: tenant, Err: fmt.Errorf(format, args...)})
+	}
+	namespaces := map[string]string{}
+	for _, t := range s.Tenants {
+		if prev, ok := namespaces[t.Namespace]; ok {
+			fail(NewIDs(cfg).Namespace(t.Namespace), t.Name, "namespace shared with tenant %s", prev)
+		}
+		namespaces[t.Namespace] = t.Name
+	}
+	for _, t := range s.Tenants {
+		var dbRoles []string
+		for _, id := range t.Objects {
+			if o, _ := s.Get(id); id.Kind == object.DatabaseRole {
+				dbRoles = append(dbRoles, o.Spec.(*DatabaseRoleSpec).Name)
+			}
+		}
+		areas := Areas(cfg, t, dbRoles)
+		for _, id := range t.Objects {
+			o, _ := s.Get(id)
+			switch spec := o.Spec.(type) {
+			case *PolicySpec:
+				p, err := policy.Parse([]byte(spec.HCL), id.Name+".hcl")
+				if err != nil {
+					fail(id, t.Name, "rendered HCL does not parse: %w", err)
+				} else if err := policy.Confined(p, areas, policy.ReadOnly); err != nil {
+					fail(id, t.Name, "%w", err)
+				}
+			case *AuthRoleSpec:
+				if !slices.Equal(spec.BoundServiceAccountNamespaces, []string{t.Namespace}) {
+					fail(id, t.Name, "binds namespaces %v, want only %s", spec.BoundServiceAccountNamespaces, t.Namespace)
+				}
+				if !slices.Equal(spec.TokenPolicies, []string{cfg.PolicyName(t.Name)}) {
+					fail(id, t.Name, "grants policies %v, want only %s", spec.TokenPolicies, cfg.PolicyName(t.Name))
+				}
+			case *ManifestSpec:
+				if id.Scope != t.Namespace {
+					fail(id, t.Name, "lives in namespace %s, not the tenant's %s", id.Scope, t.Namespace)
+				}
+				if role, ok := loginRole(spec.Object); ok && role != cfg.AuthRoleName(t.Name) {
+					fail(id, t.Name, "logs in to Vault as role %q, not the tenant's %q", role, cfg.AuthRoleName(t.Name))
+				}
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// loginRole finds the Kubernetes auth role an ESO object logs in with.
+func loginRole(obj map[string]any) (string, bool) {
+	spec, _ := obj["spec"].(map[string]any)
+	provider, _ := spec["provider"].(map[string]any)
+	if v, ok := provider["vault"].(map[string]any); ok {
+		provider = v
+	}
+	auth, _ := provider["auth"].(map[string]any)
+	k, _ := auth["kubernetes"].(map[string]any)
+	role, ok := k["role"].(string)
+	return role, ok
+}

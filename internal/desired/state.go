@@ -1,0 +1,106 @@
+package desired
+
+import (
+	"slices"
+
+	"github.com/syncd-dev/syncd/internal/object"
+	"github.com/syncd-dev/syncd/internal/policy"
+	"github.com/syncd-dev/syncd/internal/ttl"
+)
+
+// State is the desired state of every tenant.
+type State struct {
+	Tenants []Tenant `json:"tenants"`
+	// Objects are the objects syncd manages, sorted by ID.
+	Objects []Object `json:"objects"`
+	// External are objects that syncd's objects refer to but that another
+	// system owns (database connections, namespaces, KV secret values).
+	External []External `json:"external"`
+}
+
+// Tenant summarises one tenant's place in the state.
+type Tenant struct {
+	Name           string      `json:"name"`
+	Namespace      string      `json:"namespace"`
+	ServiceAccount string      `json:"serviceAccount"`
+	KVPrefix       string      `json:"kvPrefix"`
+	Objects        []object.ID `json:"objects"`
+}
+
+// Object is one managed object.
+type Object struct {
+	ID     object.ID `json:"id"`
+	Tenant string    `json:"tenant"`
+	// Refs are the objects that must exist before this one works.
+	Refs []object.ID `json:"refs,omitempty"`
+	Spec Spec        `json:"spec"`
+}
+
+// External is an object syncd depends on but does not own.
+type External struct {
+	ID object.ID `json:"id"`
+	// Tenant is set when only one tenant needs it.
+	Tenant string `json:"tenant,omitempty"`
+}
+
+// Spec is the desired content of one object: *PolicySpec, *AuthRoleSpec,
+// *DatabaseRoleSpec or *ManifestSpec.
+type Spec interface{ isSpec() }
+
+// PolicySpec is a Vault ACL policy.
+type PolicySpec struct {
+	Name   string        `json:"name"`
+	Policy policy.Policy `json:"-"`
+	HCL    string        `json:"hcl"`
+}
+
+// AuthRoleSpec is a Kubernetes auth method role.
+type AuthRoleSpec struct {
+	Name                          string       `json:"name"`
+	BoundServiceAccountNames      []string     `json:"boundServiceAccountNames"`
+	BoundServiceAccountNamespaces []string     `json:"boundServiceAccountNamespaces"`
+	TokenPolicies                 []string     `json:"tokenPolicies"`
+	TokenTTL                      ttl.Duration `json:"tokenTTL"`
+	TokenMaxTTL                   ttl.Duration `json:"tokenMaxTTL"`
+	Audience                      string       `json:"audience,omitempty"`
+}
+
+// DatabaseRoleSpec is a database secrets engine role.
+type DatabaseRoleSpec struct {
+	Name                 string       `json:"name"`
+	DBName               string       `json:"dbName"`
+	Privilege            string       `json:"privilege"`
+	CreationStatements   []string     `json:"creationStatements"`
+	RevocationStatements []string     `json:"revocationStatements,omitempty"`
+	RenewStatements      []string     `json:"renewStatements,omitempty"`
+	DefaultTTL           ttl.Duration `json:"defaultTTL"`
+	MaxTTL               ttl.Duration `json:"maxTTL"`
+}
+
+// ManifestSpec is a Kubernetes object as unstructured content.
+type ManifestSpec struct {
+	Object map[string]any `json:"object"`
+}
+
+func (*PolicySpec) isSpec()       {}
+func (*AuthRoleSpec) isSpec()     {}
+func (*DatabaseRoleSpec) isSpec() {}
+func (*ManifestSpec) isSpec()     {}
+
+// Get returns the object with id.
+func (s *State) Get(id object.ID) (Object, bool) {
+	i, ok := slices.BinarySearchFunc(s.Objects, id, func(o Object, id object.ID) int { return object.Compare(o.ID, id) })
+	if !ok {
+		return Object{}, false
+	}
+	return s.Objects[i], true
+}
+
+// IDs returns the set of managed object IDs.
+func (s *State) IDs() object.Set {
+	out := object.Set{}
+	for _, o := range s.Objects {
+		out.Add(o.ID)
+	}
+	return out
+}

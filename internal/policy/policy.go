@@ -1,0 +1,103 @@
+package policy
+
+import (
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/hashicorp/hcl/v2/hclwrite"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// Rule is one path block of an ACL policy.
+type Rule struct {
+	Path         string   `json:"path"`
+	Capabilities []string `json:"capabilities"`
+	// Other holds any other attribute of the block (allowed_parameters,
+	// min_wrapping_ttl, ...) as canonical HCL expression text.
+	Other map[string]string `json:"other,omitempty"`
+}
+
+// Policy is a parsed or desired ACL policy.
+type Policy struct {
+	Rules []Rule `json:"rules"`
+}
+
+// Normalize sorts rules by path, sorts and de-duplicates capabilities, and
+// merges rules for the same path, so two equivalent policies are equal.
+func (p Policy) Normalize() Policy {
+	byPath := map[string]*Rule{}
+	var paths []string
+	for _, r := range p.Rules {
+		m, ok := byPath[r.Path]
+		if !ok {
+			m = &Rule{Path: r.Path}
+			byPath[r.Path] = m
+			paths = append(paths, r.Path)
+		}
+		m.Capabilities = append(m.Capabilities, r.Capabilities...)
+		for k, v := range r.Other {
+			if m.Other == nil {
+				m.Other = map[string]string{}
+			}
+			m.Other[k] = v
+		}
+	}
+	slices.Sort(paths)
+	out := Policy{Rules: make([]Rule, 0, len(paths))}
+	for _, path := range paths {
+		r := byPath[path]
+		caps := make([]string, len(r.Capabilities))
+		for i, c := range r.Capabilities {
+			caps[i] = strings.ToLower(strings.TrimSpace(c))
+		}
+		slices.Sort(caps)
+		r.Capabilities = slices.Compact(caps)
+		out.Rules = append(out.Rules, *r)
+	}
+	return out
+}
+
+// Render writes p as HCL, preceded by comment lines (each prefixed "# ").
+func Render(p Policy, comment ...string) []byte {
+	f := hclwrite.NewEmptyFile()
+	body := f.Body()
+	for _, c := range comment {
+		line := strings.ReplaceAll(c, "\n", " ")
+		body.AppendUnstructuredTokens(hclwrite.Tokens{
+			{Type: hclsyntax.TokenComment, Bytes: []byte("# " + line + "\n")},
+		})
+	}
+	for i, r := range p.Rules {
+		if i > 0 || len(comment) > 0 {
+			body.AppendNewline()
+		}
+		blk := body.AppendNewBlock("path", []string{r.Path})
+		caps := make([]cty.Value, len(r.Capabilities))
+		for j, c := range r.Capabilities {
+			caps[j] = cty.StringVal(c)
+		}
+		if len(caps) == 0 {
+			blk.Body().SetAttributeValue("capabilities", cty.ListValEmpty(cty.String))
+		} else {
+			blk.Body().SetAttributeValue("capabilities", cty.ListVal(caps))
+		}
+		for _, k := range slices.Sorted(maps.Keys(r.Other)) {
+			blk.Body().SetAttributeRaw(k, rawTokens(r.Other[k]))
+		}
+	}
+	return hclwrite.Format(f.Bytes())
+}
+
+// Canonical renders p normalised and without comments: equal text means equal
+// policies.
+func Canonical(p Policy) string { return string(Render(p.Normalize())) }
+
+func rawTokens(expr string) hclwrite.Tokens {
+	f, diags := hclwrite.ParseConfig([]byte("x = "+expr), "", hclInitial)
+	if diags.HasErrors() {
+		return hclwrite.Tokens{{Type: hclsyntax.TokenQuotedLit, Bytes: []byte(expr)}}
+	}
+	return f.Body().GetAttribute("x").Expr().BuildTokens(nil)
+}

@@ -1,0 +1,105 @@
+package strictyaml
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	yamlv3 "go.yaml.in/yaml/v3"
+	"sigs.k8s.io/yaml"
+)
+
+// Limits bound what an untrusted file may cost to decode.
+type Limits struct {
+	MaxBytes int // whole file
+	MaxDepth int // nesting of mappings and sequences
+}
+
+// DefaultLimits fit any sane tenant or platform file with room to spare.
+var DefaultLimits = Limits{MaxBytes: 256 << 10, MaxDepth: 24}
+
+// Positions maps dotted field paths ("spec.secrets[0].path") to where they are.
+type Positions struct {
+	file string
+	m    map[string]Pos
+}
+
+// Of returns the position of path, or of its nearest parent that has one, or
+// the file itself.
+func (p Positions) Of(path string) Pos {
+	for {
+		if pos, ok := p.m[path]; ok {
+			return pos
+		}
+		i := strings.LastIndexAny(path, ".[")
+		if i < 0 {
+			if pos, ok := p.m[""]; ok {
+				return pos
+			}
+			return Pos{File: p.file}
+		}
+		path = path[:i]
+	}
+}
+
+// Errorf returns a FieldError for path at its position.
+func (p Positions) Errorf(path, format string, args ...any) *FieldError {
+	return &FieldError{Pos: p.Of(path), Field: path, Msg: fmt.Sprintf(format, args...)}
+}
+
+// Decode checks data against the shape of out (a pointer to a struct with json
+// tags) and, when it fits, decodes it into out. All shape errors are returned
+// together as Errors; out is untouched on error.
+func Decode(file string, data []byte, out any, lim Limits) (Positions, error) {
+	pos := Positions{file: file, m: map[string]Pos{}}
+	fail := func(line, col int, msg string) (Positions, error) {
+		return pos, Errors{{Pos: Pos{File: file, Line: line, Column: col}, Msg: msg}}
+	}
+	if len(data) > lim.MaxBytes {
+		return fail(0, 0, fmt.Sprintf("file is %d bytes, larger than the limit of %d", len(data), lim.MaxBytes))
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return fail(0, 0, "file is empty")
+	}
+	dec := yamlv3.NewDecoder(bytes.NewReader(data))
+	var doc yamlv3.Node
+	if err := dec.Decode(&doc); err != nil {
+		line, msg := syntaxLine(err)
+		return fail(line, 0, "invalid YAML: "+msg)
+	}
+	var extra yamlv3.Node
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		line := extra.Line
+		if err != nil {
+			line, _ = syntaxLine(err)
+		}
+		return fail(line, 0, "more than one YAML document; one file holds exactly one")
+	}
+	root := &doc
+	if root.Kind == yamlv3.DocumentNode && len(root.Content) == 1 {
+		root = root.Content[0]
+	}
+	w := walker{file: file, pos: pos, lim: lim}
+	w.walk(root, typeOf(out), "", 0)
+	if len(w.errs) > 0 {
+		return pos, w.errs.Err()
+	}
+	// The shape is right; let sigs.k8s.io/yaml do the typed decode (same JSON
+	// semantics as Kubernetes), strictly, as a second line of defence.
+	if err := yaml.UnmarshalStrict(data, out); err != nil {
+		return fail(root.Line, root.Column, "cannot decode: "+err.Error())
+	}
+	return pos, nil
+}
+
+// syntaxLine pulls "line N" out of a yaml.v3 error message.
+func syntaxLine(err error) (int, string) {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	var line int
+	if i := strings.Index(msg, "line "); i >= 0 {
+		fmt.Sscanf(msg[i:], "line %d", &line)
+	}
+	return line, msg
+}

@@ -1,0 +1,163 @@
+package tenant
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/syncd-dev/syncd/internal/config"
+	"github.com/syncd-dev/syncd/internal/strictyaml"
+)
+
+// ErrNoTenantsDir means the tenants directory is missing: a misconfiguration,
+// never "every tenant was deleted".
+var ErrNoTenantsDir = errors.New("tenants directory not found")
+
+// Set is the result of reading a tenants directory.
+type Set struct {
+	// Tenants are the valid tenants, sorted by name.
+	Tenants []*Tenant
+	// Invalid holds the tenant names (from file names) whose files failed.
+	// Callers must treat them as unknown: neither present nor deleted.
+	Invalid map[string]error
+	// Errors are all problems found, sorted by file and line.
+	Errors strictyaml.Errors
+}
+
+// Err returns the set's errors, or nil.
+func (s *Set) Err() error { return s.Errors.Err() }
+
+// Names returns the names of the valid tenants.
+func (s *Set) Names() []string {
+	out := make([]string, len(s.Tenants))
+	for i, t := range s.Tenants {
+		out[i] = t.Metadata.Name
+	}
+	return out
+}
+
+// IsTenantFile reports whether a directory entry name is a tenant file.
+func IsTenantFile(name string) bool {
+	return !strings.HasPrefix(name, ".") &&
+		(strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml"))
+}
+
+// LoadDir reads every tenant file in dir. Files that are not YAML and hidden
+// files are ignored; symlinks, subdirectories and special files are errors.
+// A missing or unreadable dir is an error (ErrNoTenantsDir when missing).
+func LoadDir(dir string, cfg *config.Config) (*Set, error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%s: %w", dir, ErrNoTenantsDir)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading tenants directory: %w", err)
+	}
+	var files []File
+	set := &Set{Invalid: map[string]error{}}
+	for _, e := range entries {
+		path := filepath.Join(dir, e.Name())
+		if strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		if e.Type()&fs.ModeSymlink != 0 {
+			set.fail(path, "symlinks are not allowed in the tenants directory")
+			continue
+		}
+		if e.IsDir() {
+			set.fail(path, "subdirectories are not allowed in the tenants directory")
+			continue
+		}
+		if !IsTenantFile(e.Name()) {
+			continue
+		}
+		if !e.Type().IsRegular() {
+			set.fail(path, "not a regular file")
+			continue
+		}
+		data, err := readLimited(path, strictyaml.DefaultLimits.MaxBytes)
+		if err != nil {
+			set.fail(path, err.Error())
+			continue
+		}
+		files = append(files, File{Path: path, Data: data})
+	}
+	set.merge(Parse(files, cfg))
+	return set, nil
+}
+
+// File is one tenant file's path and content, from disk or from Git.
+type File struct {
+	Path string
+	Data []byte
+}
+
+// Parse decodes and validates tenant files, including checks across files.
+func Parse(files []File, cfg *config.Config) *Set {
+	set := &Set{Invalid: map[string]error{}}
+	var ok []*Tenant
+	for _, f := range files {
+		t, err := Decode(f.Path, f.Data, cfg)
+		if err != nil {
+			set.invalid(f.Path, err)
+			continue
+		}
+		ok = append(ok, t)
+	}
+	for _, t := range ok {
+		if errs := crossCheck(t, ok, cfg); len(errs) > 0 {
+			set.Errors = append(set.Errors, errs...)
+			set.Invalid[t.Metadata.Name] = errs.Err()
+			continue
+		}
+		set.Tenants = append(set.Tenants, t)
+	}
+	sort.Slice(set.Tenants, func(i, j int) bool { return set.Tenants[i].Metadata.Name < set.Tenants[j].Metadata.Name })
+	set.Errors.Sort()
+	return set
+}
+
+func (s *Set) merge(o *Set) {
+	s.Tenants = append(s.Tenants, o.Tenants...)
+	for k, v := range o.Invalid {
+		s.Invalid[k] = v
+	}
+	s.Errors = append(s.Errors, o.Errors...)
+	s.Errors.Sort()
+}
+
+func (s *Set) fail(path, msg string) {
+	s.invalid(path, &strictyaml.FieldError{Pos: strictyaml.Pos{File: path}, Msg: msg})
+}
+
+// invalid records a failed file under the tenant name its file name implies.
+func (s *Set) invalid(path string, err error) {
+	name := strings.TrimSuffix(strings.TrimSuffix(filepath.Base(path), ".yaml"), ".yml")
+	s.Invalid[name] = err
+	fields, other := strictyaml.Flatten(err)
+	s.Errors = append(s.Errors, fields...)
+	for _, o := range other {
+		s.Errors = append(s.Errors, &strictyaml.FieldError{Pos: strictyaml.Pos{File: path}, Msg: o.Error(), Err: o})
+	}
+}
+
+func readLimited(path string, max int) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, int64(max)+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > max {
+		return nil, fmt.Errorf("file is larger than the limit of %d bytes", max)
+	}
+	return data, nil
+}

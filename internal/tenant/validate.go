@@ -1,0 +1,201 @@
+package tenant
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"path/filepath"
+	"strings"
+
+	"github.com/syncd-dev/syncd/internal/config"
+	"github.com/syncd-dev/syncd/internal/naming"
+	"github.com/syncd-dev/syncd/internal/strictyaml"
+	"github.com/syncd-dev/syncd/internal/ttl"
+)
+
+// reservedNamespaces may never hold tenant objects.
+var reservedNamespaces = []string{"default", "kube-system", "kube-public", "kube-node-lease"}
+
+// Decode decodes and validates one tenant file on its own. Checks that need
+// the other tenants are in Parse.
+func Decode(file string, data []byte, cfg *config.Config) (*Tenant, error) {
+	t := &Tenant{File: file}
+	pos, err := strictyaml.Decode(file, data, t, strictyaml.DefaultLimits)
+	if err != nil {
+		return nil, err
+	}
+	t.Pos = pos
+	v := checker{pos: pos}
+	v.check(t, cfg)
+	if err := v.errs.Err(); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+type checker struct {
+	pos  strictyaml.Positions
+	errs strictyaml.Errors
+}
+
+func (v *checker) add(field, format string, args ...any) {
+	v.errs = append(v.errs, v.pos.Errorf(field, format, args...))
+}
+
+func (v *checker) check(t *Tenant, cfg *config.Config) {
+	if t.APIVersion != APIVersion {
+		v.add("apiVersion", "must be %q, got %q", APIVersion, t.APIVersion)
+	}
+	if t.Kind != Kind {
+		v.add("kind", "must be %q, got %q", Kind, t.Kind)
+	}
+	name := t.Metadata.Name
+	if err := naming.DNSLabel(name); err != nil {
+		v.add("metadata.name", "%v", err)
+		return // every derived name depends on it
+	}
+	base := filepath.Base(t.File)
+	if stem := strings.TrimSuffix(strings.TrimSuffix(base, ".yaml"), ".yml"); stem != name {
+		v.add("metadata.name", "%q does not match the file name %q (want %s.yaml)", name, base, name)
+	}
+	for field, derived := range map[string]string{
+		"policy": cfg.PolicyName(name), "auth role": cfg.AuthRoleName(name),
+	} {
+		if err := naming.VaultName(derived); err != nil {
+			v.add("metadata.name", "derived %s name: %v", field, err)
+		}
+	}
+	if ns := t.Spec.Namespace; ns != "" {
+		if err := naming.DNSLabel(ns); err != nil {
+			v.add("spec.namespace", "%v", err)
+		}
+		for _, r := range reservedNamespaces {
+			if ns == r {
+				v.add("spec.namespace", "%q is reserved", ns)
+			}
+		}
+	} else if err := naming.DNSLabel(cfg.Namespace(name)); err != nil {
+		v.add("metadata.name", "derived namespace: %v", err)
+	}
+	if sa := t.Spec.ServiceAccount; sa != "" {
+		if err := naming.DNSSubdomain(sa); err != nil {
+			v.add("spec.serviceAccount", "%v", err)
+		}
+	}
+	v.ttls("spec.auth", t.Spec.Auth.TTL, t.Spec.Auth.MaxTTL, cfg.Auth.TTL, cfg.Auth.MaxTTL, "ttl", "maxTTL")
+	// Tokens outlive the auth role; the deprecated policy must outlive them.
+	if max := t.Spec.Auth.MaxTTL; max >= cfg.Offboarding.GracePeriod {
+		v.add("spec.auth.maxTTL", "maxTTL %s must be shorter than the off-boarding grace period %s", max, cfg.Offboarding.GracePeriod)
+	}
+	// Kubernetes names claimed so far -> the field that claimed them.
+	targets, externals := map[string]string{}, map[string]string{}
+	v.secrets(t, cfg, targets, externals)
+	v.databases(t, cfg, targets, externals)
+}
+
+// ttls checks a (default, max) pair after applying defaults.
+func (v *checker) ttls(field string, def, max, defDefault, maxDefault ttl.Duration, defName, maxName string) {
+	if def == 0 {
+		def = defDefault
+	}
+	if max == 0 {
+		max = maxDefault
+	}
+	if max < def {
+		v.add(field+"."+maxName, "%s %s is shorter than %s %s", maxName, max, defName, def)
+	}
+}
+
+func (v *checker) claim(targets map[string]string, target, field string) {
+	if err := naming.DNSSubdomain(target); err != nil {
+		v.add(field, "target Secret name: %v", err)
+		return
+	}
+	if prev, dup := targets[target]; dup {
+		v.add(field, "target Secret %q is already written by %s", target, prev)
+		return
+	}
+	targets[target] = field
+}
+
+// claimName claims an ExternalSecret name; secrets and databases share them.
+func (v *checker) claimName(names map[string]string, name, field string) {
+	if prev, dup := names[name]; dup {
+		v.add(field, "ExternalSecret name %q is already used by %s", name, prev)
+		return
+	}
+	names[name] = field
+}
+
+func (v *checker) secrets(t *Tenant, cfg *config.Config, targets, externals map[string]string) {
+	paths := map[string]string{}
+	for i, s := range t.Spec.Secrets {
+		f := fmt.Sprintf("spec.secrets[%d]", i)
+		if err := naming.DNSSubdomain(s.Name); err != nil {
+			v.add(f+".name", "%v", err)
+		} else {
+			v.claimName(externals, s.ExternalSecretName(), f+".name")
+		}
+		if err := naming.RelPath(s.Path); err != nil {
+			v.add(f+".path", "%v", err)
+		} else if prev, dup := paths[s.Path]; dup {
+			v.add(f+".path", "duplicate path %q (also %s)", s.Path, prev)
+		} else {
+			paths[s.Path] = f
+		}
+		if len(s.Keys) == 0 {
+			v.add(f+".keys", "at least one key is required")
+		}
+		keys := map[string]bool{}
+		for j, k := range s.Keys {
+			kf := fmt.Sprintf("%s.keys[%d]", f, j)
+			if err := naming.SecretKey(k); err != nil {
+				v.add(kf, "%v", err)
+			} else if keys[k] {
+				v.add(kf, "duplicate key %q", k)
+			}
+			keys[k] = true
+		}
+		v.claim(targets, s.TargetName(), f+".target")
+	}
+}
+
+func (v *checker) databases(t *Tenant, cfg *config.Config, targets, externals map[string]string) {
+	names := map[string]string{}
+	for i, d := range t.Spec.Databases {
+		f := fmt.Sprintf("spec.databases[%d]", i)
+		if err := naming.DNSLabel(d.Name); err != nil {
+			v.add(f+".name", "%v", err)
+			continue
+		}
+		if prev, dup := names[d.Name]; dup {
+			v.add(f+".name", "duplicate database name %q (also %s)", d.Name, prev)
+		} else {
+			names[d.Name] = f
+			v.claimName(externals, d.ExternalSecretName(), f+".name")
+		}
+		if err := naming.VaultName(cfg.DatabaseRoleName(t.Metadata.Name, d.Name)); err != nil {
+			v.add(f+".name", "derived database role name: %v", err)
+		}
+		conn, ok := cfg.Databases[d.Connection]
+		if !ok {
+			v.add(f+".connection", "unknown connection %q (the platform config knows: %s)", d.Connection, known(cfg.Databases))
+		} else {
+			if _, ok := conn.Privileges[d.Privilege]; !ok {
+				v.add(f+".privilege", "unknown privilege level %q for connection %q (known: %s)", d.Privilege, d.Connection, known(conn.Privileges))
+			}
+			v.ttls(f, d.DefaultTTL, d.MaxTTL, conn.DefaultTTL, conn.MaxTTL, "defaultTTL", "maxTTL")
+			if d.MaxTTL > conn.MaxTTL {
+				v.add(f+".maxTTL", "maxTTL %s exceeds the connection's maximum %s", d.MaxTTL, conn.MaxTTL)
+			}
+		}
+		v.claim(targets, d.TargetName(), f+".target")
+	}
+}
+
+func known[V any](m map[string]V) string {
+	if len(m) == 0 {
+		return "none"
+	}
+	return strings.Join(slices.Sorted(maps.Keys(m)), ", ")
+}
