@@ -3,8 +3,8 @@ package tenant
 import (
 	"fmt"
 	"maps"
-	"slices"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/syncd-dev/syncd/internal/config"

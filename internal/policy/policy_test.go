@@ -1,0 +1,152 @@
+package policy
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+var tenantAreas = []Area{
+	{Path: "secret/data/bookstore-platform/acme/"},
+	{Path: "secret/metadata/bookstore-platform/acme/"},
+	{Path: "database/creds/bookstore-platform-acme-catalog"},
+}
+
+func TestConfined(t *testing.T) {
+	tests := map[string]struct {
+		path string
+		caps []string
+		ok   bool
+	}{
+		"exact secret":                {"secret/data/bookstore-platform/acme/payments/stripe", []string{"read"}, true},
+		"star below prefix":           {"secret/data/bookstore-platform/acme/*", []string{"read"}, true},
+		"plus below prefix":           {"secret/metadata/bookstore-platform/acme/+/x", []string{"list"}, true},
+		"exact db creds":              {"database/creds/bookstore-platform-acme-catalog", []string{"read"}, true},
+		"deny is fine":                {"secret/data/bookstore-platform/acme/x", []string{"deny"}, true},
+		"other tenant":                {"secret/data/bookstore-platform/beta/x", []string{"read"}, false},
+		"star in tenant segment":      {"secret/data/bookstore-platform/acme*", []string{"read"}, false},
+		"plus for tenant segment":     {"secret/data/bookstore-platform/+/x", []string{"read"}, false},
+		"star at prefix":              {"secret/data/*", []string{"read"}, false},
+		"prefix itself":               {"secret/data/bookstore-platform/acme", []string{"read"}, false},
+		"prefix with slash":           {"secret/data/bookstore-platform/acme/", []string{"read"}, false},
+		"traversal":                   {"secret/data/bookstore-platform/acme/../beta/x", []string{"read"}, false},
+		"star in the middle":          {"secret/data/bookstore-platform/acme/*/x", []string{"read"}, false},
+		"db creds of another role":    {"database/creds/bookstore-platform-beta-catalog", []string{"read"}, false},
+		"db creds glob":               {"database/creds/bookstore-platform-acme-catalog*", []string{"read"}, false},
+		"db creds plus":               {"database/creds/+", []string{"read"}, false},
+		"write capability":            {"secret/data/bookstore-platform/acme/x", []string{"read", "update"}, false},
+		"sudo capability":             {"secret/data/bookstore-platform/acme/x", []string{"sudo"}, false},
+		"sys path":                    {"sys/policies/acl/*", []string{"read"}, false},
+		"leading slash":               {"/secret/data/bookstore-platform/acme/x", []string{"read"}, false},
+		"double slash":                {"secret/data/bookstore-platform/acme//x", []string{"read"}, false},
+		"root star":                   {"*", []string{"read"}, false},
+		"data prefix of other mount":  {"secretx/data/bookstore-platform/acme/x", []string{"read"}, false},
+		"tenant name prefix of other": {"secret/data/bookstore-platform/acme-evil/x", []string{"read"}, false},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			p := Policy{Rules: []Rule{{Path: tc.path, Capabilities: tc.caps}}}
+			err := Confined(p, tenantAreas, ReadOnly)
+			if (err == nil) != tc.ok {
+				t.Errorf("Confined(%q, %v) = %v, want ok=%v", tc.path, tc.caps, err, tc.ok)
+			}
+		})
+	}
+}
+
+func TestCanonicalIgnoresFormattingOrderAndComments(t *testing.T) {
+	a := `# managed by syncd
+path "secret/data/a" {
+  capabilities = ["read", "list"]
+}
+path "database/creds/r" {
+  capabilities = ["read"]
+}
+`
+	variants := map[string]string{
+		"reordered blocks and caps": `path "database/creds/r" { capabilities = ["read"] }
+path "secret/data/a" { capabilities = ["list", "read"] }`,
+		"duplicate caps, upper case, other comments": `
+// a comment
+path "secret/data/a" {
+    capabilities = [ "LIST", "read", "read" ]   /* trailing */
+}
+path "database/creds/r" {
+  capabilities = ["read"]
+}`,
+		"same path split over two blocks": `path "secret/data/a" { capabilities = ["read"] }
+path "secret/data/a" { capabilities = ["list"] }
+path "database/creds/r" { capabilities = ["read"] }`,
+	}
+	pa, err := Parse([]byte(a), "a.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, src := range variants {
+		t.Run(name, func(t *testing.T) {
+			pb, err := Parse([]byte(src), "b.hcl")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(Canonical(pa), Canonical(pb)); diff != "" {
+				t.Errorf("canonical forms differ (-a +b):\n%s", diff)
+			}
+		})
+	}
+	t.Run("a real difference still shows", func(t *testing.T) {
+		pb, err := Parse([]byte(strings.Replace(a, `["read", "list"]`, `["read", "update"]`, 1)), "b.hcl")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if Canonical(pa) == Canonical(pb) {
+			t.Error("policies with different capabilities compare equal")
+		}
+	})
+}
+
+func TestParseKeepsOtherAttributes(t *testing.T) {
+	p, err := Parse([]byte(`path "x" {
+  capabilities = ["read"]
+  allowed_parameters = { "ttl" = [] }
+}`), "p.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := p.Rules[0].Other["allowed_parameters"]; !ok {
+		t.Fatalf("allowed_parameters lost: %+v", p.Rules[0])
+	}
+	if err := Confined(p, []Area{{Path: "x"}}, ReadOnly); err == nil {
+		t.Error("a tenant policy with extra attributes must not count as confined")
+	}
+}
+
+func TestParseRejects(t *testing.T) {
+	tests := map[string]string{
+		"variable reference":  `path "x" { capabilities = [var.cap] }`,
+		"top-level attribute": `name = "x"`,
+		"other block":         `resource "x" {}`,
+		"syntax error":        `path "x" {`,
+		"capabilities string": `path "x" { capabilities = "read" }`,
+	}
+	for name, src := range tests {
+		t.Run(name, func(t *testing.T) {
+			if _, err := Parse([]byte(src), "p.hcl"); err == nil {
+				t.Errorf("Parse(%q) succeeded, want an error", src)
+			}
+		})
+	}
+}
+
+func TestRenderEscapesLabels(t *testing.T) {
+	// Render must never let a label break out of its string, whatever it holds.
+	evil := `x" { capabilities = ["sudo"] }` + "\npath \"*${file(\"/etc/passwd\")}%{ if true }y%{ endif }\\"
+	out := Render(Policy{Rules: []Rule{{Path: evil, Capabilities: []string{"read"}}}})
+	p, err := Parse(out, "p.hcl")
+	if err != nil {
+		t.Fatalf("rendered HCL does not parse: %v\n%s", err, out)
+	}
+	if len(p.Rules) != 1 || p.Rules[0].Path != evil {
+		t.Errorf("round trip changed the policy: %+v\n%s", p.Rules, out)
+	}
+}
