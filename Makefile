@@ -1,0 +1,46 @@
+# syncd — make targets. `make help` lists them.
+SHELL := /bin/bash
+GO    ?= go
+BIN   ?= bin/syncd
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+FUZZTIME ?= 30s
+
+.PHONY: help build test test-unit lint fuzz golden testbed testbed-up testbed-down testbed-env clean
+
+help: ## list targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+build: ## build bin/syncd
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "-s -w -X github.com/syncd-dev/syncd/internal/cli.Version=$(VERSION)" -o $(BIN) ./cmd/syncd
+
+test: testbed ## run every test (unit + integration against the real test bed) with the race detector
+	$(GO) test -race -count=1 ./...
+
+test-unit: ## run the tests that need no test bed
+	$(GO) test -race -count=1 $$($(GO) list ./... | grep -v /internal/testbed)
+
+lint: ## gofmt and go vet
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+fuzz: ## run each fuzz target for FUZZTIME (default 30s)
+	$(GO) test ./internal/desired -run '^$$' -fuzz '^FuzzTenantFile$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/desired -run '^$$' -fuzz '^FuzzPolicyRender$$' -fuzztime $(FUZZTIME)
+
+golden: ## rewrite golden files after an intended output change
+	$(GO) test ./internal/cli -run Golden -update
+
+testbed: ## build (or reuse) Vault, kube-apiserver, etcd, ESO CRDs into the cache; install PostgreSQL if missing
+	@hack/testbed/build.sh >&2
+
+testbed-up: testbed ## start the test bed in the background; eval "$$(make -s testbed-up)"
+	@$(GO) run ./hack/testbed/bed up
+
+testbed-env: ## print the running test bed's export lines
+	@$(GO) run ./hack/testbed/bed env
+
+testbed-down: ## stop the background test bed
+	@$(GO) run ./hack/testbed/bed down
+
+clean: ## remove build output (not the component cache)
+	rm -rf bin

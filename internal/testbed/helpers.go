@@ -1,0 +1,50 @@
+package testbed
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	vaultapi "github.com/hashicorp/vault/api"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// Namespace creates a namespace unique to the test, deleted at its end.
+func (b *Bed) Namespace(t testing.TB, prefix string) string {
+	t.Helper()
+	ns, err := b.Kube.CoreV1().Namespaces().Create(context.Background(), &corev1.Namespace{
+		ObjectMeta: metav1.ObjectMeta{GenerateName: prefix + "-"},
+	}, metav1.CreateOptions{})
+	if err != nil {
+		t.Fatalf("create namespace: %v", err)
+	}
+	t.Cleanup(func() {
+		_ = b.Kube.CoreV1().Namespaces().Delete(context.Background(), ns.Name, metav1.DeleteOptions{})
+	})
+	return ns.Name
+}
+
+// Mount enables a secrets engine of type at a path unique to the test.
+func (b *Bed) Mount(t testing.TB, typ string, options map[string]string) string {
+	t.Helper()
+	path := fmt.Sprintf("%s-%s", strings.ToLower(strings.NewReplacer("/", "-", " ", "-").Replace(t.Name())), randomHex(3))
+	if err := b.Vault.Sys().Mount(path, &vaultapi.MountInput{Type: typ, Options: options}); err != nil {
+		t.Fatalf("mount %s at %s: %v", typ, path, err)
+	}
+	t.Cleanup(func() { _ = b.Vault.Sys().Unmount(path) })
+	return path
+}
+
+// VaultClient returns a new client for the bed's Vault with token (empty:
+// no token), independent of the admin client.
+func (b *Bed) VaultClient(t testing.TB, token string) *vaultapi.Client {
+	t.Helper()
+	c, err := b.Vault.Clone()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.SetToken(token)
+	return c
+}

@@ -1,0 +1,57 @@
+package testbed
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"testing"
+	"time"
+)
+
+// InCI reports whether CI=true: there, a missing component fails the tests.
+func InCI() bool { return os.Getenv("CI") == "true" }
+
+// unavailable is why the shared bed is nil, for Require's message.
+var unavailable error
+
+// Run is TestMain's body for an integration test package: it starts one bed
+// shared by the package's tests, runs them, and stops the bed. When components
+// are missing it fails in CI and lets the tests skip elsewhere.
+func Run(m *testing.M, bed **Bed) int {
+	if !flag.Parsed() {
+		flag.Parse() // m.Run would; testing.Verbose needs it now
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	b, err := Start(ctx, Options{Logf: func(f string, a ...any) {
+		if testing.Verbose() {
+			fmt.Fprintf(os.Stderr, "testbed: "+f+"\n", a...)
+		}
+	}})
+	cancel()
+	var missing *ErrMissing
+	switch {
+	case err == nil:
+		*bed = b
+		defer b.Cleanup()
+	case errors.As(err, &missing) && !InCI():
+		unavailable = err
+	default:
+		fmt.Fprintf(os.Stderr, "testbed: %v\n", err)
+		return 1
+	}
+	return m.Run()
+}
+
+// Require skips (outside CI) or fails (in CI) a test that needs the bed.
+func Require(t testing.TB, b *Bed) {
+	t.Helper()
+	if b != nil {
+		return
+	}
+	if InCI() {
+		t.Fatalf("test bed unavailable in CI: %v", unavailable)
+	}
+	t.Skipf("skipping integration test: %v", unavailable)
+}
