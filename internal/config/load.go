@@ -27,11 +27,12 @@ func Load(path string, optional bool) (*Config, error) {
 func Parse(file string, data []byte) (*Config, error) {
 	var c Config
 	pos, err := strictyaml.Decode(file, data, &c, strictyaml.DefaultLimits)
-	if err != nil {
+	if err != nil && !pos.Partial() {
 		return nil, err
 	}
+	shape, _ := strictyaml.Flatten(err)
 	c.fillDefaults()
-	if err := c.validate(pos); err != nil {
+	if err := shape.Merge(c.validate(pos)).Err(); err != nil {
 		return nil, err
 	}
 	return &c, nil

@@ -22,7 +22,7 @@ var (
 	generatorVersions = []string{"generators.external-secrets.io/v1alpha1"}
 )
 
-func (c *Config) validate(pos strictyaml.Positions) error {
+func (c *Config) validate(pos strictyaml.Positions) strictyaml.Errors {
 	var errs strictyaml.Errors
 	add := func(field, format string, args ...any) {
 		errs = append(errs, pos.Errorf(field, format, args...))
@@ -65,7 +65,7 @@ func (c *Config) validate(pos strictyaml.Positions) error {
 	if c.Guard.MaxDeletePercent < 0 || c.Guard.MaxDeletePercent > 100 {
 		add("guard.maxDeletePercent", "must be between 0 and 100")
 	}
-	return errs.Err()
+	return errs
 }
 
 func (c *Config) validateNames(add func(string, string, ...any)) {

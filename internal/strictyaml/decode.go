@@ -24,7 +24,15 @@ var DefaultLimits = Limits{MaxBytes: 256 << 10, MaxDepth: 24}
 type Positions struct {
 	file string
 	m    map[string]Pos
+	// partial is set when Decode returned shape errors but still decoded what
+	// remained (offending values zeroed, unknown keys dropped) into out.
+	partial bool
 }
+
+// Partial reports whether out holds a best-effort decode despite errors: the
+// caller may run its own checks on it to report more problems at once, but
+// must never use it as valid.
+func (p Positions) Partial() bool { return p.partial }
 
 // Of returns the position of path, or of its nearest parent that has one, or
 // the file itself.
@@ -51,7 +59,9 @@ func (p Positions) Errorf(path, format string, args ...any) *FieldError {
 
 // Decode checks data against the shape of out (a pointer to a struct with json
 // tags) and, when it fits, decodes it into out. All shape errors are returned
-// together as Errors; out is untouched on error.
+// together as Errors. After shape errors, what remains is still decoded into
+// out and Positions.Partial is true; after syntax or limit errors out is
+// untouched.
 func Decode(file string, data []byte, out any, lim Limits) (Positions, error) {
 	pos := Positions{file: file, m: map[string]Pos{}}
 	fail := func(line, col int, msg string) (Positions, error) {
@@ -84,6 +94,10 @@ func Decode(file string, data []byte, out any, lim Limits) (Positions, error) {
 	w := walker{file: file, pos: pos, lim: lim}
 	w.walk(root, typeOf(out), "", 0)
 	if len(w.errs) > 0 {
+		// Decode what is left, for the caller's further checks.
+		if rest, err := yamlv3.Marshal(root); err == nil && yaml.UnmarshalStrict(rest, out) == nil {
+			pos.partial = true
+		}
 		return pos, w.errs.Err()
 	}
 	// The shape is right; let sigs.k8s.io/yaml do the typed decode (same JSON

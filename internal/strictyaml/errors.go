@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 )
 
 // Pos is a position in a file, 1-based.
@@ -111,4 +112,23 @@ func Flatten(err error) (fields Errors, other []error) {
 		return Errors{fe}, nil
 	}
 	return nil, []error{err}
+}
+
+// Merge appends more to es, leaving out errors about a field that es already
+// reports on (the same field or one inside it): one root cause, one message.
+func (es Errors) Merge(more Errors) Errors {
+	out := es
+	for _, m := range more {
+		covered := false
+		for _, e := range es {
+			if e.Field != "" && (m.Field == e.Field || strings.HasPrefix(m.Field, e.Field+".") || strings.HasPrefix(m.Field, e.Field+"[")) {
+				covered = true
+				break
+			}
+		}
+		if !covered {
+			out = append(out, m)
+		}
+	}
+	return out
 }

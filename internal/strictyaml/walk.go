@@ -38,6 +38,12 @@ func (w *walker) errAt(n *yamlv3.Node, path, format string, args ...any) {
 	})
 }
 
+// drop turns an offending value into null, so that the rest of the document
+// can still be decoded for further checks.
+func drop(n *yamlv3.Node) {
+	*n = yamlv3.Node{Kind: yamlv3.ScalarNode, Tag: "!!null", Value: "null", Line: n.Line, Column: n.Column}
+}
+
 func kindName(n *yamlv3.Node) string {
 	switch n.Kind {
 	case yamlv3.MappingNode:
@@ -70,12 +76,23 @@ func join(path, field string) string {
 // walk checks node n against type t at path; it records positions and errors.
 func (w *walker) walk(n *yamlv3.Node, t reflect.Type, path string, depth int) {
 	w.pos.m[path] = Pos{File: w.file, Line: n.Line, Column: n.Column}
+	before := len(w.errs)
+	w.check(n, t, path, depth)
+	// A value of the wrong shape is dropped whole; errors inside it stay.
+	if len(w.errs) > before && n.Kind != yamlv3.MappingNode && n.Kind != yamlv3.SequenceNode {
+		drop(n)
+	}
+}
+
+func (w *walker) check(n *yamlv3.Node, t reflect.Type, path string, depth int) {
 	if n.Kind == yamlv3.AliasNode || n.Anchor != "" {
 		w.errAt(n, path, "YAML anchors and aliases are not allowed")
+		drop(n)
 		return
 	}
 	if depth > w.lim.MaxDepth {
 		w.errAt(n, path, "nested deeper than %d levels", w.lim.MaxDepth)
+		drop(n)
 		return
 	}
 	if n.Tag == "!!null" {
@@ -93,6 +110,7 @@ func (w *walker) walk(n *yamlv3.Node, t reflect.Type, path string, depth int) {
 		v := reflect.New(t).Interface().(encoding.TextUnmarshaler)
 		if err := v.UnmarshalText([]byte(n.Value)); err != nil {
 			w.errAt(n, path, "%v", err)
+			drop(n)
 		}
 		return
 	}
@@ -110,6 +128,7 @@ func (w *walker) walk(n *yamlv3.Node, t reflect.Type, path string, depth int) {
 	case reflect.Slice:
 		if n.Kind != yamlv3.SequenceNode {
 			w.errAt(n, path, "expected a list, got %s", kindName(n))
+			drop(n)
 			return
 		}
 		for i, item := range n.Content {
@@ -144,9 +163,11 @@ func (w *walker) scalar(n *yamlv3.Node, path, want, tag string) {
 func (w *walker) walkMap(n *yamlv3.Node, t reflect.Type, path string, depth int) {
 	if n.Kind != yamlv3.MappingNode {
 		w.errAt(n, path, "expected a mapping, got %s", kindName(n))
+		drop(n)
 		return
 	}
 	seen := map[string]int{}
+	keep := n.Content[:0:0]
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		key := k.Value
@@ -161,16 +182,20 @@ func (w *walker) walkMap(n *yamlv3.Node, t reflect.Type, path string, depth int)
 		}
 		seen[key] = k.Line
 		w.walk(v, t.Elem(), sub, depth+1)
+		keep = append(keep, k, v)
 	}
+	n.Content = keep
 }
 
 func (w *walker) walkStruct(n *yamlv3.Node, t reflect.Type, path string, depth int) {
 	if n.Kind != yamlv3.MappingNode {
 		w.errAt(n, path, "expected a mapping, got %s", kindName(n))
+		drop(n)
 		return
 	}
 	fields := jsonFields(t)
 	seen := map[string]int{}
+	keep := n.Content[:0:0]
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		sub := join(path, k.Value)
@@ -189,7 +214,9 @@ func (w *walker) walkStruct(n *yamlv3.Node, t reflect.Type, path string, depth i
 			continue
 		}
 		w.walk(v, ft, sub, depth+1)
+		keep = append(keep, k, v)
 	}
+	n.Content = keep
 }
 
 // jsonFields maps the JSON names of t's exported fields to their types,

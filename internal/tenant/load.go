@@ -100,22 +100,33 @@ type File struct {
 // Parse decodes and validates tenant files, including checks across files.
 func Parse(files []File, cfg *config.Config) *Set {
 	set := &Set{Invalid: map[string]error{}}
-	var ok []*Tenant
+	var decoded []*Tenant // valid, or partially decoded despite errors
+	failed := map[*Tenant]bool{}
 	for _, f := range files {
-		t, err := Decode(f.Path, f.Data, cfg)
+		t, err := decode(f.Path, f.Data, cfg)
 		if err != nil {
 			set.invalid(f.Path, err)
-			continue
+			if t == nil || t.Metadata.Name == "" {
+				continue
+			}
+			failed[t] = true
 		}
-		ok = append(ok, t)
+		decoded = append(decoded, t)
 	}
-	for _, t := range ok {
-		if errs := crossCheck(t, ok, cfg); len(errs) > 0 {
+	// Conflicts count against every file involved, valid or not: which of two
+	// claims on one name is right cannot be known.
+	for _, t := range decoded {
+		errs := crossCheck(t, decoded, cfg)
+		if len(errs) > 0 {
 			set.Errors = append(set.Errors, errs...)
-			set.Invalid[t.Metadata.Name] = errs.Err()
+			if !failed[t] {
+				set.Invalid[t.Metadata.Name] = errs.Err()
+			}
 			continue
 		}
-		set.Tenants = append(set.Tenants, t)
+		if !failed[t] {
+			set.Tenants = append(set.Tenants, t)
+		}
 	}
 	sort.Slice(set.Tenants, func(i, j int) bool { return set.Tenants[i].Metadata.Name < set.Tenants[j].Metadata.Name })
 	set.Errors.Sort()

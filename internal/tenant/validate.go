@@ -19,16 +19,27 @@ var reservedNamespaces = []string{"default", "kube-system", "kube-public", "kube
 // Decode decodes and validates one tenant file on its own. Checks that need
 // the other tenants are in Parse.
 func Decode(file string, data []byte, cfg *config.Config) (*Tenant, error) {
-	t := &Tenant{File: file}
-	pos, err := strictyaml.Decode(file, data, t, strictyaml.DefaultLimits)
+	t, err := decode(file, data, cfg)
 	if err != nil {
 		return nil, err
 	}
+	return t, nil
+}
+
+// decode is Decode that, on error, also returns the partially decoded tenant
+// (or nil), so cross-file checks can still report on it.
+func decode(file string, data []byte, cfg *config.Config) (*Tenant, error) {
+	t := &Tenant{File: file}
+	pos, err := strictyaml.Decode(file, data, t, strictyaml.DefaultLimits)
+	if err != nil && !pos.Partial() {
+		return nil, err
+	}
+	shape, _ := strictyaml.Flatten(err)
 	t.Pos = pos
 	v := checker{pos: pos}
 	v.check(t, cfg)
-	if err := v.errs.Err(); err != nil {
-		return nil, err
+	if err := shape.Merge(v.errs).Err(); err != nil {
+		return t, err
 	}
 	return t, nil
 }

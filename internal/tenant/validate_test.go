@@ -100,6 +100,14 @@ func TestValidationErrors(t *testing.T) {
 			want: []wantErr{{"acme.yaml:5", "", "invalid YAML"}}},
 		"empty file": {file: "acme.yaml", body: "\n",
 			want: []wantErr{{"acme.yaml", "", "file is empty"}}},
+		"shape and semantic errors together": {file: "acme.yaml", body: header + "spec:\n  bogus: 1\n  secrets:\n    - {name: s, path: ../x, keys: [k], refreshInterval: never}\n",
+			want: []wantErr{
+				{"acme.yaml:6:3", "spec.bogus", "unknown field"},
+				{"acme.yaml:8:23", "spec.secrets[0].path", `has a ".." segment`},
+				{"acme.yaml:8:57", "spec.secrets[0].refreshInterval", "invalid duration"},
+			}},
+		"a bad value is reported once": {file: "acme.yaml", body: header + "spec:\n  secrets: {name: s}\n",
+			want: []wantErr{{"acme.yaml:6:12", "spec.secrets", "expected a list, got a mapping"}}},
 		"several errors at once": {file: "acme.yaml", body: header + "spec:\n  bogus: 1\n  auth:\n    ttl: never\n",
 			want: []wantErr{{"acme.yaml:6:3", "spec.bogus", "unknown field"}, {"acme.yaml:8:10", "spec.auth.ttl", "invalid duration"}}},
 	}
@@ -124,6 +132,17 @@ func TestCrossFileErrors(t *testing.T) {
 			want: []wantErr{
 				{"acme.yaml:4:9", "metadata.name", `tenant "acme" is also defined in acme.yml:4:9`},
 				{"acme.yml:4:9", "metadata.name", `tenant "acme" is also defined in acme.yaml:4:9`},
+			},
+		},
+		"an invalid file still conflicts with the tenant it imitates": {
+			files: []File{
+				{"acme.yaml", []byte(header)},
+				{"evil.yaml", []byte(strings.Replace(header, "acme", "evil", 1) + "spec:\n  namespace: bookstore-platform-acme\n  bogus: 1\n")},
+			},
+			want: []wantErr{
+				{"acme.yaml:4:9", "metadata.name", `namespace "bookstore-platform-acme" is also used by tenant "evil"`},
+				{"evil.yaml:6:14", "spec.namespace", `namespace "bookstore-platform-acme" is also used by tenant "acme"`},
+				{"evil.yaml:7:3", "spec.bogus", "unknown field"},
 			},
 		},
 		"two tenants share a namespace": {
