@@ -70,6 +70,10 @@ func (c *Config) fillDefaults() {
 	if c.Offboarding.GracePeriod == 0 {
 		c.Offboarding.GracePeriod = d.Offboarding.GracePeriod
 	}
+	if c.Inventory.Mount == "" {
+		c.Inventory.Mount = c.Vault.Mounts.KV
+	}
+	str(&c.Inventory.Path, d.Inventory.Path)
 	if c.Guard == (Guard{}) {
 		c.Guard = d.Guard
 	}

@@ -19,6 +19,14 @@ type Config struct {
 	ESO         ESO                   `json:"eso"`
 	Offboarding Offboarding           `json:"offboarding"`
 	Guard       Guard                 `json:"guard"`
+	Inventory   Inventory             `json:"inventory"`
+}
+
+// Inventory is where syncd records what it owns: a KV v2 path. Instances that
+// share a Vault (dev, staging, prod) must use different paths.
+type Inventory struct {
+	Mount string `json:"mount"` // KV v2 mount (default: vault.mounts.kv)
+	Path  string `json:"path"`  // path inside it
 }
 
 // Vault holds the address ESO uses and the mount paths syncd manages under.

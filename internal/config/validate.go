@@ -36,9 +36,15 @@ func (c *Config) validate(pos strictyaml.Positions) strictyaml.Errors {
 	for field, m := range map[string]string{
 		"vault.mounts.kv": c.Vault.Mounts.KV, "vault.mounts.database": c.Vault.Mounts.Database,
 		"vault.mounts.kubernetesAuth": c.Vault.Mounts.KubernetesAuth,
+		"inventory.path": c.Inventory.Path,
 	} {
 		if err := naming.RelPath(m); err != nil {
 			add(field, "invalid mount path: %v", err)
+		}
+	}
+	if c.Inventory.Mount != c.Vault.Mounts.KV { // else reported once above
+		if err := naming.RelPath(c.Inventory.Mount); err != nil {
+			add("inventory.mount", "invalid mount path: %v", err)
 		}
 	}
 	c.validateNames(add)

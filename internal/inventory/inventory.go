@@ -1,0 +1,75 @@
+// Package inventory records what one syncd instance owns — so it never updates
+// or deletes an object it did not create — and the off-boarding progress of
+// removed tenants, which must survive restarts. It is stored in Vault KV v2
+// with check-and-set, so two syncd instances cannot overwrite each other.
+package inventory
+
+import (
+	"slices"
+	"time"
+
+	"github.com/syncd-dev/syncd/internal/object"
+)
+
+// Inventory is one instance's record of ownership.
+type Inventory struct {
+	// Tenants maps tenant names to what syncd created for them.
+	Tenants map[string]*Tenant `json:"tenants"`
+	// Version is the KV v2 version it was read at (0: none stored yet);
+	// saving uses it for check-and-set.
+	Version int `json:"-"`
+}
+
+// Tenant is what one tenant owns.
+type Tenant struct {
+	Objects []object.ID `json:"objects"`
+	// Namespace and KVPrefix are remembered so a removed tenant can be
+	// off-boarded without its file.
+	Namespace string `json:"namespace,omitempty"`
+	KVPrefix  string `json:"kvPrefix,omitempty"`
+	// DeprecatedAt is set when off-boarding renamed the tenant's policy to
+	// DeprecatedPolicy; once the grace period has passed since, the policy
+	// and the tenant's KV metadata are deleted.
+	DeprecatedAt     *time.Time `json:"deprecatedAt,omitempty"`
+	DeprecatedPolicy string     `json:"deprecatedPolicy,omitempty"`
+}
+
+// Owner returns the tenant that owns id, if any.
+func (inv *Inventory) Owner(id object.ID) (string, bool) {
+	if inv == nil {
+		return "", false
+	}
+	for name, t := range inv.Tenants {
+		if slices.Contains(t.Objects, id) {
+			return name, true
+		}
+	}
+	return "", false
+}
+
+// Owned returns every owned object.
+func (inv *Inventory) Owned() object.Set {
+	out := object.Set{}
+	if inv == nil {
+		return out
+	}
+	for _, t := range inv.Tenants {
+		for _, id := range t.Objects {
+			out.Add(id)
+		}
+	}
+	return out
+}
+
+// TenantNames returns the owned tenants, sorted.
+func (inv *Inventory) TenantNames() []string {
+	if inv == nil {
+		return nil
+	}
+	var out []string
+	for name := range inv.Tenants {
+		out = append(out, name)
+	}
+	slices.Sort(out)
+	return out
+}

@@ -1,0 +1,112 @@
+// Package live holds the live state read from Vault and Kubernetes as plain
+// data, in the same shapes as the desired state so the two can be paired by
+// identity and compared. The readers that fill it live in the vaultread and
+// kuberead subpackages; no client library type crosses into this package.
+package live
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"sync"
+	"sync/atomic"
+
+	"github.com/syncd-dev/syncd/internal/desired"
+	"github.com/syncd-dev/syncd/internal/inventory"
+	"github.com/syncd-dev/syncd/internal/object"
+)
+
+// State is everything read from the live systems for one plan.
+type State struct {
+	sync.Mutex // guards the maps while readers fill them concurrently
+
+	// Objects are the live objects found, by identity.
+	Objects map[object.ID]Object
+	// Connections are the platform's database connections that desired
+	// database roles refer to; a missing one is absent from the map.
+	Connections map[object.ID]Connection
+	// Present are external objects (namespaces, service accounts, KV secrets)
+	// that were looked for and exist.
+	Present object.Set
+	// Looked are the external objects that were looked for at all.
+	Looked object.Set
+	// Inventory is what this syncd instance owns.
+	Inventory *inventory.Inventory
+}
+
+// Object is one live object, normalised into a desired.Spec.
+type Object struct {
+	ID   object.ID
+	Spec desired.Spec
+	// Raw is a fingerprintable rendering of what was read (no secret values).
+	Raw []byte
+}
+
+// Connection is what syncd needs to know of a database connection; its
+// credentials are never read into here.
+type Connection struct {
+	Plugin       string   `json:"plugin"`
+	AllowedRoles []string `json:"allowedRoles"`
+}
+
+// New returns an empty state.
+func New() *State {
+	return &State{
+		Objects: map[object.ID]Object{}, Connections: map[object.ID]Connection{},
+		Present: object.Set{}, Looked: object.Set{}, Inventory: &inventory.Inventory{},
+	}
+}
+
+// Fingerprint hashes everything read, so a saved plan can tell whether the
+// live state changed since it was computed.
+func (s *State) Fingerprint() string {
+	h := sha256.New()
+	for _, id := range object.NewSet(keys(s.Objects)...).Sorted() {
+		h.Write([]byte(id.String()))
+		h.Write(s.Objects[id].Raw)
+	}
+	for _, id := range object.NewSet(keys(s.Connections)...).Sorted() {
+		b, _ := json.Marshal(s.Connections[id])
+		h.Write([]byte(id.String()))
+		h.Write(b)
+	}
+	for _, id := range s.Present.Sorted() {
+		h.Write([]byte("present:" + id.String()))
+	}
+	inv, _ := json.Marshal(s.Inventory)
+	h.Write(inv)
+	return hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+func keys[V any](m map[object.ID]V) []object.ID {
+	out := make([]object.ID, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+// Counter counts the HTTP requests made to one system.
+type Counter struct{ n atomic.Int64 }
+
+// Count returns the requests counted so far.
+func (c *Counter) Count() int64 { return c.n.Load() }
+
+// Wrap returns a RoundTripper that counts every request through rt.
+func (c *Counter) Wrap(rt http.RoundTripper) http.RoundTripper {
+	if rt == nil {
+		rt = http.DefaultTransport
+	}
+	return countingTransport{rt: rt, c: c}
+}
+
+type countingTransport struct {
+	rt http.RoundTripper
+	c  *Counter
+}
+
+func (t countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	t.c.n.Add(1)
+	return t.rt.RoundTrip(r)
+}

@@ -1,0 +1,43 @@
+package live
+
+import (
+	"context"
+	"errors"
+	"maps"
+	"sync"
+
+	"github.com/syncd-dev/syncd/internal/object"
+)
+
+// Source reads one system's objects among want into st.
+type Source interface {
+	Read(ctx context.Context, want object.Set, st *State) error
+}
+
+// ReadAll runs every source concurrently, each into a state of its own, and
+// merges the results. All reads finish before anything is written anywhere.
+func ReadAll(ctx context.Context, want object.Set, sources ...Source) (*State, error) {
+	states := make([]*State, len(sources))
+	errs := make([]error, len(sources))
+	var wg sync.WaitGroup
+	for i, src := range sources {
+		states[i] = New()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = src.Read(ctx, want, states[i])
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	out := New()
+	for _, s := range states {
+		maps.Copy(out.Objects, s.Objects)
+		maps.Copy(out.Connections, s.Connections)
+		out.Present = out.Present.Union(s.Present)
+		out.Looked = out.Looked.Union(s.Looked)
+	}
+	return out, nil
+}

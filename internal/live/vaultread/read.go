@@ -1,0 +1,265 @@
+// Package vaultread reads syncd's objects from Vault (read-only): ACL policies,
+// Kubernetes auth roles, database roles, the database connections they refer
+// to (never their credentials) and KV v2 metadata. It lists each kind once and
+// reads the wanted objects that exist concurrently, with a bounded pool.
+package vaultread
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+
+	vaultapi "github.com/hashicorp/vault/api"
+
+	"github.com/syncd-dev/syncd/internal/config"
+	"github.com/syncd-dev/syncd/internal/desired"
+	"github.com/syncd-dev/syncd/internal/live"
+	"github.com/syncd-dev/syncd/internal/object"
+	"github.com/syncd-dev/syncd/internal/policy"
+	"github.com/syncd-dev/syncd/internal/ttl"
+)
+
+// Logical is the part of vault/api's Logical client the reader uses.
+type Logical interface {
+	ReadWithContext(ctx context.Context, path string) (*vaultapi.Secret, error)
+	ListWithContext(ctx context.Context, path string) (*vaultapi.Secret, error)
+}
+
+// Reader reads Vault objects.
+type Reader struct {
+	Logical Logical
+	Config  *config.Config
+	Workers int // concurrent reads; 8 when zero
+}
+
+// ReadError is a failed read of one object.
+type ReadError struct {
+	ID  object.ID
+	Err error
+}
+
+func (e *ReadError) Error() string { return fmt.Sprintf("reading %s: %v", e.ID, e.Err) }
+func (e *ReadError) Unwrap() error { return e.Err }
+
+// Read fills st with the Vault objects among want that exist.
+func (r Reader) Read(ctx context.Context, want object.Set, st *live.State) error {
+	byKind := map[object.Kind][]object.ID{}
+	for _, id := range want.Sorted() {
+		if id.System == object.Vault {
+			byKind[id.Kind] = append(byKind[id.Kind], id)
+		}
+	}
+	m := r.Config.Vault.Mounts
+	var jobs []object.ID
+	for kind, listPath := range map[object.Kind]string{
+		object.Policy:       "sys/policies/acl",
+		object.AuthRole:     "auth/" + m.KubernetesAuth + "/role",
+		object.DatabaseRole: m.Database + "/roles",
+	} {
+		if len(byKind[kind]) == 0 {
+			continue
+		}
+		names, err := r.list(ctx, listPath)
+		if err != nil {
+			return fmt.Errorf("listing %s: %w", listPath, err)
+		}
+		for _, id := range byKind[kind] {
+			if names[id.Name] {
+				jobs = append(jobs, id)
+			}
+		}
+	}
+	// Connections and KV metadata are read directly: one request each.
+	jobs = append(jobs, byKind[object.DatabaseConnection]...)
+	jobs = append(jobs, byKind[object.KVSecret]...)
+	for _, id := range byKind[object.KVSecret] {
+		st.Looked.Add(id)
+	}
+	return r.readAll(ctx, jobs, st)
+}
+
+func (r Reader) list(ctx context.Context, path string) (map[string]bool, error) {
+	sec, err := r.Logical.ListWithContext(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]bool{}
+	if sec == nil {
+		return out, nil // nothing there yet
+	}
+	keys, _ := sec.Data["keys"].([]any)
+	for _, k := range keys {
+		if s, ok := k.(string); ok {
+			out[s] = true
+		}
+	}
+	return out, nil
+}
+
+func (r Reader) readAll(ctx context.Context, jobs []object.ID, st *live.State) error {
+	workers := r.Workers
+	if workers <= 0 {
+		workers = 8
+	}
+	ch := make(chan object.ID)
+	var mu sync.Mutex
+	var errs []error
+	var wg sync.WaitGroup
+	for range min(workers, len(jobs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for id := range ch {
+				err := r.readOne(ctx, id, st)
+				if err != nil {
+					mu.Lock()
+					errs = append(errs, &ReadError{ID: id, Err: err})
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	for _, id := range jobs {
+		ch <- id
+	}
+	close(ch)
+	wg.Wait()
+	slices.SortFunc(errs, func(a, b error) int {
+		return object.Compare(a.(*ReadError).ID, b.(*ReadError).ID)
+	})
+	return errors.Join(errs...)
+}
+
+func (r Reader) path(id object.ID) string {
+	m := r.Config.Vault.Mounts
+	switch id.Kind {
+	case object.Policy:
+		return "sys/policies/acl/" + id.Name
+	case object.AuthRole:
+		return "auth/" + m.KubernetesAuth + "/role/" + id.Name
+	case object.DatabaseRole:
+		return m.Database + "/roles/" + id.Name
+	case object.DatabaseConnection:
+		return m.Database + "/config/" + id.Name
+	case object.KVSecret:
+		return m.KV + "/metadata/" + id.Name
+	}
+	return ""
+}
+
+func (r Reader) readOne(ctx context.Context, id object.ID, st *live.State) error {
+	sec, err := r.Logical.ReadWithContext(ctx, r.path(id))
+	if err != nil {
+		return err
+	}
+	if sec == nil || sec.Data == nil {
+		return nil // vault/api's "", nil for a missing object: absent, not empty
+	}
+	switch id.Kind {
+	case object.KVSecret:
+		st.Lock()
+		st.Present.Add(id) // metadata only: values are never read
+		st.Unlock()
+		return nil
+	case object.DatabaseConnection:
+		c := live.Connection{Plugin: str(sec.Data["plugin_name"]), AllowedRoles: strs(sec.Data["allowed_roles"])}
+		st.Lock()
+		st.Connections[id] = c
+		st.Unlock()
+		return nil
+	}
+	spec, raw, err := parse(id, sec.Data)
+	if err != nil {
+		return err
+	}
+	st.Lock()
+	st.Objects[id] = live.Object{ID: id, Spec: spec, Raw: raw}
+	st.Unlock()
+	return nil
+}
+
+// parse turns a Vault response into the same spec type the desired state uses.
+func parse(id object.ID, d map[string]any) (desired.Spec, []byte, error) {
+	var spec desired.Spec
+	switch id.Kind {
+	case object.Policy:
+		text := str(d["policy"])
+		p, err := policy.Parse([]byte(text), id.Name)
+		if err != nil {
+			// Keep the raw text: the diff shows it replaced.
+			p = policy.Policy{Rules: []policy.Rule{{Path: "(unparseable policy: " + err.Error() + ")"}}}
+		}
+		spec = &desired.PolicySpec{Name: id.Name, Policy: p, HCL: text}
+	case object.AuthRole:
+		spec = &desired.AuthRoleSpec{
+			Name:                          id.Name,
+			BoundServiceAccountNames:      strs(d["bound_service_account_names"]),
+			BoundServiceAccountNamespaces: strs(d["bound_service_account_namespaces"]),
+			TokenPolicies:                 strs(d["token_policies"]),
+			TokenTTL:                      seconds(d["token_ttl"]),
+			TokenMaxTTL:                   seconds(d["token_max_ttl"]),
+			Audience:                      str(d["audience"]),
+		}
+	case object.DatabaseRole:
+		spec = &desired.DatabaseRoleSpec{
+			Name:                 id.Name,
+			DBName:               str(d["db_name"]),
+			CreationStatements:   strs(d["creation_statements"]),
+			RevocationStatements: strs(d["revocation_statements"]),
+			RenewStatements:      strs(d["renew_statements"]),
+			DefaultTTL:           seconds(d["default_ttl"]),
+			MaxTTL:               seconds(d["max_ttl"]),
+		}
+	default:
+		return nil, nil, fmt.Errorf("unexpected kind %s", id.Kind)
+	}
+	raw, err := json.Marshal(spec)
+	return spec, raw, err
+}
+
+func str(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+// strs reads a list of strings; Vault also answers a comma-separated string
+// for some list fields.
+func strs(v any) []string {
+	switch t := v.(type) {
+	case []any:
+		out := make([]string, 0, len(t))
+		for _, e := range t {
+			if s, ok := e.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	case []string:
+		return t
+	case string:
+		if t == "" {
+			return nil
+		}
+		return []string{t}
+	}
+	return nil
+}
+
+func seconds(v any) ttl.Duration {
+	switch t := v.(type) {
+	case json.Number:
+		n, _ := t.Int64()
+		return ttl.FromSeconds(n)
+	case float64:
+		return ttl.FromSeconds(int64(t))
+	case int:
+		return ttl.FromSeconds(int64(t))
+	case string:
+		d, _ := ttl.Parse(t)
+		return d
+	}
+	return 0
+}
