@@ -36,7 +36,7 @@ func (c *Config) validate(pos strictyaml.Positions) strictyaml.Errors {
 	for field, m := range map[string]string{
 		"vault.mounts.kv": c.Vault.Mounts.KV, "vault.mounts.database": c.Vault.Mounts.Database,
 		"vault.mounts.kubernetesAuth": c.Vault.Mounts.KubernetesAuth,
-		"inventory.path": c.Inventory.Path,
+		"inventory.path":              c.Inventory.Path,
 	} {
 		if err := naming.RelPath(m); err != nil {
 			add(field, "invalid mount path: %v", err)

@@ -83,7 +83,7 @@ func CheckIsolation(cfg *config.Config, s *State) error {
 				if id.Scope != t.Namespace {
 					fail(id, t.Name, "lives in namespace %s, not the tenant's %s", id.Scope, t.Namespace)
 				}
-				if role, ok := loginRole(spec.Object); ok && role != cfg.AuthRoleName(t.Name) {
+				if role, ok := LoginRole(spec.Object); ok && role != cfg.AuthRoleName(t.Name) {
 					fail(id, t.Name, "logs in to Vault as role %q, not the tenant's %q", role, cfg.AuthRoleName(t.Name))
 				}
 			}
@@ -92,8 +92,8 @@ func CheckIsolation(cfg *config.Config, s *State) error {
 	return errors.Join(errs...)
 }
 
-// loginRole finds the Kubernetes auth role an ESO object logs in with.
-func loginRole(obj map[string]any) (string, bool) {
+// LoginRole finds the Kubernetes auth role an ESO object logs in with.
+func LoginRole(obj map[string]any) (string, bool) {
 	spec, _ := obj["spec"].(map[string]any)
 	provider, _ := spec["provider"].(map[string]any)
 	if v, ok := provider["vault"].(map[string]any); ok {

@@ -30,6 +30,11 @@ const (
 	DatabaseRole       Kind = "DatabaseRole"
 	DatabaseConnection Kind = "DatabaseConnection"
 	KVSecret           Kind = "KVSecret"
+	// Leases are the dynamic leases issued under a database role's
+	// credentials path; Name is the role.
+	Leases Kind = "Leases"
+	// KVPrefix is a tenant's whole prefix in the KV v2 mount.
+	KVPrefix Kind = "KVPrefix"
 )
 
 // Kubernetes kinds.

@@ -1,0 +1,115 @@
+package diff
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/syncd-dev/syncd/internal/config"
+	"github.com/syncd-dev/syncd/internal/desired"
+	"github.com/syncd-dev/syncd/internal/live"
+	"github.com/syncd-dev/syncd/internal/object"
+)
+
+// Input is everything a plan is computed from.
+type Input struct {
+	Config  *config.Config
+	Desired *desired.State
+	// Unknown are tenants whose files failed: their objects are held.
+	Unknown map[string]error
+	Live    *live.State
+	Now     time.Time
+	Options Options
+}
+
+// Options change what the plan may do.
+type Options struct {
+	// Adopt takes over unowned live objects that hold desired names,
+	// instead of reporting them as conflicts.
+	Adopt bool
+	// AllowDeletes lifts the deletion guard.
+	AllowDeletes bool
+}
+
+// planner builds one plan.
+type planner struct {
+	in      Input
+	ids     desired.IDs
+	p       *Plan
+	changes map[object.ID]*Change
+	refs    map[object.ID][]object.ID // what each change's object depends on
+	failed  map[object.ID]object.ID   // objects with errors -> the root failure
+}
+
+// Compute pairs desired with live and returns the ordered plan.
+func Compute(in Input) *Plan {
+	b := &planner{
+		in: in, ids: desired.NewIDs(in.Config),
+		p:       &Plan{Version: SchemaVersion, CreatedAt: in.Now.UTC()},
+		changes: map[object.ID]*Change{}, refs: map[object.ID][]object.ID{}, failed: map[object.ID]object.ID{},
+	}
+	b.pairDesired()
+	b.removals()
+	b.checkRefs()
+	b.order()
+	b.finish()
+	return b.p
+}
+
+func (b *planner) add(c *Change, refs []object.ID) {
+	b.changes[c.ID] = c
+	b.refs[c.ID] = refs
+}
+
+// fail records an error on id: it gets no change and its dependents are
+// skipped.
+func (b *planner) fail(id object.ID, tenant, format string, args ...any) {
+	b.failed[id] = id
+	delete(b.changes, id)
+	b.p.Errors = append(b.p.Errors, Problem{ID: id, Tenant: tenant, Message: fmt.Sprintf(format, args...)})
+}
+
+// skip records that id cannot be applied because ref failed: one note naming
+// the root failure, not a cascade of errors.
+func (b *planner) skip(id object.ID, tenant string, ref object.ID) {
+	root := b.failed[ref]
+	b.failed[id] = root
+	delete(b.changes, id)
+	msg := fmt.Sprintf("skipped: depends on %s, which cannot be applied", ref.Short())
+	if root != ref {
+		msg += fmt.Sprintf(" (upstream failure: %s)", root.Short())
+	}
+	b.p.Errors = append(b.p.Errors, Problem{ID: id, Tenant: tenant, Message: msg})
+}
+
+// pairDesired pairs each desired object with the live object of the same
+// identity: none is a create; one syncd owns is an update or a no-op; one it
+// does not own is a conflict, or an adoption when allowed.
+func (b *planner) pairDesired() {
+	inv := b.in.Live.Inventory
+	for _, o := range b.in.Desired.Objects {
+		lo, exists := b.in.Live.Objects[o.ID]
+		owner, owned := inv.Owner(o.ID)
+		c := &Change{ID: o.ID, Tenant: o.Tenant, After: o.Spec}
+		switch {
+		case !exists:
+			c.Action = Create
+			c.Fields = Compare(o.Spec, nil)
+		case owned && owner != o.Tenant:
+			b.fail(o.ID, o.Tenant, "exists and is owned by tenant %s", owner)
+			continue
+		case owned:
+			c.Fields = Compare(o.Spec, lo.Spec)
+			c.Action = Update
+			if len(c.Fields) == 0 {
+				c.Action = NoOp
+			}
+		case b.in.Options.Adopt:
+			c.Action = Adopt
+			c.Fields = Compare(o.Spec, lo.Spec)
+		default:
+			b.fail(o.ID, o.Tenant, "already exists and syncd does not own it; plan with --adopt to take it over")
+			continue
+		}
+		b.add(c, o.Refs)
+	}
+}

@@ -1,0 +1,150 @@
+package diff
+
+import (
+	"time"
+
+	"github.com/syncd-dev/syncd/internal/desired"
+	"github.com/syncd-dev/syncd/internal/object"
+)
+
+// SchemaVersion identifies the JSON form of Plan. It changes only when a field
+// changes meaning or goes away; new fields may be added within a version.
+const SchemaVersion = "syncd.io/plan/v1"
+
+// Action is what a change does. Before is the live object, After the desired.
+type Action string
+
+const (
+	// NoOp: the live object matches the desired one. Before == After.
+	NoOp Action = "no-op"
+	// Create: no live object; After is created.
+	Create Action = "create"
+	// Update: a live object syncd owns differs; it becomes After. Fields
+	// lists what differs.
+	Update Action = "update"
+	// Adopt: a live object syncd does not own holds a desired name and the
+	// plan was made with adopt allowed; syncd takes it over and makes it After.
+	Adopt Action = "adopt"
+	// Delete: a live object syncd owns is no longer desired; it is deleted.
+	Delete Action = "delete"
+	// RevokeLeases: revoke every lease issued under a database role's
+	// credentials path (sys/leases/revoke-prefix), before the role goes.
+	RevokeLeases Action = "revoke-leases"
+	// DeprecatePolicy: off-boarding renames a removed tenant's policy to
+	// <policy>-deprecated (write the copy, delete the original), so tokens
+	// still alive keep working until they expire.
+	DeprecatePolicy Action = "deprecate-policy"
+	// DeleteDeprecated: once the grace period has passed since the policy
+	// was deprecated, the deprecated policy is deleted.
+	DeleteDeprecated Action = "delete-deprecated"
+	// DeleteKVMetadata: with the deprecated policy, the removed tenant's KV
+	// v2 metadata (every version of every secret) under its prefix is deleted.
+	DeleteKVMetadata Action = "delete-kv-metadata"
+)
+
+// Plan is the ordered set of changes that makes live match desired.
+type Plan struct {
+	Version   string    `json:"version"`
+	CreatedAt time.Time `json:"createdAt"`
+	// Changes are ordered by wave, then by ID. Every change in a wave depends
+	// only on changes in earlier waves. No-ops are included, with wave -1.
+	Changes  []Change  `json:"changes"`
+	Errors   []Problem `json:"errors,omitempty"`
+	Warnings []Problem `json:"warnings,omitempty"`
+	// Held lists tenants whose files failed to parse: their live objects are
+	// left exactly as they are, neither updated nor deleted.
+	Held []string `json:"held,omitempty"`
+	// Waiting lists off-boarded tenants whose grace period has not yet
+	// passed, with the time their deprecated policy may be deleted.
+	Waiting []Waiting `json:"waiting,omitempty"`
+	Guard   Guard     `json:"guard"`
+	// Live fingerprints the live state the plan was computed from; apply
+	// refuses a saved plan when it no longer matches.
+	Live     Fingerprint `json:"live"`
+	Requests Requests    `json:"requests"`
+	Summary  Summary     `json:"summary"`
+}
+
+// Change is one step of the plan.
+type Change struct {
+	ID     object.ID `json:"id"`
+	Tenant string    `json:"tenant,omitempty"`
+	Action Action    `json:"action"`
+	Wave   int       `json:"wave"`
+	// Fields lists field-level differences for update and adopt, and the
+	// fields set for create. Secret-bearing values are masked.
+	Fields []Field `json:"fields,omitempty"`
+	// After is the desired object for create, update and adopt.
+	After desired.Spec `json:"after,omitempty"`
+	// DependsOn are the changes that must succeed before this one.
+	DependsOn []object.ID `json:"dependsOn,omitempty"`
+	// Note explains a change that is not obvious (off-boarding steps).
+	Note string `json:"note,omitempty"`
+	// Warnings concern this change only and do not stop it.
+	Warnings []string `json:"warnings,omitempty"`
+}
+
+// Field is one field's before and after, as normalised text.
+type Field struct {
+	Path   string `json:"path"`
+	Before string `json:"before,omitempty"`
+	After  string `json:"after,omitempty"`
+	// Sensitive fields have their values replaced by "(sensitive)".
+	Sensitive bool `json:"sensitive,omitempty"`
+}
+
+// Problem is an error or warning about one object (or the whole plan when ID
+// is zero). An object with an error has no change; its dependents are skipped.
+type Problem struct {
+	ID      object.ID `json:"id"`
+	Tenant  string    `json:"tenant,omitempty"`
+	Message string    `json:"message"`
+}
+
+// Waiting is an off-boarded tenant inside its grace period.
+type Waiting struct {
+	Tenant      string    `json:"tenant"`
+	Policy      string    `json:"policy"`
+	DeleteAfter time.Time `json:"deleteAfter"`
+}
+
+// Guard is the deletion guard's verdict.
+type Guard struct {
+	OwnedTenants   int    `json:"ownedTenants"`
+	RemovedTenants int    `json:"removedTenants"`
+	Refused        bool   `json:"refused"`
+	Reason         string `json:"reason,omitempty"`
+}
+
+// Fingerprint identifies the live state read.
+type Fingerprint struct {
+	Hash             string `json:"hash"`
+	InventoryVersion int    `json:"inventoryVersion"`
+}
+
+// Requests counts what reading the live state cost.
+type Requests struct {
+	Vault      int64 `json:"vault"`
+	Kubernetes int64 `json:"kubernetes"`
+}
+
+// Summary counts changes by action.
+type Summary struct {
+	Create   int `json:"create"`
+	Update   int `json:"update"`
+	Adopt    int `json:"adopt"`
+	Delete   int `json:"delete"`
+	Offboard int `json:"offboard"` // revoke-leases, deprecate and delete-after-grace steps
+	NoOp     int `json:"noOp"`
+	Errors   int `json:"errors"`
+}
+
+// HasChanges reports whether applying the plan would change anything.
+func (p *Plan) HasChanges() bool {
+	for _, c := range p.Changes {
+		if c.Action != NoOp {
+			return true
+		}
+	}
+	return false
+}

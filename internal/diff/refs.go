@@ -1,0 +1,115 @@
+package diff
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/syncd-dev/syncd/internal/desired"
+	"github.com/syncd-dev/syncd/internal/object"
+)
+
+// checkRefs checks every desired change's references. A database role whose
+// connection is missing or does not allow it is an error; so is a reference
+// to a managed object that neither exists nor is planned. Errors skip their
+// dependents. A missing namespace, service account or KV secret (another
+// system provides them) is a warning on the object that needs it.
+func (b *planner) checkRefs() {
+	for _, id := range sortedIDs(b.changes) {
+		c := b.changes[id]
+		if c.After == nil { // deletes and off-boarding: nothing to check
+			continue
+		}
+		for _, ref := range b.refs[id] {
+			switch ref.Kind {
+			case object.DatabaseConnection:
+				b.checkConnection(c, ref)
+			case object.Namespace, object.ServiceAccount:
+				if b.in.Live.Looked.Has(ref) && !b.in.Live.Present.Has(ref) {
+					c.Warnings = append(c.Warnings, fmt.Sprintf("%s does not exist yet (another system creates it); ESO cannot use this object until it does", ref.Short()))
+				}
+			case object.KVSecret:
+				if b.in.Live.Looked.Has(ref) && !b.in.Live.Present.Has(ref) {
+					c.Warnings = append(c.Warnings, fmt.Sprintf("KV secret %s/%s has no value yet; ESO cannot sync it until one is written", ref.Scope, ref.Name))
+				}
+			}
+		}
+	}
+	// Managed references, to a fixpoint: a failure skips its dependents,
+	// and theirs.
+	for changed := true; changed; {
+		changed = false
+		for _, id := range sortedIDs(b.changes) {
+			c := b.changes[id]
+			if c.After == nil {
+				continue
+			}
+			for _, ref := range b.refs[id] {
+				if !managed(ref.Kind) {
+					continue
+				}
+				if _, bad := b.failed[ref]; bad {
+					b.skip(id, c.Tenant, ref)
+					changed = true
+					break
+				}
+				_, planned := b.changes[ref]
+				_, exists := b.in.Live.Objects[ref]
+				if !planned && !exists {
+					b.fail(id, c.Tenant, "refers to %s, which neither exists nor is planned", ref.Short())
+					changed = true
+					break
+				}
+			}
+		}
+	}
+}
+
+func (b *planner) checkConnection(c *Change, ref object.ID) {
+	role, _ := c.After.(*desired.DatabaseRoleSpec)
+	conn, ok := b.in.Live.Connections[ref]
+	switch {
+	case !ok:
+		b.fail(c.ID, c.Tenant, "database connection %s does not exist in Vault (%s/config/%s)", ref.Name, ref.Scope, ref.Name)
+	case role != nil && !allowed(conn.AllowedRoles, role.Name):
+		b.fail(c.ID, c.Tenant, "database connection %s does not allow role %s (allowed_roles: %s)", ref.Name, role.Name, strings.Join(conn.AllowedRoles, ", "))
+	}
+}
+
+// managed reports whether syncd plans objects of kind (rather than expecting
+// another system to provide them).
+func managed(k object.Kind) bool {
+	switch k {
+	case object.DatabaseConnection, object.Namespace, object.ServiceAccount, object.KVSecret:
+		return false
+	}
+	return true
+}
+
+// allowed matches role against Vault's allowed_roles: "*" or globs with '*'.
+func allowed(patterns []string, role string) bool {
+	for _, p := range patterns {
+		if glob(p, role) {
+			return true
+		}
+	}
+	return false
+}
+
+func glob(pattern, s string) bool {
+	parts := strings.Split(pattern, "*")
+	if len(parts) == 1 {
+		return pattern == s
+	}
+	if !strings.HasPrefix(s, parts[0]) {
+		return false
+	}
+	s = s[len(parts[0]):]
+	for _, mid := range parts[1 : len(parts)-1] {
+		i := strings.Index(s, mid)
+		if i < 0 {
+			return false
+		}
+		s = s[i+len(mid):]
+	}
+	return strings.HasSuffix(s, parts[len(parts)-1])
+}
