@@ -114,6 +114,9 @@ func subset(path string, want, have any, creating bool) []Field {
 		return out
 	case []any:
 		h, ok := have.([]any)
+		if creating {
+			h, ok = make([]any, len(w)), true
+		}
 		if ok && len(h) == len(w) {
 			var out []Field
 			for i := range w {

@@ -52,8 +52,11 @@ func TestCompare(t *testing.T) {
 				After:  "path \"a\" {\n  capabilities = [\"read\"]\n}\n"}},
 		},
 		"TTLs in other units and lists Vault treats as sets do not count": {
-			want:   role(nil),
-			live:   role(func(r *desired.AuthRoleSpec) { r.TokenPolicies = []string{"b", "a", "a"}; r.TokenTTL = ttl.Duration(15 * 60 * 1e9) }),
+			want: role(nil),
+			live: role(func(r *desired.AuthRoleSpec) {
+				r.TokenPolicies = []string{"b", "a", "a"}
+				r.TokenTTL = ttl.Duration(15 * 60 * 1e9)
+			}),
 			fields: nil,
 		},
 		"a longer max TTL and an extra namespace count": {
@@ -92,8 +95,8 @@ func TestCompare(t *testing.T) {
 			fields: []Field{{Path: "metadata.labels.a", After: "1"}, {Path: "spec.refreshInterval", After: "1h"}, {Path: "spec.target.name", After: "t"}},
 		},
 		"secret-bearing fields are masked": {
-			want: manifest("1h", map[string]any{"password": "new-s3cret"}),
-			live: manifest("1h", map[string]any{"password": "old-s3cret"}),
+			want:   manifest("1h", map[string]any{"password": "new-s3cret"}),
+			live:   manifest("1h", map[string]any{"password": "old-s3cret"}),
 			fields: []Field{{Path: "spec.password", Before: "(sensitive)", After: "(sensitive)", Sensitive: true}},
 		},
 	}

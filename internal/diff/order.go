@@ -112,6 +112,11 @@ func (b *planner) finish() {
 		}
 		return object.Compare(a.ID, c.ID)
 	})
+	for _, c := range p.Changes {
+		for _, w := range c.Warnings {
+			p.Warnings = append(p.Warnings, Problem{ID: c.ID, Tenant: c.Tenant, Message: w})
+		}
+	}
 	slices.SortFunc(p.Errors, func(a, c Problem) int { return object.Compare(a.ID, c.ID) })
 	p.Summary.Errors = len(p.Errors)
 	p.Live = Fingerprint{Hash: b.in.Live.Fingerprint(), InventoryVersion: b.in.Live.Inventory.Version}

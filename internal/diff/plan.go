@@ -48,8 +48,9 @@ type Plan struct {
 	CreatedAt time.Time `json:"createdAt"`
 	// Changes are ordered by wave, then by ID. Every change in a wave depends
 	// only on changes in earlier waves. No-ops are included, with wave -1.
-	Changes  []Change  `json:"changes"`
-	Errors   []Problem `json:"errors,omitempty"`
+	Changes []Change  `json:"changes"`
+	Errors  []Problem `json:"errors,omitempty"`
+	// Warnings gathers every change's warnings (unchanged objects' too).
 	Warnings []Problem `json:"warnings,omitempty"`
 	// Held lists tenants whose files failed to parse: their live objects are
 	// left exactly as they are, neither updated nor deleted.

@@ -1,0 +1,57 @@
+package cli
+
+import (
+	"fmt"
+	"net/http"
+
+	vaultapi "github.com/hashicorp/vault/api"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/clientcmd"
+
+	"github.com/syncd-dev/syncd/internal/live"
+)
+
+// connection holds the flags for reaching Vault and Kubernetes. Vault follows
+// its own environment (VAULT_ADDR, VAULT_TOKEN, VAULT_CACERT, VAULT_NAMESPACE,
+// ...); Kubernetes uses --kubeconfig, then KUBECONFIG, then in-cluster config.
+type connection struct {
+	kubeconfig  string
+	kubeContext string
+}
+
+// vaultClient builds a Vault client from the environment, counting requests.
+func vaultClient(counter *live.Counter) (*vaultapi.Client, error) {
+	cfg := vaultapi.DefaultConfig() // reads VAULT_ADDR, VAULT_CACERT, ...
+	if cfg.Error != nil {
+		return nil, fmt.Errorf("vault config: %w", cfg.Error)
+	}
+	cfg.HttpClient.Transport = counter.Wrap(cfg.HttpClient.Transport)
+	c, err := vaultapi.NewClient(cfg) // reads VAULT_TOKEN, VAULT_NAMESPACE
+	if err != nil {
+		return nil, fmt.Errorf("vault client: %w", err)
+	}
+	if c.Token() == "" {
+		return nil, fmt.Errorf("no Vault token: set VAULT_TOKEN (the in-cluster daemon logs in with Kubernetes auth instead)")
+	}
+	return c, nil
+}
+
+// kubeClient builds a dynamic client, counting requests.
+func (c connection) kubeClient(counter *live.Counter) (dynamic.Interface, error) {
+	rules := clientcmd.NewDefaultClientConfigLoadingRules() // KUBECONFIG, ~/.kube/config
+	if c.kubeconfig != "" {
+		rules.ExplicitPath = c.kubeconfig
+	}
+	cfg, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules,
+		&clientcmd.ConfigOverrides{CurrentContext: c.kubeContext}).ClientConfig()
+	if err != nil {
+		if inCluster, ierr := rest.InClusterConfig(); ierr == nil {
+			cfg = inCluster
+		} else {
+			return nil, fmt.Errorf("kubernetes config: %w", err)
+		}
+	}
+	cfg.Wrap(func(rt http.RoundTripper) http.RoundTripper { return counter.Wrap(rt) })
+	return dynamic.NewForConfig(cfg)
+}

@@ -1,0 +1,120 @@
+package cli
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/syncd-dev/syncd/internal/config"
+	"github.com/syncd-dev/syncd/internal/desired"
+	"github.com/syncd-dev/syncd/internal/diff"
+	"github.com/syncd-dev/syncd/internal/inventory"
+	"github.com/syncd-dev/syncd/internal/live"
+	"github.com/syncd-dev/syncd/internal/object"
+	"github.com/syncd-dev/syncd/internal/tenant"
+	"github.com/syncd-dev/syncd/internal/ttl"
+)
+
+// samplePlan exercises every section of the outputs: creates, an update, a
+// conflict with a skipped dependent, a warning, off-boarding, a held tenant
+// and a tenant waiting out its grace period.
+func samplePlan(t *testing.T) *diff.Plan {
+	t.Helper()
+	cfg := config.Default()
+	file := func(name, spec string) tenant.File {
+		return tenant.File{Path: name + ".yaml", Data: []byte("apiVersion: syncd.io/v1alpha1\nkind: Tenant\nmetadata: {name: " + name + "}\nspec:\n" + spec)}
+	}
+	set := tenant.Parse([]tenant.File{
+		file("shop", "  secrets:\n    - {name: stripe, path: payments/stripe, keys: [api_key]}\n  databases:\n    - {name: catalog, connection: catalog, privilege: readonly}\n"),
+		file("blog", "  auth: {ttl: 10m}\n  secrets:\n    - {name: smtp, path: mail/smtp, keys: [password]}\n"),
+	}, cfg)
+	if err := set.Err(); err != nil {
+		t.Fatal(err)
+	}
+	st, err := desired.Build(cfg, set.Tenants)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := desired.NewIDs(cfg)
+	l := live.New()
+	l.Inventory = &inventory.Inventory{Version: 7, Tenants: map[string]*inventory.Tenant{}}
+	// blog is live and owned, with drift on its auth role.
+	for _, tn := range st.Tenants {
+		if tn.Name != "blog" {
+			continue
+		}
+		l.Inventory.Tenants["blog"] = &inventory.Tenant{Objects: tn.Objects}
+		for _, id := range tn.Objects {
+			o, _ := st.Get(id)
+			spec := o.Spec
+			if r, ok := spec.(*desired.AuthRoleSpec); ok {
+				drifted := *r
+				drifted.TokenTTL = ttl.FromSeconds(3600)
+				drifted.TokenPolicies = []string{"bookstore-platform-app-blog", "default"}
+				spec = &drifted
+			}
+			l.Objects[id] = live.Object{ID: id, Spec: spec, Raw: []byte(id.String())}
+		}
+	}
+	// shop's policy exists, unowned: a conflict.
+	pid := ids.Policy("bookstore-platform-app-shop")
+	l.Objects[pid] = live.Object{ID: pid, Spec: &desired.PolicySpec{Name: pid.Name}, Raw: []byte("p")}
+	// old-team was removed from Git: off-board it.
+	oldRole, oldPolicy := ids.AuthRole("bookstore-platform-old-team"), ids.Policy("bookstore-platform-app-old-team")
+	oldDB := ids.DatabaseRole("bookstore-platform-old-team-catalog")
+	l.Inventory.Tenants["old-team"] = &inventory.Tenant{Objects: []object.ID{oldRole, oldPolicy, oldDB}}
+	l.Objects[oldRole] = live.Object{ID: oldRole, Spec: &desired.AuthRoleSpec{Name: oldRole.Name, TokenPolicies: []string{oldPolicy.Name}}, Raw: []byte("r")}
+	l.Objects[oldPolicy] = live.Object{ID: oldPolicy, Spec: &desired.PolicySpec{Name: oldPolicy.Name}, Raw: []byte("p")}
+	l.Objects[oldDB] = live.Object{ID: oldDB, Spec: &desired.DatabaseRoleSpec{Name: oldDB.Name, DBName: "catalog"}, Raw: []byte("d")}
+	// broken's file fails to parse: held. gone waits out its grace period.
+	l.Inventory.Tenants["broken"] = &inventory.Tenant{}
+	at := time.Date(2026, 11, 30, 1, 0, 0, 0, time.UTC)
+	l.Inventory.Tenants["gone"] = &inventory.Tenant{DeprecatedAt: &at, DeprecatedPolicy: "bookstore-platform-app-gone-deprecated"}
+	for _, e := range st.External {
+		l.Looked.Add(e.ID)
+		if e.ID.Kind != object.KVSecret {
+			l.Present.Add(e.ID)
+		}
+	}
+	l.Connections[ids.DatabaseConnection("catalog")] = live.Connection{AllowedRoles: []string{"*"}}
+	cfg.Guard.MaxDeletePercent = 50
+	p := diff.Compute(diff.Input{
+		Config: cfg, Desired: st, Live: l, Now: time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC),
+		Unknown: map[string]error{"broken": errString("broken.yaml:2:1: bad")},
+	})
+	p.Requests = diff.Requests{Vault: 12, Kubernetes: 9}
+	return p
+}
+
+type errString string
+
+func (e errString) Error() string { return string(e) }
+
+func TestPlanOutputGolden(t *testing.T) {
+	p := samplePlan(t)
+	for format, file := range map[string]string{"text": "plan.txt", "json": "plan.json", "markdown": "plan.md"} {
+		t.Run(format, func(t *testing.T) {
+			var b bytes.Buffer
+			if err := writePlan(&b, p, format, false); err != nil {
+				t.Fatal(err)
+			}
+			golden(t, file, b.String())
+		})
+	}
+	t.Run("colour only when asked", func(t *testing.T) {
+		var plain, colored bytes.Buffer
+		_ = writePlan(&plain, p, "text", false)
+		_ = writePlan(&colored, p, "text", true)
+		if strings.Contains(plain.String(), "\x1b[") || !strings.Contains(colored.String(), "\x1b[32m") {
+			t.Error("escape codes must appear only with colour on")
+		}
+	})
+}
+
+func TestLineDiff(t *testing.T) {
+	got := strings.Join(lineDiff("a\nb\nc\n", "a\nc\nd\n"), "|")
+	if want := "  a|- b|  c|+ d"; got != want {
+		t.Errorf("lineDiff = %q, want %q", got, want)
+	}
+}

@@ -1,0 +1,265 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/syncd-dev/syncd/internal/diff"
+)
+
+// symbols mark each action in text and Markdown output.
+var symbols = map[diff.Action]string{
+	diff.Create: "+", diff.Update: "~", diff.Adopt: "~", diff.Delete: "-",
+	diff.RevokeLeases: "x", diff.DeprecatePolicy: "~>", diff.DeleteDeprecated: "-", diff.DeleteKVMetadata: "-",
+}
+
+const (
+	green, yellow, red, bold, reset = "\x1b[32m", "\x1b[33m", "\x1b[31m", "\x1b[1m", "\x1b[0m"
+)
+
+var colors = map[diff.Action]string{
+	diff.Create: green, diff.Update: yellow, diff.Adopt: yellow, diff.Delete: red,
+	diff.RevokeLeases: red, diff.DeprecatePolicy: yellow, diff.DeleteDeprecated: red, diff.DeleteKVMetadata: red,
+}
+
+// useColor: colours only on a terminal, and never with NO_COLOR set.
+func useColor(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok || os.Getenv("NO_COLOR") != "" {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+func writePlan(w io.Writer, p *diff.Plan, format string, color bool) error {
+	switch format {
+	case "json":
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(p)
+	case "markdown":
+		return writeMarkdown(w, p)
+	}
+	return writeText(w, p, color)
+}
+
+// byTenant groups the changes that do something per tenant, in plan order.
+func byTenant(p *diff.Plan) (names []string, groups map[string][]diff.Change) {
+	groups = map[string][]diff.Change{}
+	for _, c := range p.Changes {
+		if c.Action == diff.NoOp {
+			continue
+		}
+		t := c.Tenant
+		if _, ok := groups[t]; !ok {
+			names = append(names, t)
+		}
+		groups[t] = append(groups[t], c)
+	}
+	slices.Sort(names)
+	return names, groups
+}
+
+func summaryLine(p *diff.Plan) string {
+	s := p.Summary
+	return fmt.Sprintf("%d to create, %d to update, %d to adopt, %d to delete, %d off-boarding steps, %d unchanged, %d errors",
+		s.Create, s.Update, s.Adopt, s.Delete, s.Offboard, s.NoOp, s.Errors)
+}
+
+func writeText(w io.Writer, p *diff.Plan, color bool) error {
+	paint := func(c, s string) string {
+		if !color {
+			return s
+		}
+		return c + s + reset
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s\n", paint(bold, "syncd plan:"), summaryLine(p))
+	names, groups := byTenant(p)
+	for _, t := range names {
+		fmt.Fprintf(&b, "\n%s\n", paint(bold, "tenant "+t))
+		for _, c := range groups[t] {
+			head := fmt.Sprintf("  %-2s %s %s", symbols[c.Action], c.Action, c.ID.Short())
+			fmt.Fprintf(&b, "%s  (wave %d)\n", paint(colors[c.Action], head), c.Wave)
+			if c.Note != "" {
+				fmt.Fprintf(&b, "       # %s\n", c.Note)
+			}
+			for _, f := range c.Fields {
+				writeField(&b, f, c.Action, "       ", "         ")
+			}
+		}
+	}
+	if len(p.Errors) > 0 {
+		fmt.Fprintf(&b, "\n%s\n", paint(red, "errors:"))
+		for _, e := range p.Errors {
+			fmt.Fprintf(&b, "  %s\n", problem(e))
+		}
+	}
+	if len(p.Warnings) > 0 {
+		fmt.Fprintf(&b, "\n%s\n", paint(yellow, "warnings:"))
+		for _, e := range p.Warnings {
+			fmt.Fprintf(&b, "  %s\n", problem(e))
+		}
+	}
+	if len(p.Held) > 0 {
+		fmt.Fprintf(&b, "\nheld (tenant file invalid, live objects left untouched): %s\n", strings.Join(p.Held, ", "))
+	}
+	for _, wt := range p.Waiting {
+		fmt.Fprintf(&b, "\nwaiting: tenant %s's policy %s is deleted after %s\n", wt.Tenant, wt.Policy, wt.DeleteAfter.Format("2006-01-02 15:04 MST"))
+	}
+	fmt.Fprintf(&b, "\nread %d Vault and %d Kubernetes requests; live state %s (inventory version %d)\n",
+		p.Requests.Vault, p.Requests.Kubernetes, p.Live.Hash, p.Live.InventoryVersion)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// writeField prints one field; multi-line values (HCL, statements) as a
+// line diff.
+func writeField(b *strings.Builder, f diff.Field, a diff.Action, indent, sub string) {
+	if !strings.Contains(f.Before+f.After, "\n") {
+		switch {
+		case a == diff.Create:
+			fmt.Fprintf(b, "%s%s: %q\n", indent, f.Path, f.After)
+		default:
+			fmt.Fprintf(b, "%s%s: %q -> %q\n", indent, f.Path, f.Before, f.After)
+		}
+		return
+	}
+	fmt.Fprintf(b, "%s%s:\n", indent, f.Path)
+	for _, l := range lineDiff(f.Before, f.After) {
+		fmt.Fprintf(b, "%s%s\n", sub, strings.TrimRight(l, " "))
+	}
+}
+
+// lineDiff is a small LCS line diff: "  same", "- gone", "+ new".
+func lineDiff(before, after string) []string {
+	a, b := splitLines(before), splitLines(after)
+	lcs := make([][]int, len(a)+1)
+	for i := range lcs {
+		lcs[i] = make([]int, len(b)+1)
+	}
+	for i := len(a) - 1; i >= 0; i-- {
+		for j := len(b) - 1; j >= 0; j-- {
+			if a[i] == b[j] {
+				lcs[i][j] = lcs[i+1][j+1] + 1
+			} else {
+				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
+			}
+		}
+	}
+	var out []string
+	i, j := 0, 0
+	for i < len(a) || j < len(b) {
+		switch {
+		case i < len(a) && j < len(b) && a[i] == b[j]:
+			out = append(out, "  "+a[i])
+			i, j = i+1, j+1
+		case j < len(b) && (i == len(a) || lcs[i][j+1] >= lcs[i+1][j]):
+			out = append(out, "+ "+b[j])
+			j++
+		default:
+			out = append(out, "- "+a[i])
+			i++
+		}
+	}
+	return out
+}
+
+func splitLines(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(strings.TrimRight(s, "\n"), "\n")
+}
+
+func problem(e diff.Problem) string {
+	if e.ID.Name == "" {
+		return e.Message
+	}
+	if e.Tenant != "" {
+		return fmt.Sprintf("%s (tenant %s): %s", e.ID.Short(), e.Tenant, e.Message)
+	}
+	return fmt.Sprintf("%s: %s", e.ID.Short(), e.Message)
+}
+
+func writeMarkdown(w io.Writer, p *diff.Plan) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "### syncd plan\n\n%s.\n", summaryLine(p))
+	if len(p.Errors) > 0 {
+		fmt.Fprintf(&b, "\n**Errors**\n\n")
+		for _, e := range p.Errors {
+			fmt.Fprintf(&b, "- :x: %s\n", mdEscape(problem(e)))
+		}
+	}
+	if len(p.Warnings) > 0 {
+		fmt.Fprintf(&b, "\n**Warnings**\n\n")
+		for _, e := range p.Warnings {
+			fmt.Fprintf(&b, "- :warning: %s\n", mdEscape(problem(e)))
+		}
+	}
+	names, groups := byTenant(p)
+	for _, t := range names {
+		fmt.Fprintf(&b, "\n#### Tenant `%s`\n\n", t)
+		fmt.Fprintf(&b, "| | action | object | wave |\n|---|---|---|---|\n")
+		for _, c := range groups[t] {
+			fmt.Fprintf(&b, "| `%s` | %s | `%s` | %d |\n", symbols[c.Action], c.Action, c.ID.Short(), c.Wave)
+		}
+		for _, c := range groups[t] {
+			if len(c.Fields) == 0 && c.Note == "" {
+				continue
+			}
+			fmt.Fprintf(&b, "\n<details><summary>%s <code>%s</code></summary>\n\n", c.Action, mdEscape(c.ID.Short()))
+			if c.Note != "" {
+				fmt.Fprintf(&b, "%s\n\n", mdEscape(c.Note))
+			}
+			if len(c.Fields) > 0 {
+				fmt.Fprintf(&b, "```diff\n")
+				var fb strings.Builder
+				for _, f := range c.Fields {
+					mdField(&fb, f)
+				}
+				b.WriteString(strings.ReplaceAll(fb.String(), "```", "'''"))
+				fmt.Fprintf(&b, "```\n")
+			}
+			fmt.Fprintf(&b, "\n</details>\n")
+		}
+	}
+	if len(p.Held) > 0 {
+		fmt.Fprintf(&b, "\n**Held** (tenant file invalid, live objects left untouched): %s\n", mdEscape(strings.Join(p.Held, ", ")))
+	}
+	for _, wt := range p.Waiting {
+		fmt.Fprintf(&b, "\n**Waiting**: tenant `%s`'s policy `%s` is deleted after %s\n", wt.Tenant, wt.Policy, wt.DeleteAfter.Format("2006-01-02 15:04 MST"))
+	}
+	fmt.Fprintf(&b, "\n<sub>%d Vault and %d Kubernetes requests · live state `%s` · inventory v%d</sub>\n",
+		p.Requests.Vault, p.Requests.Kubernetes, p.Live.Hash, p.Live.InventoryVersion)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// mdEscape keeps text from a plan from breaking out of its Markdown.
+func mdEscape(s string) string {
+	r := strings.NewReplacer("<", "&lt;", ">", "&gt;", "|", "\\|", "`", "'")
+	return r.Replace(s)
+}
+
+// mdField renders a field as diff lines, so a PR comment colours them.
+func mdField(b *strings.Builder, f diff.Field) {
+	if strings.Contains(f.Before+f.After, "\n") {
+		fmt.Fprintf(b, "# %s\n", f.Path)
+		for _, l := range lineDiff(f.Before, f.After) {
+			fmt.Fprintf(b, "%s\n", strings.TrimRight(l, " "))
+		}
+		return
+	}
+	if f.Before != "" {
+		fmt.Fprintf(b, "- %s: %s\n", f.Path, f.Before)
+	}
+	if f.After != "" {
+		fmt.Fprintf(b, "+ %s: %s\n", f.Path, f.After)
+	}
+}
