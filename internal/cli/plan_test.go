@@ -2,9 +2,12 @@ package cli
 
 import (
 	"bytes"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/syncd-dev/syncd/internal/config"
 	"github.com/syncd-dev/syncd/internal/desired"
@@ -116,5 +119,30 @@ func TestLineDiff(t *testing.T) {
 	got := strings.Join(lineDiff("a\nb\nc\n", "a\nc\nd\n"), "|")
 	if want := "  a|- b|  c|+ d"; got != want {
 		t.Errorf("lineDiff = %q, want %q", got, want)
+	}
+}
+
+func TestSavedPlanRoundTrips(t *testing.T) {
+	p := samplePlan(t)
+	data, err := json.Marshal(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back diff.Plan
+	if err := json.Unmarshal(data, &back); err != nil {
+		t.Fatal(err)
+	}
+	again, _ := json.Marshal(&back)
+	if diff := cmp.Diff(string(data), string(again)); diff != "" {
+		t.Errorf("plan changed through JSON (-first +second):\n%s", diff)
+	}
+	var creates int
+	for _, c := range back.Changes {
+		if c.Action == diff.Create && c.After != nil {
+			creates++
+		}
+	}
+	if creates != p.Summary.Create {
+		t.Errorf("decoded %d creates with After, want %d", creates, p.Summary.Create)
 	}
 }

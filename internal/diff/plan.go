@@ -1,6 +1,8 @@
 package diff
 
 import (
+	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/syncd-dev/syncd/internal/desired"
@@ -148,4 +150,26 @@ func (p *Plan) HasChanges() bool {
 		}
 	}
 	return false
+}
+
+// UnmarshalJSON decodes a change, including its typed After, so a saved plan
+// reads back into the same Plan.
+func (c *Change) UnmarshalJSON(data []byte) error {
+	type plain Change
+	var aux struct {
+		plain
+		After json.RawMessage `json:"after,omitempty"`
+	}
+	if err := json.Unmarshal(data, &aux); err != nil {
+		return err
+	}
+	*c = Change(aux.plain)
+	if len(aux.After) > 0 && string(aux.After) != "null" {
+		spec, err := desired.DecodeSpec(c.ID.Kind, aux.After)
+		if err != nil {
+			return fmt.Errorf("change %s: %w", c.ID, err)
+		}
+		c.After = spec
+	}
+	return nil
 }
