@@ -52,6 +52,7 @@ func (c connection) kubeClient(counter *live.Counter) (dynamic.Interface, error)
 			return nil, fmt.Errorf("kubernetes config: %w", err)
 		}
 	}
+	cfg.QPS, cfg.Burst = 50, 100 // client-go's 5/10 throttles even a small plan
 	cfg.Wrap(func(rt http.RoundTripper) http.RoundTripper { return counter.Wrap(rt) })
 	return dynamic.NewForConfig(cfg)
 }

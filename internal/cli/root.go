@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"k8s.io/klog/v2"
 )
 
 // Version is set at build time with -ldflags "-X ...cli.Version=v1.2.3".
@@ -92,6 +93,7 @@ func (o *options) setup() error {
 	default:
 		return fmt.Errorf("--log-format must be text or json, got %q", o.logFormat)
 	}
+	klog.SetSlogLogger(o.log) // client-go's own logging goes through slog too
 	return nil
 }
 

@@ -24,6 +24,15 @@ func Compare(want, live desired.Spec) []Field {
 			have = l.Object
 		}
 		fields = subset("", manifestPart(w.Object), manifestPart(have), live == nil)
+	case *desired.PolicySpec:
+		// Compare structurally; render canonical HCL only to show a change.
+		l, _ := live.(*desired.PolicySpec)
+		switch {
+		case l == nil:
+			fields = []Field{{Path: "policy", After: policy.Canonical(w.Policy)}}
+		case !policy.Equal(w.Policy, l.Policy):
+			fields = []Field{{Path: "policy", Before: policy.Canonical(l.Policy), After: policy.Canonical(w.Policy)}}
+		}
 	default:
 		wf := flat(want)
 		var lf map[string]string
@@ -44,8 +53,8 @@ func Compare(want, live desired.Spec) []Field {
 	return fields
 }
 
-// flat normalises a Vault object into comparable text per field: canonical
-// HCL, TTLs in seconds, sets sorted; ordered lists keep their order.
+// flat normalises a Vault role into comparable text per field: TTLs in one
+// unit, sets sorted; ordered lists keep their order.
 func flat(s desired.Spec) map[string]string {
 	set := func(v []string) string {
 		c := slices.Clone(v)
@@ -55,8 +64,6 @@ func flat(s desired.Spec) map[string]string {
 	list := func(v []string) string { return strings.Join(v, "\n") }
 	secs := func(d ttl.Duration) string { return d.String() }
 	switch t := s.(type) {
-	case *desired.PolicySpec:
-		return map[string]string{"policy": policy.Canonical(t.Policy)}
 	case *desired.AuthRoleSpec:
 		return map[string]string{
 			"bound_service_account_names":      set(t.BoundServiceAccountNames),

@@ -85,10 +85,10 @@ func (b *planner) skip(id object.ID, tenant string, ref object.ID) {
 // identity: none is a create; one syncd owns is an update or a no-op; one it
 // does not own is a conflict, or an adoption when allowed.
 func (b *planner) pairDesired() {
-	inv := b.in.Live.Inventory
+	owners := b.in.Live.Inventory.Owners()
 	for _, o := range b.in.Desired.Objects {
 		lo, exists := b.in.Live.Objects[o.ID]
-		owner, owned := inv.Owner(o.ID)
+		owner, owned := owners[o.ID]
 		c := &Change{ID: o.ID, Tenant: o.Tenant, After: o.Spec}
 		switch {
 		case !exists:

@@ -227,6 +227,28 @@ func TestCompute(t *testing.T) {
 			want:    []string{"error  : deletion guard: 1 of 2 owned tenants would be off-boarded ([shop]), more than guard.maxDeletePercent=34%; nothing is off-boarded (re-run with --allow-deletes if this is intended)"},
 			refused: true,
 		},
+		"the deletion guard also caps the count": {
+			files: []string{shop, blog}, live: []string{shop, blog},
+			mutate: func(t *testing.T, cfg *config.Config, st *desired.State, l *live.State, in *Input) {
+				in.Desired = &desired.State{Tenants: []desired.Tenant{{Name: "other"}}} // both removed
+				in.Config.Guard = config.Guard{MaxDeletes: 1, MaxDeletePercent: 100}
+			},
+			want:    []string{"error  : deletion guard: 2 tenants would be off-boarded ([blog shop]), more than guard.maxDeletes=1; nothing is off-boarded (re-run with --allow-deletes if this is intended)"},
+			refused: true,
+		},
+		"allow-deletes lifts the guard": {
+			files: []string{blog}, live: []string{blog},
+			mutate: func(t *testing.T, cfg *config.Config, st *desired.State, l *live.State, in *Input) {
+				in.Desired = &desired.State{}
+				in.Options.AllowDeletes = true
+			},
+			want: []string{
+				"0 delete ExternalSecret bookstore-platform-blog/smtp",
+				"1 delete SecretStore bookstore-platform-blog/vault-blog",
+				"2 delete KubernetesAuthRole bookstore-platform-blog",
+				"3 deprecate-policy Policy bookstore-platform-app-blog",
+			},
+		},
 		"an empty tenants directory never off-boards everyone": {
 			files: []string{shop}, live: []string{shop},
 			mutate: func(t *testing.T, cfg *config.Config, st *desired.State, l *live.State, in *Input) {

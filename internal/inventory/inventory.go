@@ -34,17 +34,18 @@ type Tenant struct {
 	DeprecatedPolicy string     `json:"deprecatedPolicy,omitempty"`
 }
 
-// Owner returns the tenant that owns id, if any.
-func (inv *Inventory) Owner(id object.ID) (string, bool) {
+// Owners maps every owned object to its tenant.
+func (inv *Inventory) Owners() map[object.ID]string {
+	out := map[object.ID]string{}
 	if inv == nil {
-		return "", false
+		return out
 	}
 	for name, t := range inv.Tenants {
-		if slices.Contains(t.Objects, id) {
-			return name, true
+		for _, id := range t.Objects {
+			out[id] = name
 		}
 	}
-	return "", false
+	return out
 }
 
 // Owned returns every owned object.

@@ -101,3 +101,19 @@ func rawTokens(expr string) hclwrite.Tokens {
 	}
 	return f.Body().GetAttribute("x").Expr().BuildTokens(nil)
 }
+
+// Equal reports whether p and q grant the same, whatever their layout: it
+// compares normalised forms without rendering HCL.
+func Equal(p, q Policy) bool {
+	a, b := p.Normalize(), q.Normalize()
+	if len(a.Rules) != len(b.Rules) {
+		return false
+	}
+	for i := range a.Rules {
+		if a.Rules[i].Path != b.Rules[i].Path || !slices.Equal(a.Rules[i].Capabilities, b.Rules[i].Capabilities) ||
+			!maps.Equal(a.Rules[i].Other, b.Rules[i].Other) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,100 @@
+package vaultread
+
+import (
+	"context"
+	"encoding/json"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	vaultapi "github.com/hashicorp/vault/api"
+
+	"github.com/syncd-dev/syncd/internal/config"
+	"github.com/syncd-dev/syncd/internal/desired"
+	"github.com/syncd-dev/syncd/internal/live"
+	"github.com/syncd-dev/syncd/internal/object"
+)
+
+// fakeLogical answers like vault/api: a missing path is (nil, nil).
+type fakeLogical struct {
+	mu    sync.Mutex
+	data  map[string]map[string]any
+	calls []string
+}
+
+func (f *fakeLogical) ReadWithContext(_ context.Context, path string) (*vaultapi.Secret, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, "read "+path)
+	if d, ok := f.data[path]; ok {
+		return &vaultapi.Secret{Data: d}, nil
+	}
+	return nil, nil
+}
+
+func (f *fakeLogical) ListWithContext(_ context.Context, path string) (*vaultapi.Secret, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, "list "+path)
+	var keys []any
+	for p := range f.data {
+		if rest, ok := strings.CutPrefix(p, path+"/"); ok && !strings.Contains(rest, "/") {
+			keys = append(keys, rest)
+		}
+	}
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	return &vaultapi.Secret{Data: map[string]any{"keys": keys}}, nil
+}
+
+func TestRead(t *testing.T) {
+	cfg := config.Default()
+	ids := desired.NewIDs(cfg)
+	f := &fakeLogical{data: map[string]map[string]any{
+		"sys/policies/acl/p1":         {"policy": `path "secret/data/a/*" { capabilities = ["read"] }`},
+		"auth/kubernetes/role/r1":     {"token_ttl": json.Number("900"), "token_policies": []any{"p1"}, "bound_service_account_names": []any{"eso"}},
+		"database/config/catalog":     {"plugin_name": "postgresql-database-plugin", "allowed_roles": []any{"bookstore-*"}, "connection_details": map[string]any{"username": "vault"}},
+		"secret/metadata/a/present":   {"versions": map[string]any{}},
+		"sys/policies/acl/not-wanted": {"policy": ""},
+	}}
+	want := object.NewSet(ids.Policy("p1"), ids.Policy("p-missing"), ids.AuthRole("r1"), ids.DatabaseRole("d-missing"),
+		ids.DatabaseConnection("catalog"), ids.DatabaseConnection("gone"), ids.KVSecret("a/present"), ids.KVSecret("a/absent"))
+	st := live.New()
+	if err := (Reader{Logical: f, Config: cfg, Workers: 3}).Read(context.Background(), want, st); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for id := range st.Objects {
+		got = append(got, id.String())
+	}
+	sort.Strings(got)
+	if diff := cmp.Diff([]string{"vault/KubernetesAuthRole/auth/kubernetes/r1", "vault/Policy/sys/p1"}, got); diff != "" {
+		t.Errorf("objects found (-want +got):\n%s", diff)
+	}
+	role := st.Objects[ids.AuthRole("r1")].Spec.(*desired.AuthRoleSpec)
+	if role.TokenTTL.String() != "15m" || role.TokenPolicies[0] != "p1" {
+		t.Errorf("role parsed as %+v", role)
+	}
+	if c, ok := st.Connections[ids.DatabaseConnection("catalog")]; !ok || c.AllowedRoles[0] != "bookstore-*" {
+		t.Errorf("connection = %+v, %v", c, ok)
+	}
+	if _, ok := st.Connections[ids.DatabaseConnection("gone")]; ok {
+		t.Error("a connection Vault answered (nil, nil) for must be absent, not empty")
+	}
+	if !st.Present.Has(ids.KVSecret("a/present")) || st.Present.Has(ids.KVSecret("a/absent")) || !st.Looked.Has(ids.KVSecret("a/absent")) {
+		t.Errorf("KV presence wrong: present=%v looked=%v", st.Present.Sorted(), st.Looked.Sorted())
+	}
+	// One LIST per kind; READs only for listed names (no read of p-missing,
+	// d-missing or not-wanted).
+	for _, c := range f.calls {
+		if strings.Contains(c, "p-missing") || strings.Contains(c, "d-missing") || strings.Contains(c, "not-wanted") {
+			t.Errorf("unneeded request %q", c)
+		}
+	}
+	if n := len(f.calls); n != 3+2+2+2 { // 3 lists, 2 listed reads, 2 connections, 2 KV metadata
+		t.Errorf("%d requests, want 9: %v", n, f.calls)
+	}
+}
