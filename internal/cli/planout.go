@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -39,9 +38,7 @@ func useColor(w io.Writer) bool {
 func writePlan(w io.Writer, p *diff.Plan, format string, color bool) error {
 	switch format {
 	case "json":
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(p)
+		return writeJSON(w, p)
 	case "markdown":
 		return writeMarkdown(w, p)
 	}

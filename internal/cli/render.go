@@ -52,9 +52,7 @@ multi-document YAML stream. It refuses to render when any file is invalid.`,
 func renderState(w io.Writer, s *desired.State, format string) error {
 	switch format {
 	case "json":
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(s)
+		return writeJSON(w, s)
 	case "yaml":
 		out, err := yaml.Marshal(s)
 		if err != nil {
@@ -120,4 +118,11 @@ func filterTenants(s *desired.State, names []string) *desired.State {
 		}
 	}
 	return out
+}
+
+// writeJSON writes v as indented JSON, the form every -o json output takes.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }
