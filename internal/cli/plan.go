@@ -51,7 +51,7 @@ Exit status: 0 success (with --detailed-exitcode: no changes), 1 error,
 	fl := cmd.Flags()
 	fl.StringVarP(&f.format, "output", "o", "text", "output format: text, json, markdown")
 	fl.BoolVar(&f.detailedExitCode, "detailed-exitcode", false, "exit 2 when the plan has changes, 0 when it has none")
-	fl.StringVar(&f.out, "out", "", "also save the plan as JSON to this file, for a later `syncd apply FILE`")
+	fl.StringVar(&f.out, "out", "", "also save the plan as JSON to this file, for a later `syncd apply FILE` (-out FILE works too)")
 	fl.BoolVar(&f.adopt, "adopt", false, "take over existing objects syncd does not own that hold desired names")
 	fl.BoolVar(&f.allowDeletes, "allow-deletes", false, "lift the deletion guard (an empty tenants/ or more off-boarding than guard allows)")
 	fl.DurationVar(&f.timeout, "timeout", 2*time.Minute, "give up reading the live state after this long")

@@ -39,7 +39,7 @@ type options struct {
 // Main runs syncd with args and returns the process exit code.
 func Main(args []string, stdout, stderr io.Writer) int {
 	root := newRoot(stdout, stderr)
-	root.SetArgs(args)
+	root.SetArgs(terraformStyle(args))
 	err := root.Execute()
 	var ee exitError
 	switch {
@@ -102,4 +102,17 @@ func envOr(key, def string) string {
 		return v
 	}
 	return def
+}
+
+// terraformStyle accepts terraform's single-dash spelling of the plan file
+// flag (-out FILE, -out=FILE), which pflag would read as -o ut.
+func terraformStyle(args []string) []string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		if a == "-out" || strings.HasPrefix(a, "-out=") {
+			a = "-" + a
+		}
+		out[i] = a
+	}
+	return out
 }

@@ -88,3 +88,11 @@ func TestRenderRefusesInvalidTenants(t *testing.T) {
 		t.Errorf("stderr = %s", stderr)
 	}
 }
+
+func TestTerraformStyleOutFlag(t *testing.T) {
+	got := terraformStyle([]string{"plan", "-out", "p.json", "-out=q.json", "-o", "json", "--out", "r"})
+	want := []string{"plan", "--out", "p.json", "--out=q.json", "-o", "json", "--out", "r"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("terraformStyle = %v, want %v", got, want)
+	}
+}

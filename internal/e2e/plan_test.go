@@ -109,7 +109,7 @@ func TestPlanAgainstSeededLiveState(t *testing.T) {
 	admin := kubeconfig(t, "")
 	outFile := filepath.Join(t.TempDir(), "plan.json")
 
-	code, text, logs := syncd(t, bed.VaultToken, admin, "plan", "--dir", r.dir, "--detailed-exitcode", "--out", outFile)
+	code, text, logs := syncd(t, bed.VaultToken, admin, "plan", "--dir", r.dir, "--detailed-exitcode", "-out", outFile)
 	if code != 1 {
 		t.Errorf("exit %d, want 1 (the unowned database role is an error)\n%s\n%s", code, text, logs)
 	}
