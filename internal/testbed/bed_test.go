@@ -123,11 +123,7 @@ func TestDynamicPostgresCredentials(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Revocation is queued: poll until the Postgres role is gone.
-	admin, err := pgx.Connect(ctx, bed.DatabaseURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close(ctx)
+	admin := bed.Postgres(t, "postgres")
 	exists := true
 	for deadline := time.Now().Add(time.Minute); exists && time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
 		if err := admin.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)", user).Scan(&exists); err != nil {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	vaultapi "github.com/hashicorp/vault/api"
+	"github.com/jackc/pgx/v5"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
@@ -47,4 +48,15 @@ func (b *Bed) VaultClient(t testing.TB, token string) *vaultapi.Client {
 	}
 	c.SetToken(token)
 	return c
+}
+
+// Postgres returns an admin connection to database db, closed when the test ends.
+func (b *Bed) Postgres(t testing.TB, db string) *pgx.Conn {
+	t.Helper()
+	conn, err := pgx.Connect(context.Background(), b.PostgresURL(db))
+	if err != nil {
+		t.Fatalf("connect to postgres database %s: %v", db, err)
+	}
+	t.Cleanup(func() { _ = conn.Close(context.Background()) })
+	return conn
 }
