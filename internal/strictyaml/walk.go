@@ -39,7 +39,8 @@ func (w *walker) errAt(n *yamlv3.Node, path, format string, args ...any) {
 }
 
 // drop turns an offending value into null, so that the rest of the document
-// can still be decoded for further checks.
+// can still be decoded for further checks. Every error about a node itself
+// drops it; errors inside a mapping or list drop only the inner values.
 func drop(n *yamlv3.Node) {
 	*n = yamlv3.Node{Kind: yamlv3.ScalarNode, Tag: "!!null", Value: "null", Line: n.Line, Column: n.Column}
 }
@@ -76,15 +77,6 @@ func join(path, field string) string {
 // walk checks node n against type t at path; it records positions and errors.
 func (w *walker) walk(n *yamlv3.Node, t reflect.Type, path string, depth int) {
 	w.pos.m[path] = Pos{File: w.file, Line: n.Line, Column: n.Column}
-	before := len(w.errs)
-	w.check(n, t, path, depth)
-	// A value of the wrong shape is dropped whole; errors inside it stay.
-	if len(w.errs) > before && n.Kind != yamlv3.MappingNode && n.Kind != yamlv3.SequenceNode {
-		drop(n)
-	}
-}
-
-func (w *walker) check(n *yamlv3.Node, t reflect.Type, path string, depth int) {
 	if n.Kind == yamlv3.AliasNode || n.Anchor != "" {
 		w.errAt(n, path, "YAML anchors and aliases are not allowed")
 		drop(n)
@@ -104,6 +96,7 @@ func (w *walker) check(n *yamlv3.Node, t reflect.Type, path string, depth int) {
 	if reflect.PointerTo(t).Implements(textUnmarshaler) {
 		if n.Kind != yamlv3.ScalarNode {
 			w.errAt(n, path, "expected a scalar value, got %s", kindName(n))
+			drop(n)
 			return
 		}
 		// Parse it here too, so a bad value is reported where it stands.
@@ -117,6 +110,7 @@ func (w *walker) check(n *yamlv3.Node, t reflect.Type, path string, depth int) {
 	if reflect.PointerTo(t).Implements(jsonUnmarshaler) {
 		if n.Kind != yamlv3.ScalarNode {
 			w.errAt(n, path, "expected a scalar value, got %s", kindName(n))
+			drop(n)
 		}
 		return
 	}
@@ -147,6 +141,7 @@ func (w *walker) check(n *yamlv3.Node, t reflect.Type, path string, depth int) {
 		}
 	default:
 		w.errAt(n, path, "unsupported field type %s", t)
+		drop(n)
 	}
 }
 
@@ -157,6 +152,7 @@ func (w *walker) scalar(n *yamlv3.Node, path, want, tag string) {
 			hint = " (quote it)"
 		}
 		w.errAt(n, path, "expected %s, got %s%s", want, kindName(n), hint)
+		drop(n)
 	}
 }
 

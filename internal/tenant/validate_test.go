@@ -106,6 +106,11 @@ func TestValidationErrors(t *testing.T) {
 				{"acme.yaml:8:23", "spec.secrets[0].path", `has a ".." segment`},
 				{"acme.yaml:8:57", "spec.secrets[0].refreshInterval", "invalid duration"},
 			}},
+		"a mapping where a TTL belongs still lets later checks run": {file: "acme.yaml", body: header + "spec:\n  auth:\n    ttl: {h: 1}\n  namespace: Bad\n",
+			want: []wantErr{
+				{"acme.yaml:7:10", "spec.auth.ttl", "expected a scalar value, got a mapping"},
+				{"acme.yaml:8:14", "spec.namespace", "not a DNS-1123 label"},
+			}},
 		"a bad value is reported once": {file: "acme.yaml", body: header + "spec:\n  secrets: {name: s}\n",
 			want: []wantErr{{"acme.yaml:6:12", "spec.secrets", "expected a list, got a mapping"}}},
 		"several errors at once": {file: "acme.yaml", body: header + "spec:\n  bogus: 1\n  auth:\n    ttl: never\n",
