@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 
 	"github.com/syncd-dev/syncd/internal/config"
@@ -27,7 +28,9 @@ func (o *options) load() (*loaded, error) {
 	if err != nil {
 		return nil, err
 	}
-	if optional && cfg != nil {
+	if _, statErr := os.Stat(path); statErr != nil {
+		o.log.Info("no platform config; using the built-in defaults (the seed platform)", "path", path)
+	} else {
 		o.log.Debug("platform config", "path", path)
 	}
 	set, err := tenant.LoadDir(filepath.Join(o.dir, "tenants"), cfg)

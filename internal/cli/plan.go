@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"slices"
@@ -95,24 +94,21 @@ func (o *options) runPlan(ctx context.Context, f *planFlags) error {
 		return fmt.Errorf("reading live state: %w", err)
 	}
 	st.Inventory = inv
+	var fileErrors []diff.Problem
+	for _, e := range l.tenants.Errors {
+		fileErrors = append(fileErrors, diff.Problem{Message: e.Error()})
+	}
 	plan := diff.Compute(diff.Input{
 		Config: l.cfg, Desired: l.state, Unknown: l.tenants.Invalid, Live: st, Now: time.Now(),
-		Options: diff.Options{Adopt: f.adopt, AllowDeletes: f.allowDeletes},
+		Options:  diff.Options{Adopt: f.adopt, AllowDeletes: f.allowDeletes},
+		Problems: fileErrors,
 	})
 	plan.Requests = diff.Requests{Vault: vaultCount.Count(), Kubernetes: kubeCount.Count()}
-	for _, e := range l.tenants.Errors {
-		plan.Errors = append(plan.Errors, diff.Problem{Message: e.Error()})
-	}
-	plan.Summary.Errors = len(plan.Errors)
 	o.log.Info("plan computed", "create", plan.Summary.Create, "update", plan.Summary.Update,
 		"delete", plan.Summary.Delete, "offboard", plan.Summary.Offboard, "errors", plan.Summary.Errors,
 		"vault_requests", plan.Requests.Vault, "kubernetes_requests", plan.Requests.Kubernetes)
 	if f.out != "" {
-		data, err := json.MarshalIndent(plan, "", "  ")
-		if err != nil {
-			return err
-		}
-		if err := os.WriteFile(f.out, append(data, '\n'), 0o600); err != nil {
+		if err := savePlan(f.out, plan); err != nil {
 			return fmt.Errorf("--out: %w", err)
 		}
 	}
@@ -141,4 +137,17 @@ func wanted(s *desired.State, inv *inventory.Inventory) object.Set {
 		want.Add(e.ID)
 	}
 	return want.Union(inv.Owned())
+}
+
+// savePlan writes the plan as JSON, readable only by its owner.
+func savePlan(path string, p *diff.Plan) error {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if err := writeJSON(f, p); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }

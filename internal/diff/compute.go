@@ -19,6 +19,9 @@ type Input struct {
 	Live    *live.State
 	Now     time.Time
 	Options Options
+	// Problems found before planning (tenant files that failed) are
+	// reported with the plan's errors.
+	Problems []Problem
 }
 
 // Options change what the plan may do.
@@ -47,6 +50,7 @@ func Compute(in Input) *Plan {
 		p:       &Plan{Version: SchemaVersion, CreatedAt: in.Now.UTC()},
 		changes: map[object.ID]*Change{}, refs: map[object.ID][]object.ID{}, failed: map[object.ID]object.ID{},
 	}
+	b.p.Errors = append(b.p.Errors, in.Problems...)
 	b.pairDesired()
 	b.removals()
 	b.checkRefs()

@@ -403,3 +403,12 @@ func deepCopy(m map[string]any) map[string]any {
 	}
 	return out
 }
+
+func TestProblemsBeforePlanningAreReportedAndCounted(t *testing.T) {
+	cfg, st := fixture(t, blog)
+	p := Compute(Input{Config: cfg, Desired: st, Live: converged(cfg, st), Now: now,
+		Problems: []Problem{{Message: "tenants/shop.yaml:3:9: metadata.name: bad"}}})
+	if len(p.Errors) != 1 || p.Errors[0].Message != "tenants/shop.yaml:3:9: metadata.name: bad" || p.Summary.Errors != 1 {
+		t.Errorf("errors = %+v, summary.errors = %d; want the one problem, counted", p.Errors, p.Summary.Errors)
+	}
+}
