@@ -52,6 +52,9 @@ type PolicySpec struct {
 	Name   string        `json:"name"`
 	Policy policy.Policy `json:"-"`
 	HCL    string        `json:"hcl"`
+	// ParseError is set on a live policy whose text syncd cannot parse;
+	// Policy is then empty and HCL holds the text as read.
+	ParseError string `json:"parseError,omitempty"`
 }
 
 // AuthRoleSpec is a Kubernetes auth method role.

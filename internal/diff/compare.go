@@ -30,6 +30,8 @@ func Compare(want, live desired.Spec) []Field {
 		switch {
 		case l == nil:
 			fields = []Field{{Path: "policy", After: policy.Canonical(w.Policy)}}
+		case l.ParseError != "":
+			fields = []Field{{Path: "policy", Before: l.HCL, After: policy.Canonical(w.Policy)}}
 		case !policy.Equal(w.Policy, l.Policy):
 			fields = []Field{{Path: "policy", Before: policy.Canonical(l.Policy), After: policy.Canonical(w.Policy)}}
 		}

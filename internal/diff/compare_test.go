@@ -44,6 +44,11 @@ func TestCompare(t *testing.T) {
 			live:   mustPolicy(t, "# hand edited\npath \"b\" {\n  capabilities = [\"read\", \"list\", \"read\"]\n}\npath \"a\" {\n    capabilities = [\"READ\"]\n}\n"),
 			fields: nil,
 		},
+		"a live policy syncd cannot parse shows its text replaced": {
+			want:   mustPolicy(t, `path "a" { capabilities = ["read"] }`),
+			live:   &desired.PolicySpec{Name: "p", HCL: "path \"a\" { capabilities = [var.x] }", ParseError: "not a literal"},
+			fields: []Field{{Path: "policy", Before: "path \"a\" { capabilities = [var.x] }", After: "path \"a\" {\n  capabilities = [\"read\"]\n}\n"}},
+		},
 		"a changed capability counts": {
 			want: mustPolicy(t, `path "a" { capabilities = ["read"] }`),
 			live: mustPolicy(t, `path "a" { capabilities = ["read", "update"] }`),

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 
@@ -12,10 +13,14 @@ import (
 
 var hclInitial = hcl.Pos{Line: 1, Column: 1, Byte: 0}
 
-// Parse reads an HCL ACL policy. Only "path" blocks with one label are
-// accepted; their attributes must be literal values (no variables or
-// functions). Formatting, comments and block order do not matter.
+// Parse reads an ACL policy in HCL or in Vault's JSON form. Only "path"
+// blocks with one label are accepted; their attributes must be literal values
+// (no variables or functions). Formatting, comments and block order do not
+// matter.
 func Parse(src []byte, filename string) (Policy, error) {
+	if trimmed := bytes.TrimSpace(src); len(trimmed) > 0 && trimmed[0] == '{' {
+		return parseJSON(trimmed, filename)
+	}
 	f, diags := hclsyntax.ParseConfig(src, filename, hclInitial)
 	if diags.HasErrors() {
 		return Policy{}, fmt.Errorf("parsing policy: %w", diags)

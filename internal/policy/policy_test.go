@@ -65,6 +65,7 @@ path "database/creds/r" {
 }
 `
 	variants := map[string]string{
+		"Vault's JSON form": `{"path": {"secret/data/a": {"capabilities": ["read", "list"]}, "database/creds/r": {"capabilities": ["read"]}}}`,
 		"reordered blocks and caps": `path "database/creds/r" { capabilities = ["read"] }
 path "secret/data/a" { capabilities = ["list", "read"] }`,
 		"duplicate caps, upper case, other comments": `
@@ -123,11 +124,13 @@ func TestParseKeepsOtherAttributes(t *testing.T) {
 
 func TestParseRejects(t *testing.T) {
 	tests := map[string]string{
-		"variable reference":  `path "x" { capabilities = [var.cap] }`,
-		"top-level attribute": `name = "x"`,
-		"other block":         `resource "x" {}`,
-		"syntax error":        `path "x" {`,
-		"capabilities string": `path "x" { capabilities = "read" }`,
+		"variable reference":   `path "x" { capabilities = [var.cap] }`,
+		"top-level attribute":  `name = "x"`,
+		"other block":          `resource "x" {}`,
+		"syntax error":         `path "x" {`,
+		"capabilities string":  `path "x" { capabilities = "read" }`,
+		"JSON other attribute": `{"path": {"x": {"capabilities": ["read"], "allowed_parameters": {}}}}`,
+		"JSON other key":       `{"name": {}}`,
 	}
 	for name, src := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -187,12 +187,13 @@ func parse(id object.ID, d map[string]any) (desired.Spec, []byte, error) {
 	switch id.Kind {
 	case object.Policy:
 		text := str(d["policy"])
-		p, err := policy.Parse([]byte(text), id.Name)
-		if err != nil {
-			// Keep the raw text: the diff shows it replaced.
-			p = policy.Policy{Rules: []policy.Rule{{Path: "(unparseable policy: " + err.Error() + ")"}}}
+		ps := &desired.PolicySpec{Name: id.Name, HCL: text}
+		if p, err := policy.Parse([]byte(text), id.Name); err != nil {
+			ps.ParseError = err.Error() // the diff shows the text replaced
+		} else {
+			ps.Policy = p
 		}
-		spec = &desired.PolicySpec{Name: id.Name, Policy: p, HCL: text}
+		spec = ps
 	case object.AuthRole:
 		spec = &desired.AuthRoleSpec{
 			Name:                          id.Name,
