@@ -15,6 +15,9 @@ type loaded struct {
 	cfg     *config.Config
 	tenants *tenant.Set
 	state   *desired.State // of the valid tenants only
+	// isolation is the offline isolation proof's verdict on state; every
+	// command refuses to go on without it.
+	isolation error
 }
 
 // load reads the config and the tenants. A config error is returned as is;
@@ -41,5 +44,5 @@ func (o *options) load() (*loaded, error) {
 	if err != nil {
 		return nil, fmt.Errorf("desired state: %w", err)
 	}
-	return &loaded{cfg: cfg, tenants: set, state: state}, nil
+	return &loaded{cfg: cfg, tenants: set, state: state, isolation: desired.CheckIsolation(cfg, state)}, nil
 }

@@ -68,6 +68,9 @@ func (o *options) runPlan(ctx context.Context, f *planFlags) error {
 	if err != nil {
 		return err
 	}
+	if l.isolation != nil {
+		return l.isolation // never plan a state that fails the isolation proof
+	}
 	for _, e := range l.tenants.Errors {
 		fmt.Fprintln(o.stderr, e)
 	}

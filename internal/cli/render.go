@@ -33,6 +33,9 @@ multi-document YAML stream. It refuses to render when any file is invalid.`,
 			if err != nil {
 				return err
 			}
+			if l.isolation != nil {
+				return l.isolation
+			}
 			if len(l.tenants.Errors) > 0 {
 				for _, e := range l.tenants.Errors {
 					fmt.Fprintln(o.stderr, e)

@@ -4,8 +4,6 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
-
-	"github.com/syncd-dev/syncd/internal/desired"
 )
 
 func newValidate(o *options) *cobra.Command {
@@ -27,8 +25,8 @@ Exit status: 0 valid, 1 any error.`,
 				fmt.Fprintln(o.stderr, e)
 				failed = true
 			}
-			if err := desired.CheckIsolation(l.cfg, l.state); err != nil {
-				fmt.Fprintln(o.stderr, err)
+			if l.isolation != nil {
+				fmt.Fprintln(o.stderr, l.isolation)
 				failed = true
 			}
 			if failed {
