@@ -40,7 +40,7 @@ func (o *options) load() (*loaded, error) {
 	if err != nil {
 		return nil, err
 	}
-	state, err := desired.Build(cfg, set.Tenants)
+	state, err := desired.Build(cfg, set)
 	if err != nil {
 		return nil, fmt.Errorf("desired state: %w", err)
 	}

@@ -9,13 +9,11 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/syncd-dev/syncd/internal/desired"
 	"github.com/syncd-dev/syncd/internal/diff"
 	"github.com/syncd-dev/syncd/internal/inventory"
 	"github.com/syncd-dev/syncd/internal/live"
 	"github.com/syncd-dev/syncd/internal/live/kuberead"
 	"github.com/syncd-dev/syncd/internal/live/vaultread"
-	"github.com/syncd-dev/syncd/internal/object"
 )
 
 var planFormats = []string{"text", "json", "markdown"}
@@ -89,7 +87,7 @@ func (o *options) runPlan(ctx context.Context, f *planFlags) error {
 	if err != nil {
 		return err
 	}
-	want := wanted(l.state, inv)
+	want := diff.Wanted(l.cfg, l.state, inv)
 	st, err := live.ReadAll(ctx, want,
 		vaultread.Reader{Logical: vc.Logical(), Config: l.cfg},
 		kuberead.Reader{Dynamic: kc, Config: l.cfg})
@@ -125,21 +123,6 @@ func (o *options) runPlan(ctx context.Context, f *planFlags) error {
 		return exitError{ExitChanges}
 	}
 	return nil
-}
-
-// wanted is every object the plan must look at: the desired objects and what
-// they refer to, and everything the inventory says syncd owns.
-func wanted(s *desired.State, inv *inventory.Inventory) object.Set {
-	want := s.IDs()
-	for _, o := range s.Objects {
-		for _, r := range o.Refs {
-			want.Add(r)
-		}
-	}
-	for _, e := range s.External {
-		want.Add(e.ID)
-	}
-	return want.Union(inv.Owned())
 }
 
 // savePlan writes the plan as JSON, readable only by its owner.

@@ -35,7 +35,7 @@ func samplePlan(t *testing.T) *diff.Plan {
 	if err := set.Err(); err != nil {
 		t.Fatal(err)
 	}
-	st, err := desired.Build(cfg, set.Tenants)
+	st, err := desired.Build(cfg, set)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -30,7 +30,11 @@ Exit status: 0 valid, 1 any error.`,
 				failed = true
 			}
 			if failed {
-				fmt.Fprintf(o.stderr, "invalid: %d error(s) in %d tenant file(s)\n", len(l.tenants.Errors), len(l.tenants.Invalid))
+				files := map[string]bool{}
+				for _, e := range l.tenants.Errors {
+					files[e.Pos.File] = true
+				}
+				fmt.Fprintf(o.stderr, "invalid: %d error(s) in %d tenant file(s)\n", len(l.tenants.Errors), len(files))
 				return exitError{ExitError}
 			}
 			if len(l.state.Tenants) == 0 {

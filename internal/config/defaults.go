@@ -34,6 +34,7 @@ func Default() *Config {
 		Offboarding: Offboarding{GracePeriod: dur(24 * time.Hour)},
 		Guard:       Guard{MaxDeletes: 1, MaxDeletePercent: 34},
 		Inventory:   Inventory{Mount: "secret", Path: "syncd/inventory"},
+		Kubernetes:  Kubernetes{PlatformNamespaces: []string{"vault", "external-secrets", "syncd"}},
 	}
 }
 

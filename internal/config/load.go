@@ -77,6 +77,9 @@ func (c *Config) fillDefaults() {
 	if c.Guard == (Guard{}) {
 		c.Guard = d.Guard
 	}
+	if c.Kubernetes.PlatformNamespaces == nil {
+		c.Kubernetes.PlatformNamespaces = d.Kubernetes.PlatformNamespaces
+	}
 	if c.Databases == nil {
 		c.Databases = d.Databases
 	}
@@ -86,6 +89,12 @@ func (c *Config) fillDefaults() {
 		}
 		if conn.MaxTTL == 0 {
 			conn.MaxTTL = 24 * d.Auth.MaxTTL
+		}
+		for lvl, p := range conn.Privileges {
+			p.CreationStatements = NormaliseStatements(p.CreationStatements)
+			p.RevocationStatements = NormaliseStatements(p.RevocationStatements)
+			p.RenewStatements = NormaliseStatements(p.RenewStatements)
+			conn.Privileges[lvl] = p
 		}
 		c.Databases[name] = conn
 	}

@@ -1,5 +1,7 @@
 package config
 
+import "strings"
+
 // The methods below expand the name templates for one tenant. Validate has
 // proved every template expands with these placeholders, so errors cannot occur
 // for a validated config; an unvalidated one yields "" on error.
@@ -51,7 +53,8 @@ func (c *Config) SecretStoreName(tenant string) string {
 	return c.expand(c.Names.SecretStore, "tenant", tenant)
 }
 
-// Statements expands a privilege's statements for one tenant database role.
+// Statements expands a privilege's statements for one tenant database role,
+// normalised as Vault stores them (see NormaliseStatements).
 func (c *Config) Statements(conn string, stmts []string, tenant, db, role string) ([]string, error) {
 	vars := map[string]string{"tenant": tenant, "db": db, "role": role, "connection": conn}
 	for k, v := range c.Databases[conn].Vars {
@@ -65,5 +68,22 @@ func (c *Config) Statements(conn string, stmts []string, tenant, db, role string
 		}
 		out = append(out, e)
 	}
-	return out, nil
+	return NormaliseStatements(out), nil
+}
+
+// NormaliseStatements trims every statement and drops the empty ones, as
+// Vault does when it stores a database role: a statement written as a YAML
+// block scalar ("...;\n") must compare equal to what Vault returns. Element
+// boundaries are kept: ["a\nb"] stays one statement.
+func NormaliseStatements(stmts []string) []string {
+	out := make([]string, 0, len(stmts))
+	for _, s := range stmts {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
 }

@@ -1,6 +1,10 @@
 package config
 
-import "github.com/syncd-dev/syncd/internal/ttl"
+import (
+	"regexp"
+
+	"github.com/syncd-dev/syncd/internal/ttl"
+)
 
 // APIVersion and Kind identify a platform config file.
 const (
@@ -20,6 +24,20 @@ type Config struct {
 	Offboarding Offboarding           `json:"offboarding"`
 	Guard       Guard                 `json:"guard"`
 	Inventory   Inventory             `json:"inventory"`
+	Kubernetes  Kubernetes            `json:"kubernetes"`
+
+	nsPattern *regexp.Regexp // Kubernetes.TenantNamespacePattern, compiled by validate
+}
+
+// Kubernetes holds the cluster-side settings.
+type Kubernetes struct {
+	// PlatformNamespaces are the namespaces the platform itself runs in
+	// (Vault, ESO, syncd). No tenant may use them; "default" and every
+	// "kube-*" namespace are reserved as well.
+	PlatformNamespaces []string `json:"platformNamespaces,omitempty"`
+	// TenantNamespacePattern, when set, is a regular expression (RE2) that
+	// every tenant namespace must match whole.
+	TenantNamespacePattern string `json:"tenantNamespacePattern,omitempty"`
 }
 
 // Inventory is where syncd records what it owns: a KV v2 path. Instances that

@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"maps"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -48,6 +49,7 @@ func (c *Config) validate(pos strictyaml.Positions) strictyaml.Errors {
 		}
 	}
 	c.validateNames(add)
+	c.validateKubernetes(add)
 	if c.Auth.TTL <= 0 || c.Auth.MaxTTL <= 0 {
 		add("auth", "ttl and maxTTL must be positive")
 	} else if c.Auth.MaxTTL < c.Auth.TTL {
@@ -103,8 +105,27 @@ func (c *Config) validateNames(add func(string, string, ...any)) {
 			add(ck.field, "template %q expands to an invalid name: %v", ck.tmpl, err)
 		}
 	}
-	if strings.HasSuffix(c.Names.Policy, "-deprecated") {
-		add("names.policy", "must not end in -deprecated (reserved for off-boarding)")
+	if strings.HasSuffix(c.Names.Policy, DeprecatedSuffix) {
+		add("names.policy", "must not end in %s (reserved for off-boarding)", DeprecatedSuffix)
+	}
+}
+
+func (c *Config) validateKubernetes(add func(string, string, ...any)) {
+	for i, ns := range c.Kubernetes.PlatformNamespaces {
+		if err := naming.DNSLabel(ns); err != nil {
+			add(fmt.Sprintf("kubernetes.platformNamespaces[%d]", i), "%v", err)
+		}
+	}
+	if p := c.Kubernetes.TenantNamespacePattern; p != "" {
+		re, err := regexp.Compile("^(?:" + p + ")$")
+		if err != nil {
+			add("kubernetes.tenantNamespacePattern", "invalid regular expression: %v", err)
+			return
+		}
+		c.nsPattern = re
+		if ns := c.Namespace(sampleTenant); !re.MatchString(ns) {
+			add("kubernetes.tenantNamespacePattern", "pattern %q does not match the namespace template's %q (from names.namespace %q)", p, ns, c.Names.Namespace)
+		}
 	}
 }
 

@@ -24,20 +24,31 @@ func (b *builder) meta(tn tenantNames, name string) map[string]any {
 // own auth role, so Vault itself enforces the tenant's isolation.
 func (b *builder) vaultProvider(tn tenantNames, withKV bool) map[string]any {
 	p := map[string]any{
-		"server": b.cfg.Vault.Address,
+		"server":  b.cfg.Vault.Address,
+		"version": "v2", // the CRD's default, written so that it is owned
 		"auth": map[string]any{
 			"kubernetes": map[string]any{
 				"mountPath":         b.cfg.Vault.Mounts.KubernetesAuth,
 				"role":              tn.authRole,
-				"serviceAccountRef": map[string]any{"name": tn.serviceAccount},
+				"serviceAccountRef": b.serviceAccountRef(tn),
 			},
 		},
 	}
 	if withKV {
 		p["path"] = b.cfg.Vault.Mounts.KV
-		p["version"] = "v2"
 	}
 	return p
+}
+
+// serviceAccountRef is the service account ESO requests a token for. When
+// the auth role requires an audience, the token must carry it, or Vault
+// refuses every login.
+func (b *builder) serviceAccountRef(tn tenantNames) map[string]any {
+	ref := map[string]any{"name": tn.serviceAccount}
+	if aud := b.cfg.Auth.Audience; aud != "" {
+		ref["audiences"] = []any{aud}
+	}
+	return ref
 }
 
 func (b *builder) secretStore(tn tenantNames, name string) *ManifestSpec {
@@ -58,7 +69,11 @@ func (b *builder) kvExternalSecret(tn tenantNames, store string, s tenant.Secret
 	for _, k := range s.Keys {
 		data = append(data, map[string]any{
 			"secretKey": k,
-			"remoteRef": map[string]any{"key": tn.kvPrefix + "/" + s.Path, "property": k},
+			"remoteRef": map[string]any{
+				"key": tn.kvPrefix + "/" + s.Path, "property": k,
+				// the CRD's defaults, written so that they are owned
+				"conversionStrategy": "Default", "decodingStrategy": "None", "metadataPolicy": "None",
+			},
 		})
 	}
 	return &ManifestSpec{Object: map[string]any{
@@ -68,7 +83,7 @@ func (b *builder) kvExternalSecret(tn tenantNames, store string, s tenant.Secret
 		"spec": map[string]any{
 			"refreshInterval": refresh.String(),
 			"secretStoreRef":  map[string]any{"kind": "SecretStore", "name": store},
-			"target":          map[string]any{"name": s.TargetName(), "creationPolicy": "Owner"},
+			"target":          target(s.TargetName()),
 			"data":            data,
 		},
 	}}
@@ -80,30 +95,24 @@ func (b *builder) generator(tn tenantNames, d tenant.Database, role string) *Man
 		"kind":       "VaultDynamicSecret",
 		"metadata":   b.meta(tn, d.GeneratorName()),
 		"spec": map[string]any{
-			"path":       b.cfg.Vault.Mounts.Database + "/creds/" + role,
-			"method":     "GET",
-			"resultType": "Data",
-			"provider":   b.vaultProvider(tn, false),
+			"path":               b.cfg.Vault.Mounts.Database + "/creds/" + role,
+			"method":             "GET",
+			"resultType":         "Data",
+			"allowEmptyResponse": false,
+			"provider":           b.vaultProvider(tn, false),
 		},
 	}}
 }
 
-func (b *builder) dbExternalSecret(tn tenantNames, d tenant.Database, generator string) *ManifestSpec {
-	refresh := d.RefreshInterval
-	if refresh == 0 {
-		def := d.DefaultTTL
-		if def == 0 {
-			def = b.cfg.Databases[d.Connection].DefaultTTL
-		}
-		refresh = def / 2 // renew well before the lease expires
-	}
+func (b *builder) dbExternalSecret(tn tenantNames, t *tenant.Tenant, d tenant.Database, generator string) *ManifestSpec {
+	refresh := t.Credentials(d, b.cfg).Refresh // before the credentials die
 	return &ManifestSpec{Object: map[string]any{
 		"apiVersion": b.cfg.ESO.APIVersion,
 		"kind":       "ExternalSecret",
 		"metadata":   b.meta(tn, d.ExternalSecretName()),
 		"spec": map[string]any{
 			"refreshInterval": refresh.String(),
-			"target":          map[string]any{"name": d.TargetName(), "creationPolicy": "Owner"},
+			"target":          target(d.TargetName()),
 			"dataFrom": []any{map[string]any{
 				"sourceRef": map[string]any{"generatorRef": map[string]any{
 					"apiVersion": b.cfg.ESO.GeneratorAPIVersion,
@@ -113,4 +122,12 @@ func (b *builder) dbExternalSecret(tn tenantNames, d tenant.Database, generator 
 			}},
 		},
 	}}
+}
+
+// target is an ExternalSecret's target Secret: ESO owns it (an owner
+// reference, so it goes with the ExternalSecret), and deletionPolicy Retain
+// (the CRD's default, written so that it is owned) keeps its last values
+// when the KV secret is deleted in Vault instead of emptying it.
+func target(name string) map[string]any {
+	return map[string]any{"name": name, "creationPolicy": "Owner", "deletionPolicy": "Retain"}
 }

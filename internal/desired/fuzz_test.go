@@ -19,7 +19,7 @@ import (
 // grants only read access inside the tenant's own areas.
 func checkAccepted(t *testing.T, cfg *config.Config, tn *tenant.Tenant) {
 	t.Helper()
-	s, err := desired.Build(cfg, []*tenant.Tenant{tn})
+	s, err := desired.Build(cfg, &tenant.Set{Tenants: []*tenant.Tenant{tn}, Invalid: map[string]error{}})
 	if err != nil {
 		t.Fatalf("accepted tenant does not build: %v", err)
 	}

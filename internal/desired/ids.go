@@ -46,3 +46,13 @@ func (i IDs) Kube(kind object.Kind, namespace, name string) object.ID {
 func (i IDs) Namespace(name string) object.ID {
 	return object.ID{System: object.Kubernetes, Kind: object.Namespace, Name: name}
 }
+
+// KVPrefix identifies a tenant's whole prefix inside the KV v2 mount.
+func (i IDs) KVPrefix(prefix string) object.ID {
+	return object.ID{System: object.Vault, Kind: object.KVPrefix, Scope: i.cfg.Vault.Mounts.KV, Name: prefix}
+}
+
+// Leases identifies the dynamic leases under a database role's credentials.
+func (i IDs) Leases(role string) object.ID {
+	return object.ID{System: object.Vault, Kind: object.Leases, Scope: i.cfg.Vault.Mounts.Database + "/creds", Name: role}
+}

@@ -86,6 +86,9 @@ func CheckIsolation(cfg *config.Config, s *State) error {
 				if role, ok := LoginRole(spec.Object); ok && role != cfg.AuthRoleName(t.Name) {
 					fail(id, t.Name, "logs in to Vault as role %q, not the tenant's %q", role, cfg.AuthRoleName(t.Name))
 				}
+				if _, ok := LoginRole(spec.Object); ok && cfg.Auth.Audience != "" && !slices.Contains(LoginAudiences(spec.Object), cfg.Auth.Audience) {
+					fail(id, t.Name, "requests service account tokens for audiences %v, but the auth role requires %q: every login would be refused", LoginAudiences(spec.Object), cfg.Auth.Audience)
+				}
 			}
 		}
 	}
@@ -94,6 +97,30 @@ func CheckIsolation(cfg *config.Config, s *State) error {
 
 // LoginRole finds the Kubernetes auth role an ESO object logs in with.
 func LoginRole(obj map[string]any) (string, bool) {
+	role, ok := kubernetesAuth(obj)["role"].(string)
+	return role, ok
+}
+
+// LoginAudiences are the audiences ESO requests the service account token
+// for when the object logs in.
+func LoginAudiences(obj map[string]any) []string {
+	ref, _ := kubernetesAuth(obj)["serviceAccountRef"].(map[string]any)
+	var out []string
+	switch auds := ref["audiences"].(type) {
+	case []any:
+		for _, a := range auds {
+			if s, ok := a.(string); ok {
+				out = append(out, s)
+			}
+		}
+	case []string:
+		out = auds
+	}
+	return out
+}
+
+// kubernetesAuth is the Kubernetes auth block of a SecretStore or generator.
+func kubernetesAuth(obj map[string]any) map[string]any {
 	spec, _ := obj["spec"].(map[string]any)
 	provider, _ := spec["provider"].(map[string]any)
 	if v, ok := provider["vault"].(map[string]any); ok {
@@ -101,6 +128,5 @@ func LoginRole(obj map[string]any) (string, bool) {
 	}
 	auth, _ := provider["auth"].(map[string]any)
 	k, _ := auth["kubernetes"].(map[string]any)
-	role, ok := k["role"].(string)
-	return role, ok
+	return k
 }

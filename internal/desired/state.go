@@ -55,6 +55,25 @@ type PolicySpec struct {
 	// ParseError is set on a live policy whose text syncd cannot parse;
 	// Policy is then empty and HCL holds the text as read.
 	ParseError string `json:"parseError,omitempty"`
+	// Comment is the header rendered into HCL.
+	Comment string `json:"-"`
+}
+
+// NewPolicySpec renders p as HCL under a header comment.
+func NewPolicySpec(name string, p policy.Policy, comment string) *PolicySpec {
+	p = p.Normalize()
+	return &PolicySpec{Name: name, Policy: p, HCL: string(policy.Render(p, comment)), Comment: comment}
+}
+
+// Without returns the policy without the rules whose path drop reports.
+func (s *PolicySpec) Without(drop func(path string) bool) *PolicySpec {
+	var p policy.Policy
+	for _, r := range s.Policy.Rules {
+		if !drop(r.Path) {
+			p.Rules = append(p.Rules, r)
+		}
+	}
+	return NewPolicySpec(s.Name, p, s.Comment)
 }
 
 // AuthRoleSpec is a Kubernetes auth method role.

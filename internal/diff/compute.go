@@ -41,6 +41,7 @@ type planner struct {
 	changes map[object.ID]*Change
 	refs    map[object.ID][]object.ID // what each change's object depends on
 	failed  map[object.ID]object.ID   // objects with errors -> the root failure
+	present map[string]bool           // tenants with a valid file
 }
 
 // Compute pairs desired with live and returns the ordered plan.
@@ -49,6 +50,10 @@ func Compute(in Input) *Plan {
 		in: in, ids: desired.NewIDs(in.Config),
 		p:       &Plan{Version: SchemaVersion, CreatedAt: in.Now.UTC()},
 		changes: map[object.ID]*Change{}, refs: map[object.ID][]object.ID{}, failed: map[object.ID]object.ID{},
+	}
+	b.present = map[string]bool{}
+	for _, t := range in.Desired.Tenants {
+		b.present[t.Name] = true
 	}
 	b.p.Errors = append(b.p.Errors, in.Problems...)
 	b.pairDesired()
@@ -59,7 +64,20 @@ func Compute(in Input) *Plan {
 	return b.p
 }
 
+// add plans c. One object gets at most one change: a second one (two
+// tenants, or a desired object and an off-boarding step) is an error on the
+// object and neither is applied — never a silent overwrite.
 func (b *planner) add(c *Change, refs []object.ID) {
+	if prev, dup := b.changes[c.ID]; dup {
+		b.fail(c.ID, c.Tenant, "two changes planned for one object: %s for tenant %s and %s for tenant %s; neither is applied",
+			prev.Action, prev.Tenant, c.Action, c.Tenant)
+		return
+	}
+	if _, bad := b.failed[c.ID]; bad {
+		b.p.Errors = append(b.p.Errors, Problem{ID: c.ID, Tenant: c.Tenant,
+			Message: fmt.Sprintf("%s for tenant %s not planned: the object already has an error", c.Action, c.Tenant)})
+		return
+	}
 	b.changes[c.ID] = c
 	b.refs[c.ID] = refs
 }
@@ -87,7 +105,9 @@ func (b *planner) skip(id object.ID, tenant string, ref object.ID) {
 
 // pairDesired pairs each desired object with the live object of the same
 // identity: none is a create; one syncd owns is an update or a no-op; one it
-// does not own is a conflict, or an adoption when allowed.
+// does not own is a conflict, or an adoption when allowed. An object the
+// inventory records for another tenant is never planned for this one, live
+// or not.
 func (b *planner) pairDesired() {
 	owners := b.in.Live.Inventory.Owners()
 	for _, o := range b.in.Desired.Objects {
@@ -95,12 +115,12 @@ func (b *planner) pairDesired() {
 		owner, owned := owners[o.ID]
 		c := &Change{ID: o.ID, Tenant: o.Tenant, After: o.Spec}
 		switch {
+		case owned && owner != o.Tenant:
+			b.fail(o.ID, o.Tenant, "is owned by tenant %s (recorded in the inventory); it is never planned for another tenant", owner)
+			continue
 		case !exists:
 			c.Action = Create
 			c.Fields = Compare(o.Spec, nil)
-		case owned && owner != o.Tenant:
-			b.fail(o.ID, o.Tenant, "exists and is owned by tenant %s", owner)
-			continue
 		case owned:
 			c.Fields = Compare(o.Spec, lo.Spec)
 			c.Action = Update

@@ -52,7 +52,7 @@ func fixture(t *testing.T, files ...string) (*config.Config, *desired.State) {
 	if err := set.Err(); err != nil {
 		t.Fatal(err)
 	}
-	st, err := desired.Build(cfg, set.Tenants)
+	st, err := desired.Build(cfg, set)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,23 +117,17 @@ func mustID(t *testing.T, st *desired.State, kind object.Kind, name string) obje
 }
 
 func TestCompute(t *testing.T) {
-	tests := map[string]struct {
-		files   []string // tenant files present
-		live    []string // tenant files whose state is live and owned
-		mutate  func(t *testing.T, cfg *config.Config, st *desired.State, l *live.State, in *Input)
-		want    []string
-		refused bool
-	}{
+	runPlanCases(t, map[string]planCase{
 		"nothing live: everything is created, policy before role before store": {
 			files: []string{shop}, live: nil,
 			want: []string{
 				"0 create DatabaseRole bookstore-platform-shop-catalog",
-				"0 create Policy bookstore-platform-app-shop",
-				"1 create KubernetesAuthRole bookstore-platform-shop",
-				"2 create SecretStore bookstore-platform-shop/vault-shop",
-				"2 create VaultDynamicSecret bookstore-platform-shop/catalog-db",
-				"3 create ExternalSecret bookstore-platform-shop/catalog-db",
-				"3 create ExternalSecret bookstore-platform-shop/stripe",
+				"1 create Policy bookstore-platform-app-shop", // it grants the role's credentials
+				"2 create KubernetesAuthRole bookstore-platform-shop",
+				"3 create SecretStore bookstore-platform-shop/vault-shop",
+				"3 create VaultDynamicSecret bookstore-platform-shop/catalog-db",
+				"4 create ExternalSecret bookstore-platform-shop/catalog-db",
+				"4 create ExternalSecret bookstore-platform-shop/stripe",
 			},
 		},
 		"live matches desired: no changes": {
@@ -211,12 +205,13 @@ func TestCompute(t *testing.T) {
 			want: []string{
 				"0 delete ExternalSecret bookstore-platform-shop/catalog-db",
 				"0 delete ExternalSecret bookstore-platform-shop/stripe",
-				"0 revoke-leases Leases bookstore-platform-shop-catalog",
 				"1 delete SecretStore bookstore-platform-shop/vault-shop",
 				"1 delete VaultDynamicSecret bookstore-platform-shop/catalog-db",
-				"1 delete DatabaseRole bookstore-platform-shop-catalog",
-				"2 delete KubernetesAuthRole bookstore-platform-shop",
-				"3 deprecate-policy Policy bookstore-platform-app-shop",
+				// only once nothing can lease under the role any more
+				"2 revoke-leases Leases bookstore-platform-shop-catalog",
+				"3 delete DatabaseRole bookstore-platform-shop-catalog",
+				"3 delete KubernetesAuthRole bookstore-platform-shop",
+				"4 deprecate-policy Policy bookstore-platform-app-shop",
 			},
 		},
 		"the deletion guard refuses more removals than allowed": {
@@ -224,7 +219,7 @@ func TestCompute(t *testing.T) {
 			mutate: func(t *testing.T, cfg *config.Config, st *desired.State, l *live.State, in *Input) {
 				_, in.Desired = fixture(t, blog) // 1 of 2 = 50% > 34%
 			},
-			want:    []string{"error  : deletion guard: 1 of 2 owned tenants would be off-boarded ([shop]), more than guard.maxDeletePercent=34%; nothing is off-boarded (re-run with --allow-deletes if this is intended)"},
+			want:    []string{"error  : deletion guard: 8 destructive steps would touch 1 of 2 actively managed tenants (shop), more than guard.maxDeletePercent=34%; no destructive step is planned (re-run with --allow-deletes if this is intended)"},
 			refused: true,
 		},
 		"the deletion guard also caps the count": {
@@ -233,7 +228,7 @@ func TestCompute(t *testing.T) {
 				in.Desired = &desired.State{Tenants: []desired.Tenant{{Name: "other"}}} // both removed
 				in.Config.Guard = config.Guard{MaxDeletes: 1, MaxDeletePercent: 100}
 			},
-			want:    []string{"error  : deletion guard: 2 tenants would be off-boarded ([blog shop]), more than guard.maxDeletes=1; nothing is off-boarded (re-run with --allow-deletes if this is intended)"},
+			want:    []string{"error  : deletion guard: 12 destructive steps would touch 2 tenants (blog, shop), more than guard.maxDeletes=1; no destructive step is planned (re-run with --allow-deletes if this is intended)"},
 			refused: true,
 		},
 		"allow-deletes lifts the guard": {
@@ -255,7 +250,7 @@ func TestCompute(t *testing.T) {
 				in.Desired = &desired.State{}
 				in.Config.Guard = config.Guard{MaxDeletes: 100, MaxDeletePercent: 100}
 			},
-			want:    []string{"error  : deletion guard: no tenant files were found, which would off-board all 1 tenants syncd owns; nothing is off-boarded (re-run with --allow-deletes if this is intended)"},
+			want:    []string{"error  : deletion guard: no valid tenant file was found, yet 8 destructive steps would touch 1 tenants (shop); no destructive step is planned (re-run with --allow-deletes if this is intended)"},
 			refused: true,
 		},
 		"a tenant whose file fails is held, never deleted": {
@@ -278,10 +273,15 @@ func TestCompute(t *testing.T) {
 			files: []string{blog}, live: []string{blog},
 			mutate: func(t *testing.T, cfg *config.Config, st *desired.State, l *live.State, in *Input) {
 				at := now.Add(-25 * time.Hour)
-				l.Inventory.Tenants["gone"] = &inventory.Tenant{DeprecatedAt: &at, DeprecatedPolicy: "bookstore-platform-app-gone-deprecated", KVPrefix: "bookstore-platform/gone"}
+				l.Inventory.Tenants["gone"] = &inventory.Tenant{DeprecatedAt: &at, DeprecatedPolicy: "bookstore-platform-app-gone-deprecated",
+					KVMount: "kv-prod", KVPrefix: "bookstore-platform/gone"}
+				dep := desired.NewIDs(cfg).Policy("bookstore-platform-app-gone-deprecated")
+				l.Objects[dep] = live.Object{ID: dep, Spec: &desired.PolicySpec{Name: dep.Name}}
+				in.Config.Guard.MaxDeletePercent = 50 // 1 of 2 tenants touched
 			},
 			want: []string{
-				"0 delete-kv-metadata KVPrefix bookstore-platform/gone",
+				// the mount recorded with the prefix, not the inventory's
+				"0 delete-kv-metadata KVPrefix kv-prod/bookstore-platform/gone",
 				"0 delete-deprecated Policy bookstore-platform-app-gone-deprecated",
 			},
 		},
@@ -298,6 +298,7 @@ func TestCompute(t *testing.T) {
 				"error ExternalSecret bookstore-platform-shop/catalog-db: skipped: depends on VaultDynamicSecret bookstore-platform-shop/catalog-db, which cannot be applied (upstream failure: DatabaseRole bookstore-platform-shop-catalog)",
 				"error VaultDynamicSecret bookstore-platform-shop/catalog-db: skipped: depends on DatabaseRole bookstore-platform-shop-catalog, which cannot be applied",
 				"error DatabaseRole bookstore-platform-shop-catalog: database connection catalog does not exist in Vault (database/config/catalog)",
+				"warning Policy bookstore-platform-app-shop: grant of database/creds/bookstore-platform-shop-catalog dropped: DatabaseRole bookstore-platform-shop-catalog cannot be applied for this tenant",
 			},
 		},
 		"allowed_roles that exclude the role are an error": {
@@ -307,9 +308,12 @@ func TestCompute(t *testing.T) {
 				l.Connections[ids.DatabaseConnection("catalog")] = live.Connection{AllowedRoles: []string{"other-*", "legacy"}}
 			},
 			want: []string{
+				// the live policy loses the grant of a role the tenant cannot have
+				"0 update Policy bookstore-platform-app-shop",
 				"error ExternalSecret bookstore-platform-shop/catalog-db: skipped: depends on VaultDynamicSecret bookstore-platform-shop/catalog-db, which cannot be applied (upstream failure: DatabaseRole bookstore-platform-shop-catalog)",
 				"error VaultDynamicSecret bookstore-platform-shop/catalog-db: skipped: depends on DatabaseRole bookstore-platform-shop-catalog, which cannot be applied",
 				"error DatabaseRole bookstore-platform-shop-catalog: database connection catalog does not allow role bookstore-platform-shop-catalog (allowed_roles: other-*, legacy)",
+				"warning Policy bookstore-platform-app-shop: grant of database/creds/bookstore-platform-shop-catalog dropped: DatabaseRole bookstore-platform-shop-catalog cannot be applied for this tenant",
 			},
 		},
 		"a missing namespace or KV value is a warning on the tenant's objects": {
@@ -332,16 +336,30 @@ func TestCompute(t *testing.T) {
 			files: []string{shop}, live: []string{shop},
 			mutate: func(t *testing.T, cfg *config.Config, st *desired.State, l *live.State, in *Input) {
 				_, in.Desired = fixture(t, strings.Split(shop, "  databases:")[0])
+				in.Config.Guard.MaxDeletePercent = 100 // the only tenant is touched
 			},
 			want: []string{
 				"0 delete ExternalSecret bookstore-platform-shop/catalog-db",
-				"0 revoke-leases Leases bookstore-platform-shop-catalog",
 				"0 update Policy bookstore-platform-app-shop",
 				"1 delete VaultDynamicSecret bookstore-platform-shop/catalog-db",
-				"1 delete DatabaseRole bookstore-platform-shop-catalog",
+				"2 revoke-leases Leases bookstore-platform-shop-catalog",
+				"3 delete DatabaseRole bookstore-platform-shop-catalog",
 			},
 		},
-	}
+	})
+}
+
+// planCase plans the tenant files against live state owned by syncd.
+type planCase struct {
+	files   []string // tenant files present
+	live    []string // tenant files whose state is live and owned
+	mutate  func(t *testing.T, cfg *config.Config, st *desired.State, l *live.State, in *Input)
+	want    []string
+	refused bool
+}
+
+func runPlanCases(t *testing.T, tests map[string]planCase) {
+	t.Helper()
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			cfg, st := fixture(t, tc.files...)
@@ -362,7 +380,7 @@ func TestCompute(t *testing.T) {
 			}
 			p := Compute(in)
 			if diff := cmp.Diff(tc.want, lines(p)); diff != "" {
-				t.Errorf("plan (-want +got):\n%s", diff)
+				t.Errorf("plan (-want +got):\n%s\ngot:\n%q", diff, lines(p))
 			}
 			if p.Guard.Refused != tc.refused {
 				t.Errorf("guard refused = %v, want %v", p.Guard.Refused, tc.refused)

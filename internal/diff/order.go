@@ -18,9 +18,15 @@ func removes(a Action) bool {
 
 // order builds the graph of real references among the changes and assigns
 // waves: an object after what it refers to when both are created, before it
-// when both go away. Off-boarding adds the domain's order: leases are revoked
-// before the database role and the tenant's auth role go, and the policy is
-// deprecated only after the auth role is gone.
+// when both go away. Off-boarding adds the domain's order, each edge from an
+// index so the cost stays linear:
+//   - a database role's leases are revoked only after every change to an
+//     object whose live content can create leases under that role (a
+//     generator deleted, or updated to point elsewhere after a rename);
+//   - the database role and the tenant's auth role go after the revocation;
+//   - the policy is deprecated after the auth role is gone (a reference);
+//   - the deprecated policy and KV data go after every other step of the
+//     tenant.
 func (b *planner) order() {
 	g := graph.New()
 	for id, c := range b.changes {
@@ -40,17 +46,49 @@ func (b *planner) order() {
 			}
 		}
 	}
-	for id, c := range b.changes {
-		if c.Action != RevokeLeases {
+	leaseMakers := map[string][]object.ID{} // database role -> changes to objects that use it
+	revokes := map[string][]object.ID{}     // tenant -> its lease revocations
+	steps := map[string][]object.ID{}       // tenant -> its removal steps
+	for _, id := range sortedIDs(b.changes) {
+		c := b.changes[id]
+		if c.Action == NoOp {
 			continue
 		}
-		role := object.ID{System: object.Vault, Kind: object.DatabaseRole, Scope: b.in.Config.Vault.Mounts.Database, Name: id.Name}
-		if g.Has(role) {
-			g.DependsOn(role, id)
+		if lo, ok := b.in.Live.Objects[id]; ok && id.System == object.Kubernetes {
+			for _, ref := range liveRefs(b.ids, b.in.Config, lo) {
+				if ref.Kind == object.DatabaseRole {
+					leaseMakers[ref.Name] = append(leaseMakers[ref.Name], id)
+				}
+			}
 		}
-		for rid, rc := range b.changes { // the tenant's auth role goes after its leases
-			if rid.Kind == object.AuthRole && rc.Action == Delete && rc.Tenant == c.Tenant {
-				g.DependsOn(rid, id)
+		switch {
+		case c.Action == RevokeLeases:
+			revokes[c.Tenant] = append(revokes[c.Tenant], id)
+		case removes(c.Action) && c.Action != DeleteDeprecated && c.Action != DeleteKVMetadata:
+			steps[c.Tenant] = append(steps[c.Tenant], id)
+		}
+	}
+	for _, id := range sortedIDs(b.changes) {
+		c := b.changes[id]
+		switch c.Action {
+		case RevokeLeases:
+			for _, maker := range leaseMakers[id.Name] {
+				g.DependsOn(id, maker)
+			}
+			if role := b.ids.DatabaseRole(id.Name); g.Has(role) {
+				g.DependsOn(role, id)
+			}
+		case Delete:
+			if id.Kind == object.AuthRole {
+				for _, r := range revokes[c.Tenant] {
+					g.DependsOn(id, r)
+				}
+			}
+		case DeleteDeprecated, DeleteKVMetadata:
+			if !b.present[c.Tenant] {
+				for _, s := range steps[c.Tenant] {
+					g.DependsOn(id, s)
+				}
 			}
 		}
 	}

@@ -113,10 +113,19 @@ type Waiting struct {
 
 // Guard is the deletion guard's verdict.
 type Guard struct {
-	OwnedTenants   int    `json:"ownedTenants"`
-	RemovedTenants int    `json:"removedTenants"`
-	Refused        bool   `json:"refused"`
-	Reason         string `json:"reason,omitempty"`
+	// OwnedTenants are the tenants in the inventory; ActiveTenants those of
+	// them neither held nor waiting out a grace period (the base of
+	// guard.maxDeletePercent).
+	OwnedTenants  int `json:"ownedTenants"`
+	ActiveTenants int `json:"activeTenants"`
+	// TouchedTenants have at least one destructive step (delete,
+	// revoke-leases, deprecate-policy, delete-deprecated,
+	// delete-kv-metadata); RemovedTenants are those of them whose file is gone.
+	TouchedTenants   int    `json:"touchedTenants"`
+	RemovedTenants   int    `json:"removedTenants"`
+	DestructiveSteps int    `json:"destructiveSteps"`
+	Refused          bool   `json:"refused"`
+	Reason           string `json:"reason,omitempty"`
 }
 
 // Fingerprint identifies the live state read.

@@ -2,6 +2,7 @@ package diff
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/syncd-dev/syncd/internal/desired"
@@ -48,7 +49,11 @@ func (b *planner) checkRefs() {
 					continue
 				}
 				if _, bad := b.failed[ref]; bad {
-					b.skip(id, c.Tenant, ref)
+					if c.ID.Kind == object.Policy && ref.Kind == object.DatabaseRole {
+						b.dropGrant(c, ref) // the rest of the policy still applies
+					} else {
+						b.skip(id, c.Tenant, ref)
+					}
 					changed = true
 					break
 				}
@@ -62,6 +67,29 @@ func (b *planner) checkRefs() {
 			}
 		}
 	}
+}
+
+// dropGrant takes a database role's credentials path out of the tenant's
+// policy because the role cannot be applied for this tenant (owned by
+// another tenant, unowned, or its connection refuses it): a policy never
+// grants a path whose object is not the tenant's.
+func (b *planner) dropGrant(c *Change, role object.ID) {
+	path := b.in.Config.Vault.Mounts.Database + "/creds/" + role.Name
+	spec := c.After.(*desired.PolicySpec).Without(func(p string) bool { return p == path })
+	c.After = spec
+	b.refs[c.ID] = slices.DeleteFunc(slices.Clone(b.refs[c.ID]), func(r object.ID) bool { return r == role })
+	var have desired.Spec
+	if lo, ok := b.in.Live.Objects[c.ID]; ok && c.Action != Create {
+		have = lo.Spec
+	}
+	c.Fields = Compare(spec, have)
+	if c.Action == Update || c.Action == NoOp {
+		c.Action = Update
+		if len(c.Fields) == 0 {
+			c.Action = NoOp
+		}
+	}
+	c.Warnings = append(c.Warnings, fmt.Sprintf("grant of %s dropped: %s cannot be applied for this tenant", path, role.Short()))
 }
 
 func (b *planner) checkConnection(c *Change, ref object.ID) {

@@ -3,69 +3,47 @@ package diff
 import (
 	"fmt"
 	"slices"
+	"strings"
 
+	"github.com/syncd-dev/syncd/internal/config"
 	"github.com/syncd-dev/syncd/internal/desired"
 	"github.com/syncd-dev/syncd/internal/inventory"
 	"github.com/syncd-dev/syncd/internal/live"
 	"github.com/syncd-dev/syncd/internal/object"
 )
 
-// removals handles what syncd owns but no longer desires: objects a present
-// tenant dropped are deleted; a removed tenant is off-boarded (if the
-// deletion guard allows); a tenant whose file failed is held untouched.
+// removals handles what syncd owns but no longer desires. A tenant whose
+// file failed is held untouched. A present tenant's dropped objects are
+// deleted; if it was being off-boarded (re-added during its grace period),
+// the off-boarding is cancelled. A removed tenant is off-boarded; one already
+// deprecated has its leftovers retried and, after the grace period, its
+// deprecated policy and KV data deleted. The deletion guard then weighs every
+// destructive step.
 func (b *planner) removals() {
 	inv := b.in.Live.Inventory
-	present := map[string]bool{}
-	for _, t := range b.in.Desired.Tenants {
-		present[t.Name] = true
-	}
 	want := b.in.Desired.IDs()
-	var removed []string
 	for _, name := range inv.TenantNames() {
 		rec := inv.Tenants[name]
 		switch {
-		case present[name]:
-			for _, id := range rec.Objects {
-				if !want.Has(id) {
-					b.deleteObject(name, id, "")
-				}
-			}
 		case b.in.Unknown[name] != nil:
 			b.p.Held = append(b.p.Held, name)
-		case rec.DeprecatedAt != nil:
-			b.afterGrace(name, rec) // off-boarding already under way
+		case b.present[name]:
+			if rec.DeprecatedAt != nil {
+				b.cancelOffboarding(name, rec)
+			}
+			for _, id := range rec.Objects {
+				if !want.Has(id) {
+					b.deleteObject(name, id, "no longer derived from the tenant file")
+				}
+			}
 		default:
-			removed = append(removed, name)
+			b.offboard(name, rec)
+			if rec.DeprecatedAt != nil {
+				b.afterGrace(name, rec)
+			}
 		}
 	}
-	b.guard(len(inv.Tenants), removed)
-	if b.p.Guard.Refused {
-		return
-	}
-	for _, name := range removed {
-		b.offboard(name, inv.Tenants[name])
-	}
-}
-
-// guard refuses a plan that off-boards every tenant because no tenant file
-// was found, or more tenants than the configured cap, unless allowed.
-func (b *planner) guard(owned int, removed []string) {
-	g := Guard{OwnedTenants: owned, RemovedTenants: len(removed)}
-	limit := b.in.Config.Guard
-	switch {
-	case len(removed) == 0:
-	case len(b.in.Desired.Tenants) == 0 && len(b.in.Unknown) == 0:
-		g.Reason = fmt.Sprintf("no tenant files were found, which would off-board all %d tenants syncd owns", owned)
-	case len(removed) > limit.MaxDeletes:
-		g.Reason = fmt.Sprintf("%d tenants would be off-boarded (%v), more than guard.maxDeletes=%d", len(removed), removed, limit.MaxDeletes)
-	case len(removed)*100 > limit.MaxDeletePercent*owned:
-		g.Reason = fmt.Sprintf("%d of %d owned tenants would be off-boarded (%v), more than guard.maxDeletePercent=%d%%", len(removed), owned, removed, limit.MaxDeletePercent)
-	}
-	if g.Reason != "" && !b.in.Options.AllowDeletes {
-		g.Refused = true
-		b.p.Errors = append(b.p.Errors, Problem{Message: "deletion guard: " + g.Reason + "; nothing is off-boarded (re-run with --allow-deletes if this is intended)"})
-	}
-	b.p.Guard = g
+	b.guard()
 }
 
 // deleteObject plans the deletion of one owned object that is still live. A
@@ -75,39 +53,51 @@ func (b *planner) deleteObject(tenant string, id object.ID, note string) {
 	if !exists {
 		return // already gone; apply drops it from the inventory
 	}
-	b.add(&Change{ID: id, Tenant: tenant, Action: Delete, Note: note}, liveRefs(b.ids, lo))
+	b.add(&Change{ID: id, Tenant: tenant, Action: Delete, Note: note}, liveRefs(b.ids, b.in.Config, lo))
 	if id.Kind == object.DatabaseRole {
-		leases := b.leasesID(id.Name)
-		b.add(&Change{ID: leases, Tenant: tenant, Action: RevokeLeases,
-			Note: fmt.Sprintf("revoke every lease under %s/creds/%s", b.in.Config.Vault.Mounts.Database, id.Name)}, nil)
+		b.add(&Change{ID: b.ids.Leases(id.Name), Tenant: tenant, Action: RevokeLeases,
+			Note: fmt.Sprintf("revoke every lease under %s/creds/%s, once nothing can create new ones", id.Scope, id.Name)}, nil)
 	}
 }
 
-func (b *planner) leasesID(role string) object.ID {
-	return object.ID{System: object.Vault, Kind: object.Leases, Scope: b.in.Config.Vault.Mounts.Database + "/creds", Name: role}
-}
-
-// offboard plans the first part of off-boarding a removed tenant: delete its
-// ESO objects, revoke its dynamic leases, delete its database roles and its
-// auth role, and rename its policy to <policy>-deprecated.
+// offboard plans off-boarding a removed tenant: delete its ESO objects,
+// revoke its dynamic leases, delete its database roles and its auth role,
+// and rename its policy to <policy>-deprecated. For a tenant already
+// deprecated it retries whatever is still live (a partly failed run, or an
+// object recreated out of band); its original policy is then deleted, the
+// copy exists already.
 func (b *planner) offboard(tenant string, rec *inventory.Tenant) {
-	const why = "tenant file removed: off-boarding"
+	why := "tenant file removed: off-boarding"
+	if rec.DeprecatedAt != nil {
+		why = "off-boarding leftover, retried"
+	}
 	for _, id := range rec.Objects {
 		lo, exists := b.in.Live.Objects[id]
 		if !exists {
 			continue
 		}
-		if id.Kind == object.Policy {
-			b.add(&Change{ID: id, Tenant: tenant, Action: DeprecatePolicy,
-				Note: fmt.Sprintf("%s: rename to %s-deprecated; deleted after the %s grace period", why, id.Name, b.in.Config.Offboarding.GracePeriod)},
-				liveRefs(b.ids, lo))
+		if id.Kind == object.Policy && rec.DeprecatedAt == nil {
+			b.deprecate(tenant, rec, id, lo)
 			continue
 		}
 		b.deleteObject(tenant, id, why)
 	}
 }
 
-// afterGrace deletes a deprecated policy and the tenant's KV metadata once the
+// deprecate renames a removed tenant's policy, unless the new name is taken
+// by a policy that is not this tenant's.
+func (b *planner) deprecate(tenant string, rec *inventory.Tenant, id object.ID, lo live.Object) {
+	target := b.ids.Policy(id.Name + config.DeprecatedSuffix)
+	if _, taken := b.in.Live.Objects[target]; taken && rec.DeprecatedPolicy != target.Name {
+		b.fail(id, tenant, "cannot rename to %s: that policy exists and is not this tenant's; delete or rename it first", target.Name)
+		return
+	}
+	b.add(&Change{ID: id, Tenant: tenant, Action: DeprecatePolicy, Note: fmt.Sprintf(
+		"tenant file removed: copy to %s, delete %s (access through it ends); the copy is kept %s for audit and recovery",
+		target.Name, id.Name, b.in.Config.Offboarding.GracePeriod)}, liveRefs(b.ids, b.in.Config, lo))
+}
+
+// afterGrace deletes a deprecated policy and the tenant's KV data once the
 // grace period has passed since deprecation.
 func (b *planner) afterGrace(tenant string, rec *inventory.Tenant) {
 	deleteAfter := rec.DeprecatedAt.Add(b.in.Config.Offboarding.GracePeriod.Duration())
@@ -116,18 +106,40 @@ func (b *planner) afterGrace(tenant string, rec *inventory.Tenant) {
 		return
 	}
 	note := fmt.Sprintf("grace period over (deprecated %s)", rec.DeprecatedAt.UTC().Format("2006-01-02T15:04:05Z"))
-	if rec.DeprecatedPolicy != "" {
-		b.add(&Change{ID: b.ids.Policy(rec.DeprecatedPolicy), Tenant: tenant, Action: DeleteDeprecated, Note: note}, nil)
+	if id, ok := rec.DeprecatedID(); ok {
+		if _, live := b.in.Live.Objects[id]; live {
+			b.add(&Change{ID: id, Tenant: tenant, Action: DeleteDeprecated, Note: note}, nil)
+		}
 	}
 	if rec.KVPrefix != "" {
-		b.add(&Change{ID: object.ID{System: object.Vault, Kind: object.KVPrefix, Scope: b.in.Config.Inventory.Mount, Name: rec.KVPrefix},
-			Tenant: tenant, Action: DeleteKVMetadata, Note: note + ": delete all versions and metadata under the prefix"}, nil)
+		mount := rec.KVMount
+		if mount == "" { // recorded before the mount was
+			mount = b.in.Config.Vault.Mounts.KV
+		}
+		b.add(&Change{ID: object.ID{System: object.Vault, Kind: object.KVPrefix, Scope: mount, Name: rec.KVPrefix},
+			Tenant: tenant, Action: DeleteKVMetadata,
+			Note: note + fmt.Sprintf(": delete every version and the metadata of each secret under %s/%s/", mount, rec.KVPrefix)}, nil)
 	}
 }
 
-// liveRefs derives what a live object refers to from its content, so deletes
-// of objects no longer in any tenant file are ordered by real references.
-func liveRefs(ids desired.IDs, lo live.Object) []object.ID {
+// cancelOffboarding: a tenant re-added while being off-boarded gets its
+// objects back as creates, keeps its KV data, and loses the deprecated copy
+// of its policy; apply clears the deprecation from its record, so a later
+// removal starts a full grace period.
+func (b *planner) cancelOffboarding(tenant string, rec *inventory.Tenant) {
+	id, ok := rec.DeprecatedID()
+	if !ok {
+		return
+	}
+	if _, live := b.in.Live.Objects[id]; live {
+		b.add(&Change{ID: id, Tenant: tenant, Action: DeleteDeprecated,
+			Note: "tenant re-added during off-boarding: off-boarding cancelled; the deprecated copy goes, the KV data stays"}, nil)
+	}
+}
+
+// liveRefs derives what a live object refers to from its content, so changes
+// to objects no longer in any tenant file are ordered by real references.
+func liveRefs(ids desired.IDs, cfg *config.Config, lo live.Object) []object.ID {
 	var out []object.ID
 	switch s := lo.Spec.(type) {
 	case *desired.AuthRoleSpec:
@@ -151,6 +163,13 @@ func liveRefs(ids desired.IDs, lo live.Object) []object.ID {
 		}
 		if role, ok := desired.LoginRole(s.Object); ok {
 			out = append(out, ids.AuthRole(role))
+		}
+		// A generator reads a database role's credentials: it can create
+		// leases under that role for as long as it exists.
+		if path, ok := spec["path"].(string); ok && lo.ID.Kind == object.VaultDynamicSecret {
+			if role, ok := strings.CutPrefix(path, cfg.Vault.Mounts.Database+"/creds/"); ok {
+				out = append(out, ids.DatabaseRole(role))
+			}
 		}
 	}
 	slices.SortFunc(out, object.Compare)

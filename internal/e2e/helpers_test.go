@@ -70,7 +70,7 @@ func (r *repo) state(t *testing.T) *desired.State {
 	set, err := tenant.LoadDir(filepath.Join(r.dir, "tenants"), r.cfg)
 	must(t, err)
 	must(t, set.Err())
-	st, err := desired.Build(r.cfg, set.Tenants)
+	st, err := desired.Build(r.cfg, set)
 	must(t, err)
 	return st
 }

@@ -5,6 +5,7 @@
 package inventory
 
 import (
+	"fmt"
 	"slices"
 	"time"
 
@@ -23,9 +24,10 @@ type Inventory struct {
 // Tenant is what one tenant owns.
 type Tenant struct {
 	Objects []object.ID `json:"objects"`
-	// Namespace and KVPrefix are remembered so a removed tenant can be
-	// off-boarded without its file.
+	// Namespace, KVMount and KVPrefix are remembered so a removed tenant
+	// can be off-boarded without its file, and after a config change.
 	Namespace string `json:"namespace,omitempty"`
+	KVMount   string `json:"kvMount,omitempty"`
 	KVPrefix  string `json:"kvPrefix,omitempty"`
 	// DeprecatedAt is set when off-boarding renamed the tenant's policy to
 	// DeprecatedPolicy; once the grace period has passed since, the policy
@@ -34,14 +36,31 @@ type Tenant struct {
 	DeprecatedPolicy string     `json:"deprecatedPolicy,omitempty"`
 }
 
-// Owners maps every owned object to its tenant.
+// DeprecatedID identifies the tenant's deprecated policy, if it has one.
+func (t *Tenant) DeprecatedID() (object.ID, bool) {
+	if t.DeprecatedPolicy == "" {
+		return object.ID{}, false
+	}
+	return object.ID{System: object.Vault, Kind: object.Policy, Scope: "sys", Name: t.DeprecatedPolicy}, true
+}
+
+// owned is every object t owns: its objects and its deprecated policy.
+func (t *Tenant) owned() []object.ID {
+	if id, ok := t.DeprecatedID(); ok {
+		return append(slices.Clip(t.Objects), id)
+	}
+	return t.Objects
+}
+
+// Owners maps every owned object to its tenant. Validate has proved that no
+// object is recorded for two tenants.
 func (inv *Inventory) Owners() map[object.ID]string {
 	out := map[object.ID]string{}
 	if inv == nil {
 		return out
 	}
 	for name, t := range inv.Tenants {
-		for _, id := range t.Objects {
+		for _, id := range t.owned() {
 			out[id] = name
 		}
 	}
@@ -55,11 +74,30 @@ func (inv *Inventory) Owned() object.Set {
 		return out
 	}
 	for _, t := range inv.Tenants {
-		for _, id := range t.Objects {
+		for _, id := range t.owned() {
 			out.Add(id)
 		}
 	}
 	return out
+}
+
+// Validate checks what a decoded inventory must hold: a record for every
+// tenant, and no object recorded for two tenants.
+func (inv *Inventory) Validate() error {
+	owner := map[object.ID]string{}
+	for _, name := range inv.TenantNames() {
+		t := inv.Tenants[name]
+		if t == nil {
+			return fmt.Errorf("tenant %q has no record", name)
+		}
+		for _, id := range t.owned() {
+			if prev, dup := owner[id]; dup && prev != name {
+				return fmt.Errorf("%s is recorded for tenants %s and %s", id, prev, name)
+			}
+			owner[id] = name
+		}
+	}
+	return nil
 }
 
 // TenantNames returns the owned tenants, sorted.

@@ -67,8 +67,8 @@ func (id ID) String() string {
 // Short renders the ID for humans, e.g. "policy bookstore-platform-app-acme".
 func (id ID) Short() string {
 	k, _, _ := strings.Cut(string(id.Kind), ".")
-	if id.System == Kubernetes && id.Scope != "" {
-		return fmt.Sprintf("%s %s/%s", k, id.Scope, id.Name)
+	if (id.System == Kubernetes || id.Kind == KVPrefix || id.Kind == KVSecret) && id.Scope != "" {
+		return fmt.Sprintf("%s %s/%s", k, id.Scope, id.Name) // namespace, or KV mount
 	}
 	return fmt.Sprintf("%s %s", k, id.Name)
 }

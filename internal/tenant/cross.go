@@ -5,22 +5,26 @@ import (
 	"github.com/syncd-dev/syncd/internal/strictyaml"
 )
 
-// crossCheck finds conflicts between t and the other tenants: two files that
-// claim one tenant, and two tenants that would share a namespace (and so an
-// identity, defeating isolation).
-func crossCheck(t *Tenant, all []*Tenant, cfg *config.Config) strictyaml.Errors {
-	var errs strictyaml.Errors
-	ns := NamespaceOf(t, cfg)
-	for _, o := range all {
-		if o == t {
+// crossCheck finds files that claim one tenant name, in one pass over the
+// files. Every file involved gets an error: which claim is right cannot be
+// known. Conflicts between the objects tenants derive (namespaces, roles,
+// policies, ESO objects) are found by the desired state's claim index.
+func crossCheck(all []*Tenant) map[*Tenant]strictyaml.Errors {
+	byName := map[string][]*Tenant{}
+	for _, t := range all {
+		byName[t.Metadata.Name] = append(byName[t.Metadata.Name], t)
+	}
+	errs := map[*Tenant]strictyaml.Errors{}
+	for _, ts := range byName {
+		if len(ts) < 2 {
 			continue
 		}
-		if o.Metadata.Name == t.Metadata.Name {
-			errs = append(errs, t.Pos.Errorf("metadata.name", "tenant %q is also defined in %s", t.Metadata.Name, o.Pos.Of("metadata.name")))
-			continue
-		}
-		if NamespaceOf(o, cfg) == ns {
-			errs = append(errs, t.Pos.Errorf(nsField(t), "namespace %q is also used by tenant %q (%s)", ns, o.Metadata.Name, o.File))
+		for _, t := range ts {
+			for _, o := range ts {
+				if o != t {
+					errs[t] = append(errs[t], t.Pos.Errorf("metadata.name", "tenant %q is also defined in %s", t.Metadata.Name, o.Pos.Of("metadata.name")))
+				}
+			}
 		}
 	}
 	return errs
@@ -33,6 +37,9 @@ func NamespaceOf(t *Tenant, cfg *config.Config) string {
 	}
 	return cfg.Namespace(t.Metadata.Name)
 }
+
+// NamespaceField is the field a tenant's namespace comes from, for errors.
+func NamespaceField(t *Tenant) string { return nsField(t) }
 
 func nsField(t *Tenant) string {
 	if t.Spec.Namespace != "" {

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -27,6 +28,10 @@ type Set struct {
 	Invalid map[string]error
 	// Errors are all problems found, sorted by file and line.
 	Errors strictyaml.Errors
+	// Failed are the partially decoded tenants of failed files whose
+	// metadata.name was read: what they would derive stays claimed, so no
+	// other tenant can take it while they are held.
+	Failed []*Tenant
 }
 
 // Err returns the set's errors, or nil.
@@ -109,18 +114,23 @@ func Parse(files []File, cfg *config.Config) *Set {
 			if t == nil || t.Metadata.Name == "" {
 				continue
 			}
+			// The file may belong to the tenant its content names, not
+			// the one its file name does (git mv blog.yaml blog-site.yaml):
+			// both are held.
+			set.hold(t.Metadata.Name, err)
 			failed[t] = true
+			set.Failed = append(set.Failed, t)
 		}
 		decoded = append(decoded, t)
 	}
 	// Conflicts count against every file involved, valid or not: which of two
 	// claims on one name is right cannot be known.
+	conflicts := crossCheck(decoded)
 	for _, t := range decoded {
-		errs := crossCheck(t, decoded, cfg)
-		if len(errs) > 0 {
+		if errs := conflicts[t]; len(errs) > 0 {
 			set.Errors = append(set.Errors, errs...)
 			if !failed[t] {
-				set.Invalid[t.Metadata.Name] = errs.Err()
+				set.hold(t.Metadata.Name, errs.Err())
 			}
 			continue
 		}
@@ -133,10 +143,25 @@ func Parse(files []File, cfg *config.Config) *Set {
 	return set
 }
 
+// Reject moves a valid tenant to Invalid with errs: a conflict found after
+// parsing (between the objects tenants derive) holds every tenant involved.
+func (s *Set) Reject(name string, errs strictyaml.Errors) {
+	s.Tenants = slices.DeleteFunc(s.Tenants, func(t *Tenant) bool { return t.Metadata.Name == name })
+	s.hold(name, errs.Err())
+	s.Errors = append(s.Errors, errs...)
+	s.Errors.Sort()
+}
+
+// hold records that name is unknown, keeping every error recorded for it.
+func (s *Set) hold(name string, err error) {
+	s.Invalid[name] = errors.Join(s.Invalid[name], err)
+}
+
 func (s *Set) merge(o *Set) {
 	s.Tenants = append(s.Tenants, o.Tenants...)
+	s.Failed = append(s.Failed, o.Failed...)
 	for k, v := range o.Invalid {
-		s.Invalid[k] = v
+		s.hold(k, v)
 	}
 	s.Errors = append(s.Errors, o.Errors...)
 	s.Errors.Sort()
@@ -148,8 +173,7 @@ func (s *Set) fail(path, msg string) {
 
 // invalid records a failed file under the tenant name its file name implies.
 func (s *Set) invalid(path string, err error) {
-	name := strings.TrimSuffix(strings.TrimSuffix(filepath.Base(path), ".yaml"), ".yml")
-	s.Invalid[name] = err
+	s.hold(strings.TrimSuffix(strings.TrimSuffix(filepath.Base(path), ".yaml"), ".yml"), err)
 	fields, other := strictyaml.Flatten(err)
 	s.Errors = append(s.Errors, fields...)
 	for _, o := range other {

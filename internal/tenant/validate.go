@@ -13,9 +13,6 @@ import (
 	"github.com/syncd-dev/syncd/internal/ttl"
 )
 
-// reservedNamespaces may never hold tenant objects.
-var reservedNamespaces = []string{"default", "kube-system", "kube-public", "kube-node-lease"}
-
 // Decode decodes and validates one tenant file on its own. Checks that need
 // the other tenants are in Parse.
 func Decode(file string, data []byte, cfg *config.Config) (*Tenant, error) {
@@ -76,17 +73,23 @@ func (v *checker) check(t *Tenant, cfg *config.Config) {
 			v.add("metadata.name", "derived %s name: %v", field, err)
 		}
 	}
-	if ns := t.Spec.Namespace; ns != "" {
-		if err := naming.DNSLabel(ns); err != nil {
-			v.add("spec.namespace", "%v", err)
+	if err := config.CheckPolicyName(cfg.PolicyName(name)); err != nil {
+		v.add("metadata.name", "derived policy: %v", err)
+	}
+	if err := cfg.CheckKVPrefix(cfg.KVPrefix(name)); err != nil {
+		v.add("metadata.name", "derived %v", err)
+	}
+	// The namespace a tenant ends up in is checked, whether written or
+	// derived from the template (tenant "kube-system" with "{tenant}").
+	ns, nsf := NamespaceOf(t, cfg), nsField(t)
+	if err := naming.DNSLabel(ns); err != nil {
+		if t.Spec.Namespace == "" {
+			v.add(nsf, "derived namespace: %v", err)
+		} else {
+			v.add(nsf, "%v", err)
 		}
-		for _, r := range reservedNamespaces {
-			if ns == r {
-				v.add("spec.namespace", "%q is reserved", ns)
-			}
-		}
-	} else if err := naming.DNSLabel(cfg.Namespace(name)); err != nil {
-		v.add("metadata.name", "derived namespace: %v", err)
+	} else if err := cfg.CheckNamespace(ns); err != nil {
+		v.add(nsf, "%v", err)
 	}
 	if sa := t.Spec.ServiceAccount; sa != "" {
 		if err := naming.DNSSubdomain(sa); err != nil {
@@ -198,6 +201,11 @@ func (v *checker) databases(t *Tenant, cfg *config.Config, targets, externals ma
 			v.ttls(f, d.DefaultTTL, d.MaxTTL, conn.DefaultTTL, conn.MaxTTL, "defaultTTL", "maxTTL")
 			if d.MaxTTL > conn.MaxTTL {
 				v.add(f+".maxTTL", "maxTTL %s exceeds the connection's maximum %s", d.MaxTTL, conn.MaxTTL)
+			}
+			if c := t.Credentials(d, cfg); c.Refresh > c.MaxRefresh || c.MaxRefresh <= 0 {
+				v.add(f+".refreshInterval", "refreshInterval %s would leave dead credentials in the Secret: they live %s "+
+					"(min of the lease TTL %s and the login-token TTL %s, since ESO logs in for every generation); "+
+					"refresh at most every %s (half their life)", c.Refresh, c.Lifetime, c.LeaseTTL, c.TokenTTL, c.MaxRefresh)
 			}
 		}
 		v.claim(targets, d.TargetName(), f+".target")

@@ -156,7 +156,7 @@ func TestESOObjectsValidateAgainstRealCRDs(t *testing.T) {
 	if err != nil || set.Err() != nil {
 		t.Fatalf("shipped tenants: %v %v", err, set.Err())
 	}
-	state, err := desired.Build(cfg, set.Tenants)
+	state, err := desired.Build(cfg, set)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,267 @@
+package diff
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/syncd-dev/syncd/internal/config"
+	"github.com/syncd-dev/syncd/internal/desired"
+	"github.com/syncd-dev/syncd/internal/inventory"
+	"github.com/syncd-dev/syncd/internal/live"
+	"github.com/syncd-dev/syncd/internal/object"
+	"github.com/syncd-dev/syncd/internal/tenant"
+)
+
+// renamed builds the desired state of files under a config whose database
+// role template differs, as after a config change.
+func renamed(t *testing.T, in *Input, files ...string) {
+	t.Helper()
+	cfg := *in.Config
+	cfg.Names.DatabaseRole = "renamed-{tenant}-{db}"
+	var fs []tenant.File
+	for _, f := range files {
+		_, st := fixture(t, f)
+		fs = append(fs, tenant.File{Path: st.Tenants[0].Name + ".yaml", Data: []byte(f)})
+	}
+	set := tenant.Parse(fs, &cfg)
+	st, err := desired.Build(&cfg, set)
+	if err != nil || set.Err() != nil {
+		t.Fatal(err, set.Err())
+	}
+	in.Config, in.Desired = &cfg, st
+}
+
+func deprecated(at time.Time, name string) *inventory.Tenant {
+	return &inventory.Tenant{DeprecatedAt: &at, DeprecatedPolicy: "bookstore-platform-app-" + name + "-deprecated",
+		KVMount: "secret", KVPrefix: "bookstore-platform/" + name}
+}
+
+func livePolicy(l *live.State, cfg *config.Config, name string) {
+	id := desired.NewIDs(cfg).Policy(name)
+	l.Objects[id] = live.Object{ID: id, Spec: &desired.PolicySpec{Name: name}}
+}
+
+const shop2 = `apiVersion: syncd.io/v1alpha1
+kind: Tenant
+metadata: {name: shop2}
+spec:
+  databases:
+    - {name: catalog, connection: catalog, privilege: readonly}
+`
+
+func TestLifecycle(t *testing.T) {
+	runPlanCases(t, map[string]planCase{
+		"an object the inventory records for another tenant is never planned for this one, live or not": {
+			files: []string{shop}, live: nil,
+			mutate: func(t *testing.T, cfg *config.Config, st *desired.State, l *live.State, in *Input) {
+				role := mustID(t, st, object.DatabaseRole, "bookstore-platform-shop-catalog")
+				l.Inventory.Tenants["other"] = &inventory.Tenant{Objects: []object.ID{role}}
+			},
+			want: []string{
+				"0 create Policy bookstore-platform-app-shop",
+				"1 create KubernetesAuthRole bookstore-platform-shop",
+				"2 create SecretStore bookstore-platform-shop/vault-shop",
+				"3 create ExternalSecret bookstore-platform-shop/stripe",
+				"error ExternalSecret bookstore-platform-shop/catalog-db: skipped: depends on VaultDynamicSecret bookstore-platform-shop/catalog-db, which cannot be applied (upstream failure: DatabaseRole bookstore-platform-shop-catalog)",
+				"error VaultDynamicSecret bookstore-platform-shop/catalog-db: skipped: depends on DatabaseRole bookstore-platform-shop-catalog, which cannot be applied",
+				"error DatabaseRole bookstore-platform-shop-catalog: is owned by tenant other (recorded in the inventory); it is never planned for another tenant",
+				// the policy does not grant credentials of a role that is not shop's
+				"warning Policy bookstore-platform-app-shop: grant of database/creds/bookstore-platform-shop-catalog dropped: DatabaseRole bookstore-platform-shop-catalog cannot be applied for this tenant",
+			},
+		},
+		"an owned object another tenant wants is neither planned for it nor deleted by off-boarding": {
+			files: []string{blog}, live: []string{blog, shop},
+			mutate: func(t *testing.T, cfg *config.Config, st *desired.State, l *live.State, in *Input) {
+				// shop is removed; blog now claims shop's auth role by name
+				store := mustID(t, st, object.SecretStore, "vault-blog")
+				in.Live.Inventory.Tenants["shop"].Objects = append(in.Live.Inventory.Tenants["shop"].Objects, store)
+				in.Live.Inventory.Tenants["blog"].Objects = without(in.Live.Inventory.Tenants["blog"].Objects, store)
+				in.Config.Guard.MaxDeletePercent = 100
+			},
+			want: []string{
+				"0 delete ExternalSecret bookstore-platform-shop/catalog-db",
+				"0 delete ExternalSecret bookstore-platform-shop/stripe",
+				"1 delete SecretStore bookstore-platform-shop/vault-shop",
+				"1 delete VaultDynamicSecret bookstore-platform-shop/catalog-db",
+				"2 revoke-leases Leases bookstore-platform-shop-catalog",
+				"3 delete DatabaseRole bookstore-platform-shop-catalog",
+				"3 delete KubernetesAuthRole bookstore-platform-shop",
+				"4 deprecate-policy Policy bookstore-platform-app-shop",
+				"error ExternalSecret bookstore-platform-blog/smtp: skipped: depends on SecretStore bookstore-platform-blog/vault-blog, which cannot be applied",
+				"error SecretStore bookstore-platform-blog/vault-blog: is owned by tenant shop (recorded in the inventory); it is never planned for another tenant",
+				"error SecretStore bookstore-platform-blog/vault-blog: delete for tenant shop not planned: the object already has an error",
+			},
+		},
+		"the -deprecated name is taken by a policy that is not the tenant's: an error, no rename": {
+			files: []string{blog}, live: []string{blog, shop},
+			mutate: func(t *testing.T, cfg *config.Config, st *desired.State, l *live.State, in *Input) {
+				livePolicy(l, cfg, "bookstore-platform-app-shop-deprecated")
+				in.Config.Guard.MaxDeletePercent = 100
+			},
+			want: []string{
+				"0 delete ExternalSecret bookstore-platform-shop/catalog-db",
+				"0 delete ExternalSecret bookstore-platform-shop/stripe",
+				"1 delete SecretStore bookstore-platform-shop/vault-shop",
+				"1 delete VaultDynamicSecret bookstore-platform-shop/catalog-db",
+				"2 revoke-leases Leases bookstore-platform-shop-catalog",
+				"3 delete DatabaseRole bookstore-platform-shop-catalog",
+				"3 delete KubernetesAuthRole bookstore-platform-shop",
+				"error Policy bookstore-platform-app-shop: cannot rename to bookstore-platform-app-shop-deprecated: that policy exists and is not this tenant's; delete or rename it first",
+			},
+		},
+		"a config change renaming database roles revokes the old leases after the generator points away": {
+			files: []string{shop}, live: []string{shop},
+			mutate: func(t *testing.T, cfg *config.Config, st *desired.State, l *live.State, in *Input) {
+				renamed(t, in, shop)
+				in.Config.Guard.MaxDeletePercent = 100
+			},
+			want: []string{
+				"0 create DatabaseRole renamed-shop-catalog",
+				"1 update VaultDynamicSecret bookstore-platform-shop/catalog-db",
+				"1 update Policy bookstore-platform-app-shop",
+				"2 revoke-leases Leases bookstore-platform-shop-catalog",
+				"3 delete DatabaseRole bookstore-platform-shop-catalog",
+			},
+		},
+		"guard: a template change revoking every tenant's leases counts, though no tenant is removed": {
+			files: []string{shop, shop2}, live: []string{shop, shop2},
+			mutate: func(t *testing.T, cfg *config.Config, st *desired.State, l *live.State, in *Input) {
+				renamed(t, in, shop, shop2)
+				in.Config.Guard = config.Guard{MaxDeletes: 1, MaxDeletePercent: 100}
+			},
+			want: []string{
+				"0 create DatabaseRole renamed-shop-catalog",
+				"0 create DatabaseRole renamed-shop2-catalog",
+				"1 update VaultDynamicSecret bookstore-platform-shop/catalog-db",
+				"1 update VaultDynamicSecret bookstore-platform-shop2/catalog-db",
+				"1 update Policy bookstore-platform-app-shop",
+				"1 update Policy bookstore-platform-app-shop2",
+				"error  : deletion guard: 4 destructive steps would touch 2 tenants (shop, shop2), more than guard.maxDeletes=1; no destructive step is planned (re-run with --allow-deletes if this is intended)",
+			},
+			refused: true,
+		},
+		"guard: every tenant file invalid still counts as no tenant files": {
+			files: []string{blog}, live: []string{blog},
+			mutate: func(t *testing.T, cfg *config.Config, st *desired.State, l *live.State, in *Input) {
+				in.Desired = &desired.State{}
+				in.Unknown = map[string]error{"broken": errors.New("broken.yaml: invalid YAML")}
+				in.Config.Guard = config.Guard{MaxDeletes: 100, MaxDeletePercent: 100}
+			},
+			want: []string{
+				"error  : deletion guard: no valid tenant file was found, yet 4 destructive steps would touch 1 tenants (blog); no destructive step is planned (re-run with --allow-deletes if this is intended)",
+			},
+			refused: true,
+		},
+		"guard: held and waiting tenants are not in the percentage base": {
+			files: []string{blog}, live: []string{blog, shop},
+			mutate: func(t *testing.T, cfg *config.Config, st *desired.State, l *live.State, in *Input) {
+				// 1 touched of 2 active = 50% > 34%; counting held and waiting
+				// tenants it would be 1 of 4 = 25% and pass.
+				l.Inventory.Tenants["held"] = &inventory.Tenant{}
+				in.Unknown = map[string]error{"held": errors.New("held.yaml: broken")}
+				l.Inventory.Tenants["gone"] = deprecated(now.Add(-time.Hour), "gone")
+			},
+			want: []string{
+				"error  : deletion guard: 8 destructive steps would touch 1 of 2 actively managed tenants (shop), more than guard.maxDeletePercent=34%; no destructive step is planned (re-run with --allow-deletes if this is intended)",
+				"held held",
+				"waiting gone until 2026-12-01T11:00:00Z",
+			},
+			refused: true,
+		},
+		"a tenant re-added during its grace period: off-boarding cancelled, KV data kept": {
+			files: []string{blog}, live: nil,
+			mutate: func(t *testing.T, cfg *config.Config, st *desired.State, l *live.State, in *Input) {
+				l.Inventory.Tenants["blog"] = deprecated(now.Add(-2*time.Hour), "blog")
+				livePolicy(l, cfg, "bookstore-platform-app-blog-deprecated")
+			},
+			want: []string{
+				"0 create Policy bookstore-platform-app-blog",
+				"0 delete-deprecated Policy bookstore-platform-app-blog-deprecated",
+				"1 create KubernetesAuthRole bookstore-platform-blog",
+				"2 create SecretStore bookstore-platform-blog/vault-blog",
+				"3 create ExternalSecret bookstore-platform-blog/smtp",
+			},
+		},
+		"a tenant re-added after its grace period: its KV data is still never deleted": {
+			files: []string{blog}, live: nil,
+			mutate: func(t *testing.T, cfg *config.Config, st *desired.State, l *live.State, in *Input) {
+				l.Inventory.Tenants["blog"] = deprecated(now.Add(-30*time.Hour), "blog")
+			},
+			want: []string{
+				"0 create Policy bookstore-platform-app-blog",
+				"1 create KubernetesAuthRole bookstore-platform-blog",
+				"2 create SecretStore bookstore-platform-blog/vault-blog",
+				"3 create ExternalSecret bookstore-platform-blog/smtp",
+			},
+		},
+		"leftovers of a partly failed off-boarding are retried while the grace period runs": {
+			files: []string{blog}, live: []string{blog, shop},
+			mutate: func(t *testing.T, cfg *config.Config, st *desired.State, l *live.State, in *Input) {
+				_, shopState := fixture(t, shop)
+				rec := deprecated(now.Add(-time.Hour), "shop")
+				rec.Objects = shopState.Tenants[0].Objects
+				l.Inventory.Tenants["shop"] = rec
+				for _, id := range rec.Objects { // everything went but the auth role and the policy
+					if id.Kind != object.AuthRole && id.Kind != object.Policy {
+						delete(l.Objects, id)
+					}
+				}
+				in.Config.Guard.MaxDeletePercent = 100
+			},
+			want: []string{
+				"0 delete KubernetesAuthRole bookstore-platform-shop",
+				"1 delete Policy bookstore-platform-app-shop", // the copy exists: the original goes
+				"waiting shop until 2026-12-01T11:00:00Z",
+			},
+		},
+		"after the grace period the final steps wait for leftovers": {
+			files: []string{blog}, live: []string{blog, shop},
+			mutate: func(t *testing.T, cfg *config.Config, st *desired.State, l *live.State, in *Input) {
+				_, shopState := fixture(t, shop)
+				rec := deprecated(now.Add(-25*time.Hour), "shop")
+				rec.Objects = shopState.Tenants[0].Objects
+				l.Inventory.Tenants["shop"] = rec
+				for _, id := range rec.Objects {
+					if id.Kind != object.AuthRole {
+						delete(l.Objects, id)
+					}
+				}
+				livePolicy(l, cfg, "bookstore-platform-app-shop-deprecated")
+				in.Config.Guard.MaxDeletePercent = 100
+			},
+			want: []string{
+				"0 delete KubernetesAuthRole bookstore-platform-shop",
+				"1 delete-kv-metadata KVPrefix secret/bookstore-platform/shop",
+				"1 delete-deprecated Policy bookstore-platform-app-shop-deprecated",
+			},
+		},
+	})
+}
+
+// Two changes for one object are refused, as an error on the object: never
+// one silently replacing the other.
+func TestTwoChangesForOneObjectAreRefused(t *testing.T) {
+	cfg, st := fixture(t, blog)
+	b := &planner{in: Input{Config: cfg, Desired: st, Live: live.New()}, p: &Plan{},
+		changes: map[object.ID]*Change{}, refs: map[object.ID][]object.ID{}, failed: map[object.ID]object.ID{}}
+	id := desired.NewIDs(cfg).Policy("p")
+	b.add(&Change{ID: id, Tenant: "a", Action: Update}, nil)
+	b.add(&Change{ID: id, Tenant: "b", Action: DeprecatePolicy}, nil)
+	b.add(&Change{ID: id, Tenant: "c", Action: Delete}, nil)
+	if _, planned := b.changes[id]; planned {
+		t.Errorf("a change for %s is still planned", id)
+	}
+	want := []string{
+		"two changes planned for one object: update for tenant a and deprecate-policy for tenant b; neither is applied",
+		"delete for tenant c not planned: the object already has an error",
+	}
+	if len(b.p.Errors) != len(want) {
+		t.Fatalf("errors = %v", b.p.Errors)
+	}
+	for i, w := range want {
+		if b.p.Errors[i].Message != w || b.p.Errors[i].ID != id {
+			t.Errorf("error %d = %+v, want %q on %s", i, b.p.Errors[i], w, id)
+		}
+	}
+}

@@ -1,0 +1,32 @@
+package diff
+
+import (
+	"github.com/syncd-dev/syncd/internal/config"
+	"github.com/syncd-dev/syncd/internal/desired"
+	"github.com/syncd-dev/syncd/internal/inventory"
+	"github.com/syncd-dev/syncd/internal/object"
+)
+
+// Wanted is every object a plan must read: the desired objects and what they
+// refer to, everything the inventory says syncd owns (deprecated policies
+// included), and the name each owned policy would be renamed to on
+// off-boarding, so the plan can tell whether that name is free.
+func Wanted(cfg *config.Config, s *desired.State, inv *inventory.Inventory) object.Set {
+	want := s.IDs()
+	for _, o := range s.Objects {
+		for _, r := range o.Refs {
+			want.Add(r)
+		}
+	}
+	for _, e := range s.External {
+		want.Add(e.ID)
+	}
+	ids := desired.NewIDs(cfg)
+	for id := range inv.Owned() {
+		want.Add(id)
+		if id.Kind == object.Policy {
+			want.Add(ids.Policy(id.Name + config.DeprecatedSuffix))
+		}
+	}
+	return want
+}
