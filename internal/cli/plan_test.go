@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -144,5 +145,57 @@ func TestSavedPlanRoundTrips(t *testing.T) {
 	}
 	if creates != p.Summary.Create {
 		t.Errorf("decoded %d creates with After, want %d", creates, p.Summary.Create)
+	}
+}
+
+// Tenant values reach the Markdown plan inside error messages and names; a
+// PR's file must not be able to inject links, images, HTML or structure into
+// the comment the plan is posted as.
+func TestMarkdownEscapesUntrustedText(t *testing.T) {
+	hostile := []string{
+		"[click here](https://evil.example/x)",
+		"![pixel](https://evil.example/p.png)",
+		"<img src=x onerror=alert(1)>",
+		"<details open>",
+		"&lt;script&gt;",
+		"`code` span | table cell",
+		"line one\n# a heading\n- a list item",
+		"see www.evil.example",
+		"**bold** _em_ ~~strike~~",
+	}
+	p := &diff.Plan{}
+	for i, h := range hostile {
+		p.Errors = append(p.Errors, diff.Problem{Tenant: "t", Message: "tenants/t.yaml:1:1: spec.secrets[0].path: " + h})
+		id := object.ID{System: object.Kubernetes, Kind: object.ExternalSecret, Scope: "ns", Name: fmt.Sprintf("n%d`|<b>%s", i, h)}
+		p.Changes = append(p.Changes, diff.Change{ID: id, Tenant: "t`</code><img>", Action: diff.Create, Note: h})
+	}
+	var b strings.Builder
+	if err := writeMarkdown(&b, p); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, bad := range []string{"](", "<img", "<details open", "<script", "<b>", "\n# a heading", "\n- a list item",
+		"https://", "www.evil", "**bold**", "~~strike~~", "`code`", "</code><img>"} {
+		if strings.Contains(out, bad) {
+			t.Errorf("Markdown contains %q:\n%s", bad, out)
+		}
+	}
+	// Still readable: the words are there.
+	for _, word := range []string{"click here", "onerror=alert", "a heading", "table cell"} {
+		if !strings.Contains(out, word) {
+			t.Errorf("Markdown lost %q", word)
+		}
+	}
+	// Every line that starts a block is one the writer made.
+	for _, line := range strings.Split(out, "\n") {
+		if line == "" || strings.HasPrefix(line, "- :x: ") || strings.HasPrefix(line, "|") || strings.HasPrefix(line, "#") ||
+			strings.HasPrefix(line, "<details><summary>") || strings.HasPrefix(line, "</details>") || strings.HasPrefix(line, "**") ||
+			strings.HasPrefix(line, "<sub>") || strings.HasPrefix(line, "```") {
+			continue
+		}
+		// notes are paragraphs of escaped text
+		if strings.ContainsAny(line, "<>") {
+			t.Errorf("unexpected raw HTML in line %q", line)
+		}
 	}
 }

@@ -201,16 +201,16 @@ func writeMarkdown(w io.Writer, p *diff.Plan) error {
 	}
 	names, groups := byTenant(p)
 	for _, t := range names {
-		fmt.Fprintf(&b, "\n#### Tenant `%s`\n\n", t)
+		fmt.Fprintf(&b, "\n#### Tenant %s\n\n", mdCode(t))
 		fmt.Fprintf(&b, "| | action | object | wave |\n|---|---|---|---|\n")
 		for _, c := range groups[t] {
-			fmt.Fprintf(&b, "| `%s` | %s | `%s` | %d |\n", symbols[c.Action], c.Action, c.ID.Short(), c.Wave)
+			fmt.Fprintf(&b, "| %s | %s | %s | %d |\n", mdCode(symbols[c.Action]), c.Action, mdCode(c.ID.Short()), c.Wave)
 		}
 		for _, c := range groups[t] {
 			if len(c.Fields) == 0 && c.Note == "" {
 				continue
 			}
-			fmt.Fprintf(&b, "\n<details><summary>%s <code>%s</code></summary>\n\n", c.Action, mdEscape(c.ID.Short()))
+			fmt.Fprintf(&b, "\n<details><summary>%s %s</summary>\n\n", c.Action, mdCode(c.ID.Short()))
 			if c.Note != "" {
 				fmt.Fprintf(&b, "%s\n\n", mdEscape(c.Note))
 			}
@@ -230,19 +230,37 @@ func writeMarkdown(w io.Writer, p *diff.Plan) error {
 		fmt.Fprintf(&b, "\n**Held** (tenant file invalid, live objects left untouched): %s\n", mdEscape(strings.Join(p.Held, ", ")))
 	}
 	for _, wt := range p.Waiting {
-		fmt.Fprintf(&b, "\n**Waiting**: tenant `%s`'s policy `%s` is deleted after %s\n", wt.Tenant, wt.Policy, wt.DeleteAfter.Format("2006-01-02 15:04 MST"))
+		fmt.Fprintf(&b, "\n**Waiting**: tenant %s's policy %s is deleted after %s\n", mdCode(wt.Tenant), mdCode(wt.Policy), wt.DeleteAfter.Format("2006-01-02 15:04 MST"))
 	}
-	fmt.Fprintf(&b, "\n<sub>%d Vault and %d Kubernetes requests · live state `%s` · inventory v%d</sub>\n",
-		p.Requests.Vault, p.Requests.Kubernetes, p.Live.Hash, p.Live.InventoryVersion)
+	fmt.Fprintf(&b, "\n<sub>%d Vault and %d Kubernetes requests · live state %s · inventory v%d</sub>\n",
+		p.Requests.Vault, p.Requests.Kubernetes, mdCode(p.Live.Hash), p.Live.InventoryVersion)
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
+// mdEscaper turns untrusted text (tenant values inside messages, names)
+// into inert Markdown: every character Markdown or HTML gives a meaning is
+// escaped, line breaks cannot start a new block, and URLs cannot become
+// links (a zero-width space breaks "://" and "www.").
+var mdEscaper = func() *strings.Replacer {
+	pairs := []string{"&", "&amp;", "<", "&lt;", ">", "&gt;", "\r", " ", "\n", " ",
+		"://", ":/\u200b/", "www.", "www\u200b."}
+	// Characters that only mean something at the start of a line (#, -, +,
+	// digits) are harmless: a message can never start one.
+	for _, c := range "\\`*_[]()!|~" {
+		pairs = append(pairs, string(c), "\\"+string(c))
+	}
+	return strings.NewReplacer(pairs...)
+}()
+
 // mdEscape keeps text from a plan from breaking out of its Markdown.
-func mdEscape(s string) string {
-	r := strings.NewReplacer("<", "&lt;", ">", "&gt;", "|", "\\|", "`", "'")
-	return r.Replace(s)
-}
+func mdEscape(s string) string { return mdEscaper.Replace(s) }
+
+// mdCode renders s as inline code that no character of s can end or turn
+// into markup: GitHub parses Markdown inside an inline <code> element, so
+// its content is escaped like any text (a backtick code span could be ended
+// by a backtick in s).
+func mdCode(s string) string { return "<code>" + mdEscape(s) + "</code>" }
 
 // mdField renders a field as diff lines, so a PR comment colours them.
 func mdField(b *strings.Builder, f diff.Field) {

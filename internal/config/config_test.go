@@ -135,3 +135,39 @@ func TestValidationErrors(t *testing.T) {
 		})
 	}
 }
+
+// Statements written as YAML block scalars end in a newline; Vault trims
+// every statement and drops empty ones, so syncd normalises them at load or
+// the plan never converges.
+func TestStatementsNormalisedAsVaultStoresThem(t *testing.T) {
+	body := `apiVersion: syncd.io/v1alpha1
+kind: PlatformConfig
+databases:
+  db:
+    vars: {database: db}
+    privileges:
+      ro:
+        creationStatements:
+          - |
+            CREATE ROLE "{{name}}" WITH LOGIN PASSWORD '{{password}}';
+          - "   "
+          - |
+            GRANT CONNECT ON DATABASE "{database}"
+              TO "{{name}}";
+`
+	c, err := Parse("c.yaml", []byte(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.Statements("db", c.Databases["db"].Privileges["ro"].CreationStatements, "t", "d", "r")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		`CREATE ROLE "{{name}}" WITH LOGIN PASSWORD '{{password}}';`,
+		"GRANT CONNECT ON DATABASE \"db\"\n  TO \"{{name}}\";", // one statement, inner newline kept
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("statements (-want +got):\n%s", diff)
+	}
+}

@@ -37,13 +37,13 @@ func Compare(want, live desired.Spec) []Field {
 		}
 	default:
 		wf := flat(want)
-		var lf map[string]string
+		var lf map[string]value
 		if live != nil {
 			lf = flat(live)
 		}
 		for _, k := range slices.Sorted(maps.Keys(wf)) {
-			if wf[k] != lf[k] {
-				fields = append(fields, Field{Path: k, Before: lf[k], After: wf[k]})
+			if wf[k].cmp != lf[k].cmp {
+				fields = append(fields, Field{Path: k, Before: lf[k].show, After: wf[k].show})
 			}
 		}
 	}
@@ -55,29 +55,35 @@ func Compare(want, live desired.Spec) []Field {
 	return fields
 }
 
-// flat normalises a Vault role into comparable text per field: TTLs in one
-// unit, sets sorted; ordered lists keep their order.
-func flat(s desired.Spec) map[string]string {
-	set := func(v []string) string {
+// value is one normalised field: cmp is compared, show is printed.
+type value struct{ cmp, show string }
+
+// flat normalises a Vault role into comparable values per field: TTLs in one
+// unit, sets sorted; ordered lists keep their order and their element
+// boundaries (["a\nb"] differs from ["a", "b"]).
+func flat(s desired.Spec) map[string]value {
+	set := func(v []string) value {
 		c := slices.Clone(v)
 		slices.Sort(c)
-		return strings.Join(slices.Compact(c), ", ")
+		c = slices.Compact(c)
+		return value{cmp: jsonText(c), show: strings.Join(c, ", ")}
 	}
-	list := func(v []string) string { return strings.Join(v, "\n") }
-	secs := func(d ttl.Duration) string { return d.String() }
+	list := func(v []string) value { return value{cmp: jsonText(v), show: strings.Join(v, "\n")} }
+	scalar := func(v string) value { return value{cmp: v, show: v} }
+	secs := func(d ttl.Duration) value { return scalar(d.String()) }
 	switch t := s.(type) {
 	case *desired.AuthRoleSpec:
-		return map[string]string{
+		return map[string]value{
 			"bound_service_account_names":      set(t.BoundServiceAccountNames),
 			"bound_service_account_namespaces": set(t.BoundServiceAccountNamespaces),
 			"token_policies":                   set(t.TokenPolicies),
 			"token_ttl":                        secs(t.TokenTTL),
 			"token_max_ttl":                    secs(t.TokenMaxTTL),
-			"audience":                         t.Audience,
+			"audience":                         scalar(t.Audience),
 		}
 	case *desired.DatabaseRoleSpec:
-		return map[string]string{
-			"db_name":               t.DBName,
+		return map[string]value{
+			"db_name":               scalar(t.DBName),
 			"creation_statements":   list(t.CreationStatements),
 			"revocation_statements": list(t.RevocationStatements),
 			"renew_statements":      list(t.RenewStatements),
@@ -86,6 +92,14 @@ func flat(s desired.Spec) map[string]string {
 		}
 	}
 	return nil
+}
+
+func jsonText(v []string) string {
+	if len(v) == 0 {
+		return "" // as an absent field: a create does not list it
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
 }
 
 // manifestPart is what syncd manages of a Kubernetes object: labels,

@@ -80,6 +80,11 @@ func TestCompare(t *testing.T) {
 			live:   &desired.DatabaseRoleSpec{CreationStatements: []string{"B", "A"}, DefaultTTL: ttl.FromSeconds(3600)},
 			fields: []Field{{Path: "creation_statements", Before: "B\nA", After: "A\nB"}},
 		},
+		"statements keep their boundaries: one statement with a newline is not two": {
+			want:   &desired.DatabaseRoleSpec{CreationStatements: []string{"A", "B"}, DefaultTTL: ttl.FromSeconds(3600)},
+			live:   &desired.DatabaseRoleSpec{CreationStatements: []string{"A\nB"}, DefaultTTL: ttl.FromSeconds(3600)},
+			fields: []Field{{Path: "creation_statements", Before: "A\nB", After: "A\nB"}},
+		},
 		"server defaults, status and foreign labels on a manifest do not count; duration units neither": {
 			want: manifest("1h", nil),
 			live: &desired.ManifestSpec{Object: map[string]any{
