@@ -15,6 +15,8 @@ func (b *builder) authRole(t *tenant.Tenant, tn tenantNames) *AuthRoleSpec {
 		TokenTTL:                      b.cfg.Auth.TTL,
 		TokenMaxTTL:                   b.cfg.Auth.MaxTTL,
 		Audience:                      b.cfg.Auth.Audience,
+		TokenType:                     DefaultTokenType,
+		AliasNameSource:               DefaultAliasNameSource,
 	}
 	if t.Spec.Auth.TTL != 0 {
 		r.TokenTTL = t.Spec.Auth.TTL
@@ -31,7 +33,7 @@ func (b *builder) databaseRole(tn tenantNames, d tenant.Database) (*DatabaseRole
 	name := b.cfg.DatabaseRoleName(tn.name, d.Name)
 	r := &DatabaseRoleSpec{
 		Name: name, DBName: d.Connection, Privilege: d.Privilege,
-		DefaultTTL: conn.DefaultTTL, MaxTTL: conn.MaxTTL,
+		DefaultTTL: conn.DefaultTTL, MaxTTL: conn.MaxTTL, CredentialType: DefaultCredentialType,
 	}
 	if d.DefaultTTL != 0 {
 		r.DefaultTTL = d.DefaultTTL

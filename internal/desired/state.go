@@ -76,28 +76,54 @@ func (s *PolicySpec) Without(drop func(path string) bool) *PolicySpec {
 	return NewPolicySpec(s.Name, p, s.Comment)
 }
 
-// AuthRoleSpec is a Kubernetes auth method role.
+// AuthRoleSpec is a Kubernetes auth method role. Every field Vault returns
+// is modelled: syncd is the only writer of the roles it owns, so a field set
+// out of band (a namespace selector, a period, a longer explicit max TTL)
+// is drift even where syncd itself sets the server's default.
 type AuthRoleSpec struct {
-	Name                          string       `json:"name"`
-	BoundServiceAccountNames      []string     `json:"boundServiceAccountNames"`
-	BoundServiceAccountNamespaces []string     `json:"boundServiceAccountNamespaces"`
-	TokenPolicies                 []string     `json:"tokenPolicies"`
-	TokenTTL                      ttl.Duration `json:"tokenTTL"`
-	TokenMaxTTL                   ttl.Duration `json:"tokenMaxTTL"`
-	Audience                      string       `json:"audience,omitempty"`
+	Name                                 string       `json:"name"`
+	BoundServiceAccountNames             []string     `json:"boundServiceAccountNames"`
+	BoundServiceAccountNamespaces        []string     `json:"boundServiceAccountNamespaces"`
+	BoundServiceAccountNamespaceSelector string       `json:"boundServiceAccountNamespaceSelector,omitempty"`
+	TokenPolicies                        []string     `json:"tokenPolicies"`
+	TokenTTL                             ttl.Duration `json:"tokenTTL"`
+	TokenMaxTTL                          ttl.Duration `json:"tokenMaxTTL"`
+	TokenExplicitMaxTTL                  ttl.Duration `json:"tokenExplicitMaxTTL,omitempty"`
+	TokenPeriod                          ttl.Duration `json:"tokenPeriod,omitempty"`
+	TokenNumUses                         int64        `json:"tokenNumUses,omitempty"`
+	TokenNoDefaultPolicy                 bool         `json:"tokenNoDefaultPolicy,omitempty"`
+	TokenBoundCIDRs                      []string     `json:"tokenBoundCIDRs,omitempty"`
+	TokenType                            string       `json:"tokenType"`
+	AliasNameSource                      string       `json:"aliasNameSource"`
+	Audience                             string       `json:"audience,omitempty"`
+	// Unknown holds, on a live role only, fields Vault returned that syncd
+	// does not model, with a non-zero value: each counts as drift.
+	Unknown map[string]string `json:"unknown,omitempty"`
 }
 
-// DatabaseRoleSpec is a database secrets engine role.
+// DatabaseRoleSpec is a database secrets engine role, every field modelled.
 type DatabaseRoleSpec struct {
-	Name                 string       `json:"name"`
-	DBName               string       `json:"dbName"`
-	Privilege            string       `json:"privilege"`
-	CreationStatements   []string     `json:"creationStatements"`
-	RevocationStatements []string     `json:"revocationStatements,omitempty"`
-	RenewStatements      []string     `json:"renewStatements,omitempty"`
-	DefaultTTL           ttl.Duration `json:"defaultTTL"`
-	MaxTTL               ttl.Duration `json:"maxTTL"`
+	Name                 string            `json:"name"`
+	DBName               string            `json:"dbName"`
+	Privilege            string            `json:"privilege"`
+	CreationStatements   []string          `json:"creationStatements"`
+	RevocationStatements []string          `json:"revocationStatements,omitempty"`
+	RollbackStatements   []string          `json:"rollbackStatements,omitempty"`
+	RenewStatements      []string          `json:"renewStatements,omitempty"`
+	DefaultTTL           ttl.Duration      `json:"defaultTTL"`
+	MaxTTL               ttl.Duration      `json:"maxTTL"`
+	CredentialType       string            `json:"credentialType"`
+	CredentialConfig     map[string]string `json:"credentialConfig,omitempty"`
+	// Unknown: as on AuthRoleSpec.
+	Unknown map[string]string `json:"unknown,omitempty"`
 }
+
+// Server defaults syncd writes explicitly, so that it owns them.
+const (
+	DefaultTokenType       = "default"
+	DefaultAliasNameSource = "serviceaccount_uid"
+	DefaultCredentialType  = "password"
+)
 
 // ManifestSpec is a Kubernetes object as unstructured content.
 type ManifestSpec struct {

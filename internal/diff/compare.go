@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/syncd-dev/syncd/internal/desired"
@@ -23,7 +24,7 @@ func Compare(want, live desired.Spec) []Field {
 		if l, ok := live.(*desired.ManifestSpec); ok {
 			have = l.Object
 		}
-		fields = subset("", manifestPart(w.Object), manifestPart(have), live == nil)
+		fields = subset("", manifestPart(w.Object), manifestPart(have), live == nil, false)
 	case *desired.PolicySpec:
 		// Compare structurally; render canonical HCL only to show a change.
 		l, _ := live.(*desired.PolicySpec)
@@ -41,7 +42,16 @@ func Compare(want, live desired.Spec) []Field {
 		if live != nil {
 			lf = flat(live)
 		}
-		for _, k := range slices.Sorted(maps.Keys(wf)) {
+		keys := maps.Keys(wf)
+		if live != nil {
+			keys = maps.Keys(lf) // flat lists every modelled field on both sides, plus live's unknown ones
+			for k := range wf {
+				if _, ok := lf[k]; !ok {
+					lf[k] = value{}
+				}
+			}
+		}
+		for _, k := range slices.Sorted(keys) {
 			if wf[k].cmp != lf[k].cmp {
 				fields = append(fields, Field{Path: k, Before: lf[k].show, After: wf[k].show})
 			}
@@ -71,27 +81,53 @@ func flat(s desired.Spec) map[string]value {
 	list := func(v []string) value { return value{cmp: jsonText(v), show: strings.Join(v, "\n")} }
 	scalar := func(v string) value { return value{cmp: v, show: v} }
 	secs := func(d ttl.Duration) value { return scalar(d.String()) }
+	var out map[string]value
+	var unknown map[string]string
 	switch t := s.(type) {
 	case *desired.AuthRoleSpec:
-		return map[string]value{
-			"bound_service_account_names":      set(t.BoundServiceAccountNames),
-			"bound_service_account_namespaces": set(t.BoundServiceAccountNamespaces),
-			"token_policies":                   set(t.TokenPolicies),
-			"token_ttl":                        secs(t.TokenTTL),
-			"token_max_ttl":                    secs(t.TokenMaxTTL),
-			"audience":                         scalar(t.Audience),
+		out = map[string]value{
+			"bound_service_account_names":              set(t.BoundServiceAccountNames),
+			"bound_service_account_namespaces":         set(t.BoundServiceAccountNamespaces),
+			"bound_service_account_namespace_selector": scalar(t.BoundServiceAccountNamespaceSelector),
+			"token_policies":                           set(t.TokenPolicies),
+			"token_ttl":                                secs(t.TokenTTL),
+			"token_max_ttl":                            secs(t.TokenMaxTTL),
+			"token_explicit_max_ttl":                   secs(t.TokenExplicitMaxTTL),
+			"token_period":                             secs(t.TokenPeriod),
+			"token_num_uses":                           scalar(strconv.FormatInt(t.TokenNumUses, 10)),
+			"token_no_default_policy":                  scalar(strconv.FormatBool(t.TokenNoDefaultPolicy)),
+			"token_bound_cidrs":                        set(t.TokenBoundCIDRs),
+			"token_type":                               scalar(t.TokenType),
+			"alias_name_source":                        scalar(t.AliasNameSource),
+			"audience":                                 scalar(t.Audience),
 		}
+		unknown = t.Unknown
 	case *desired.DatabaseRoleSpec:
-		return map[string]value{
+		out = map[string]value{
 			"db_name":               scalar(t.DBName),
 			"creation_statements":   list(t.CreationStatements),
 			"revocation_statements": list(t.RevocationStatements),
+			"rollback_statements":   list(t.RollbackStatements),
 			"renew_statements":      list(t.RenewStatements),
 			"default_ttl":           secs(t.DefaultTTL),
 			"max_ttl":               secs(t.MaxTTL),
+			"credential_type":       scalar(t.CredentialType),
+			"credential_config":     pairs(t.CredentialConfig),
 		}
+		unknown = t.Unknown
 	}
-	return nil
+	for k, v := range unknown { // set out of band, and syncd does not know the field
+		out[k] = scalar(v)
+	}
+	return out
+}
+
+func pairs(m map[string]string) value {
+	var kv []string
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		kv = append(kv, k+"="+m[k])
+	}
+	return value{cmp: jsonText(kv), show: strings.Join(kv, ", ")}
 }
 
 func jsonText(v []string) string {
@@ -122,17 +158,28 @@ func manifestPart(obj map[string]any) map[string]any {
 	return out
 }
 
-// subset lists the paths where have does not hold what want holds. Fields
-// only in have (server-side defaults such as an ExternalSecret's
-// deletionPolicy, or another controller's labels) do not count. Lists must
-// match in length; their items are compared the same way.
-func subset(path string, want, have any, creating bool) []Field {
+// subset lists the paths where have does not hold what want holds. Under
+// spec the comparison is exact: a key only in have was set out of band (an
+// extra auth method on a SecretStore widens what it can log in as) and
+// counts; syncd renders the CRDs' defaults itself, so a converged object has
+// none. In metadata, only syncd's own labels and annotations count (other
+// controllers and `syncd rotate` add theirs). Lists must match in length;
+// their items are compared the same way.
+func subset(path string, want, have any, creating, exact bool) []Field {
+	exact = exact || path == "spec"
 	switch w := want.(type) {
 	case map[string]any:
 		h, _ := have.(map[string]any)
 		var out []Field
 		for _, k := range slices.Sorted(maps.Keys(w)) {
-			out = append(out, subset(join(path, k), w[k], h[k], creating)...)
+			out = append(out, subset(join(path, k), w[k], h[k], creating, exact)...)
+		}
+		if exact && !creating {
+			for _, k := range slices.Sorted(maps.Keys(h)) {
+				if _, ok := w[k]; !ok {
+					out = append(out, Field{Path: join(path, k), Before: text(h[k])})
+				}
+			}
 		}
 		return out
 	case []any:
@@ -143,7 +190,7 @@ func subset(path string, want, have any, creating bool) []Field {
 		if ok && len(h) == len(w) {
 			var out []Field
 			for i := range w {
-				out = append(out, subset(fmt.Sprintf("%s[%d]", path, i), w[i], h[i], creating)...)
+				out = append(out, subset(fmt.Sprintf("%s[%d]", path, i), w[i], h[i], creating, exact)...)
 			}
 			return out
 		}

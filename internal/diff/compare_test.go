@@ -85,14 +85,35 @@ func TestCompare(t *testing.T) {
 			live:   &desired.DatabaseRoleSpec{CreationStatements: []string{"A\nB"}, DefaultTTL: ttl.FromSeconds(3600)},
 			fields: []Field{{Path: "creation_statements", Before: "A\nB", After: "A\nB"}},
 		},
-		"server defaults, status and foreign labels on a manifest do not count; duration units neither": {
-			want: manifest("1h", nil),
+		"status, server metadata and foreign labels on a manifest do not count; duration units neither": {
+			want: manifest("1h", map[string]any{"target": map[string]any{"name": "t", "deletionPolicy": "Retain"}}),
 			live: &desired.ManifestSpec{Object: map[string]any{
 				"metadata": map[string]any{"name": "x", "labels": map[string]any{"a": "1", "other": "2"}, "uid": "u", "resourceVersion": "9"},
 				"spec":     map[string]any{"refreshInterval": "60m", "target": map[string]any{"name": "t", "deletionPolicy": "Retain"}},
 				"status":   map[string]any{"conditions": []any{}},
 			}},
 			fields: nil,
+		},
+		"a key set out of band under spec counts (an extra auth method on a store)": {
+			want: &desired.ManifestSpec{Object: map[string]any{"spec": map[string]any{"provider": map[string]any{"vault": map[string]any{
+				"auth": map[string]any{"kubernetes": map[string]any{"role": "r"}}}}}}},
+			live: &desired.ManifestSpec{Object: map[string]any{"spec": map[string]any{"provider": map[string]any{"vault": map[string]any{
+				"auth": map[string]any{"kubernetes": map[string]any{"role": "r"}, "tokenSecretRef": map[string]any{"name": "root-token", "key": "token"}}}}}}},
+			fields: []Field{{Path: "spec.provider.vault.auth.tokenSecretRef", Before: `{"key":"token","name":"root-token"}`}},
+		},
+		"a field set out of band on a Vault role counts, even one syncd does not model": {
+			want: role(func(r *desired.AuthRoleSpec) { r.TokenType, r.AliasNameSource = "default", "serviceaccount_uid" }),
+			live: role(func(r *desired.AuthRoleSpec) {
+				r.TokenType, r.AliasNameSource = "default", "serviceaccount_uid"
+				r.BoundServiceAccountNamespaceSelector = `{"matchLabels":{"team":"x"}}`
+				r.TokenPeriod = ttl.FromSeconds(86400)
+				r.Unknown = map[string]string{"token_future_field": "true"}
+			}),
+			fields: []Field{
+				{Path: "bound_service_account_namespace_selector", Before: `{"matchLabels":{"team":"x"}}`},
+				{Path: "token_future_field", Before: "true"},
+				{Path: "token_period", Before: "24h", After: "0s"},
+			},
 		},
 		"a changed manifest field counts, by path": {
 			want:   manifest("1h", map[string]any{"data": []any{map[string]any{"secretKey": "k"}}}),

@@ -196,13 +196,22 @@ func parse(id object.ID, d map[string]any) (desired.Spec, []byte, error) {
 		spec = ps
 	case object.AuthRole:
 		spec = &desired.AuthRoleSpec{
-			Name:                          id.Name,
-			BoundServiceAccountNames:      strs(d["bound_service_account_names"]),
-			BoundServiceAccountNamespaces: strs(d["bound_service_account_namespaces"]),
-			TokenPolicies:                 strs(d["token_policies"]),
-			TokenTTL:                      seconds(d["token_ttl"]),
-			TokenMaxTTL:                   seconds(d["token_max_ttl"]),
-			Audience:                      str(d["audience"]),
+			Name:                                 id.Name,
+			BoundServiceAccountNames:             strs(d["bound_service_account_names"]),
+			BoundServiceAccountNamespaces:        strs(d["bound_service_account_namespaces"]),
+			BoundServiceAccountNamespaceSelector: str(d["bound_service_account_namespace_selector"]),
+			TokenPolicies:                        strs(d["token_policies"]),
+			TokenTTL:                             seconds(d["token_ttl"]),
+			TokenMaxTTL:                          seconds(d["token_max_ttl"]),
+			TokenExplicitMaxTTL:                  seconds(d["token_explicit_max_ttl"]),
+			TokenPeriod:                          seconds(d["token_period"]),
+			TokenNumUses:                         integer(d["token_num_uses"]),
+			TokenNoDefaultPolicy:                 d["token_no_default_policy"] == true,
+			TokenBoundCIDRs:                      strs(d["token_bound_cidrs"]),
+			TokenType:                            str(d["token_type"]),
+			AliasNameSource:                      str(d["alias_name_source"]),
+			Audience:                             str(d["audience"]),
+			Unknown:                              unknown(d, authRoleFields),
 		}
 	case object.DatabaseRole:
 		spec = &desired.DatabaseRoleSpec{
@@ -210,9 +219,13 @@ func parse(id object.ID, d map[string]any) (desired.Spec, []byte, error) {
 			DBName:               str(d["db_name"]),
 			CreationStatements:   strs(d["creation_statements"]),
 			RevocationStatements: strs(d["revocation_statements"]),
+			RollbackStatements:   strs(d["rollback_statements"]),
 			RenewStatements:      strs(d["renew_statements"]),
 			DefaultTTL:           seconds(d["default_ttl"]),
 			MaxTTL:               seconds(d["max_ttl"]),
+			CredentialType:       str(d["credential_type"]),
+			CredentialConfig:     texts(d["credential_config"]),
+			Unknown:              unknown(d, databaseRoleFields),
 		}
 	default:
 		return nil, nil, fmt.Errorf("unexpected kind %s", id.Kind)
