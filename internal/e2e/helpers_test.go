@@ -96,19 +96,30 @@ func writeVault(t *testing.T, cfg *config.Config, spec desired.Spec) {
 	case *desired.PolicySpec:
 		err = bed.Vault.Sys().PutPolicy(s.Name, s.HCL)
 	case *desired.AuthRoleSpec:
-		_, err = bed.Vault.Logical().Write("auth/"+m.KubernetesAuth+"/role/"+s.Name, map[string]any{
-			"bound_service_account_names": s.BoundServiceAccountNames, "bound_service_account_namespaces": s.BoundServiceAccountNamespaces,
-			"token_policies": s.TokenPolicies, "token_ttl": s.TokenTTL.Seconds(), "token_max_ttl": s.TokenMaxTTL.Seconds(),
-		})
+		_, err = bed.Vault.Logical().Write("auth/"+m.KubernetesAuth+"/role/"+s.Name, authRoleData(s))
 	case *desired.DatabaseRoleSpec:
 		_, err = bed.Vault.Logical().Write(m.Database+"/roles/"+s.Name, map[string]any{
 			"db_name": s.DBName, "creation_statements": s.CreationStatements, "revocation_statements": s.RevocationStatements,
-			"default_ttl": s.DefaultTTL.Seconds(), "max_ttl": s.MaxTTL.Seconds(),
+			"rollback_statements": s.RollbackStatements, "renew_statements": s.RenewStatements,
+			"default_ttl": s.DefaultTTL.Seconds(), "max_ttl": s.MaxTTL.Seconds(), "credential_type": s.CredentialType,
 		})
 	default:
 		t.Fatalf("writeVault: %T", spec)
 	}
 	must(t, err)
+}
+
+// authRoleData is every field of an auth role as Vault's API takes it.
+func authRoleData(s *desired.AuthRoleSpec) map[string]any {
+	return map[string]any{
+		"bound_service_account_names": s.BoundServiceAccountNames, "bound_service_account_namespaces": s.BoundServiceAccountNamespaces,
+		"bound_service_account_namespace_selector": s.BoundServiceAccountNamespaceSelector,
+		"token_policies": s.TokenPolicies, "token_ttl": s.TokenTTL.Seconds(), "token_max_ttl": s.TokenMaxTTL.Seconds(),
+		"token_explicit_max_ttl": s.TokenExplicitMaxTTL.Seconds(), "token_period": s.TokenPeriod.Seconds(),
+		"token_num_uses": s.TokenNumUses, "token_no_default_policy": s.TokenNoDefaultPolicy,
+		"token_bound_cidrs": s.TokenBoundCIDRs, "token_type": s.TokenType, "alias_name_source": s.AliasNameSource,
+		"audience": s.Audience,
+	}
 }
 
 // createKube creates a desired Kubernetes object by hand.

@@ -10,7 +10,9 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"sync"
+	"time"
 
 	vaultapi "github.com/hashicorp/vault/api"
 
@@ -160,8 +162,11 @@ func (r Reader) readOne(ctx context.Context, id object.ID, st *live.State) error
 	}
 	switch id.Kind {
 	case object.KVSecret:
+		if !hasValue(sec.Data, time.Now()) { // metadata only: values are never read
+			return nil
+		}
 		st.Lock()
-		st.Present.Add(id) // metadata only: values are never read
+		st.Present.Add(id)
 		st.Unlock()
 		return nil
 	case object.DatabaseConnection:
@@ -232,6 +237,24 @@ func parse(id object.ID, d map[string]any) (desired.Spec, []byte, error) {
 	}
 	raw, err := json.Marshal(spec)
 	return spec, raw, err
+}
+
+// hasValue reports from KV v2 metadata whether a secret's current version
+// can be read: it exists, is not destroyed, and is not deleted (a deletion
+// time in the future, from delete_version_after, has not happened yet).
+func hasValue(meta map[string]any, now time.Time) bool {
+	current := integer(meta["current_version"])
+	versions, _ := meta["versions"].(map[string]any)
+	v, _ := versions[strconv.FormatInt(current, 10)].(map[string]any)
+	if current == 0 || v == nil || v["destroyed"] == true {
+		return false
+	}
+	deleted := str(v["deletion_time"])
+	if deleted == "" {
+		return true
+	}
+	at, err := time.Parse(time.RFC3339Nano, deleted)
+	return err == nil && at.After(now)
 }
 
 func str(v any) string {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	vaultapi "github.com/hashicorp/vault/api"
@@ -57,7 +58,7 @@ func TestRead(t *testing.T) {
 		"sys/policies/acl/p1":         {"policy": `path "secret/data/a/*" { capabilities = ["read"] }`},
 		"auth/kubernetes/role/r1":     {"token_ttl": json.Number("900"), "token_policies": []any{"p1"}, "bound_service_account_names": []any{"eso"}},
 		"database/config/catalog":     {"plugin_name": "postgresql-database-plugin", "allowed_roles": []any{"bookstore-*"}, "connection_details": map[string]any{"username": "vault"}},
-		"secret/metadata/a/present":   {"versions": map[string]any{}},
+		"secret/metadata/a/present":   {"current_version": json.Number("1"), "versions": map[string]any{"1": map[string]any{"deletion_time": "", "destroyed": false}}},
 		"sys/policies/acl/not-wanted": {"policy": ""},
 	}}
 	want := object.NewSet(ids.Policy("p1"), ids.Policy("p-missing"), ids.AuthRole("r1"), ids.DatabaseRole("d-missing"),
@@ -96,5 +97,32 @@ func TestRead(t *testing.T) {
 	}
 	if n := len(f.calls); n != 3+2+2+2 { // 3 lists, 2 listed reads, 2 connections, 2 KV metadata
 		t.Errorf("%d requests, want 9: %v", n, f.calls)
+	}
+}
+
+// A KV secret has a value only if its current version exists and is neither
+// destroyed nor deleted; a deletion time in the future has not happened yet.
+func TestHasValue(t *testing.T) {
+	now := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+	meta := func(current string, v map[string]any) map[string]any {
+		return map[string]any{"current_version": json.Number(current), "versions": map[string]any{"2": v}}
+	}
+	tests := map[string]struct {
+		meta map[string]any
+		want bool
+	}{
+		"live":                           {meta("2", map[string]any{"deletion_time": "", "destroyed": false}), true},
+		"soft-deleted (vault kv delete)": {meta("2", map[string]any{"deletion_time": "2026-11-30T11:00:00.5Z", "destroyed": false}), false},
+		"destroyed":                      {meta("2", map[string]any{"deletion_time": "", "destroyed": true}), false},
+		"delete_version_after, not yet":  {meta("2", map[string]any{"deletion_time": "2026-12-01T11:00:00Z", "destroyed": false}), true},
+		"no versions (metadata only)":    {map[string]any{"current_version": json.Number("0"), "versions": map[string]any{}}, false},
+		"current version not listed":     {meta("3", map[string]any{"deletion_time": ""}), false},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			if got := hasValue(tc.meta, now); got != tc.want {
+				t.Errorf("hasValue = %v, want %v", got, tc.want)
+			}
+		})
 	}
 }
