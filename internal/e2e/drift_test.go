@@ -193,7 +193,10 @@ func TestDeletedKVValueIsNotPresent(t *testing.T) {
 		want bool
 	}{
 		{"never written", func() error { return nil }, false},
-		{"written", func() error { _, err := bed.Vault.Logical().Write(data, map[string]any{"data": map[string]any{"k": "v"}}); return err }, true},
+		{"written", func() error {
+			_, err := bed.Vault.Logical().Write(data, map[string]any{"data": map[string]any{"k": "v"}})
+			return err
+		}, true},
 		{"soft-deleted (vault kv delete)", func() error { _, err := bed.Vault.Logical().Delete(data); return err }, false},
 		{"undeleted", func() error {
 			_, err := bed.Vault.Logical().Write(kv.Scope+"/undelete/"+kv.Name, map[string]any{"versions": []int{1}})
