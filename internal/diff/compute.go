@@ -127,6 +127,7 @@ func (b *planner) pairDesired() {
 			if len(c.Fields) == 0 {
 				c.Action = NoOp
 			}
+			c.Note = replaceNote(c.Fields)
 		case b.in.Options.Adopt:
 			c.Action = Adopt
 			c.Fields = Compare(o.Spec, lo.Spec)
@@ -136,4 +137,17 @@ func (b *planner) pairDesired() {
 		}
 		b.add(c, o.Refs)
 	}
+}
+
+// replaceNote explains an update Vault cannot make in place: it keeps a
+// database role's credential_config when written with an empty one (1.21,
+// setCredentialConfig), so clearing one set out of band needs the role
+// deleted and written again.
+func replaceNote(fields []Field) string {
+	for _, f := range fields {
+		if f.Path == "credential_config" && f.After == "" {
+			return "Vault keeps a credential_config when a role is written without one: healing it needs the role deleted and written again"
+		}
+	}
+	return ""
 }

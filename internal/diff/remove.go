@@ -111,14 +111,13 @@ func (b *planner) afterGrace(tenant string, rec *inventory.Tenant) {
 			b.add(&Change{ID: id, Tenant: tenant, Action: DeleteDeprecated, Note: note}, nil)
 		}
 	}
-	if rec.KVPrefix != "" {
-		mount := rec.KVMount
-		if mount == "" { // recorded before the mount was
-			mount = b.in.Config.Vault.Mounts.KV
+	if id, ok := kvPrefixID(b.in.Config, rec); ok {
+		what := "every secret"
+		if keys, listed := b.in.Live.KVKeys[id]; listed {
+			what = fmt.Sprintf("%d secrets", len(keys))
 		}
-		b.add(&Change{ID: object.ID{System: object.Vault, Kind: object.KVPrefix, Scope: mount, Name: rec.KVPrefix},
-			Tenant: tenant, Action: DeleteKVMetadata,
-			Note: note + fmt.Sprintf(": delete every version and the metadata of each secret under %s/%s/", mount, rec.KVPrefix)}, nil)
+		b.add(&Change{ID: id, Tenant: tenant, Action: DeleteKVMetadata,
+			Note: fmt.Sprintf("%s: delete %s (every version and the metadata) under %s/%s/", note, what, id.Scope, id.Name)}, nil)
 	}
 }
 

@@ -22,6 +22,11 @@ func Wanted(cfg *config.Config, s *desired.State, inv *inventory.Inventory) obje
 		want.Add(e.ID)
 	}
 	ids := desired.NewIDs(cfg)
+	for _, rec := range inv.Tenants {
+		if id, ok := kvPrefixID(cfg, rec); ok && rec.DeprecatedAt != nil {
+			want.Add(id) // listed, so the plan says what deleting it deletes
+		}
+	}
 	for id := range inv.Owned() {
 		want.Add(id)
 		if id.Kind == object.Policy {
@@ -29,4 +34,17 @@ func Wanted(cfg *config.Config, s *desired.State, inv *inventory.Inventory) obje
 		}
 	}
 	return want
+}
+
+// kvPrefixID is a tenant's KV prefix in the mount recorded with it (or, for
+// a record older than that field, the configured KV mount).
+func kvPrefixID(cfg *config.Config, rec *inventory.Tenant) (object.ID, bool) {
+	if rec.KVPrefix == "" {
+		return object.ID{}, false
+	}
+	mount := rec.KVMount
+	if mount == "" {
+		mount = cfg.Vault.Mounts.KV
+	}
+	return object.ID{System: object.Vault, Kind: object.KVPrefix, Scope: mount, Name: rec.KVPrefix}, true
 }

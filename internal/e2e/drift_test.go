@@ -120,6 +120,12 @@ func TestOutOfBandChangesAreDrift(t *testing.T) {
 		},
 		"database role: credential_config": {
 			change: vaultWrite(dbPath, map[string]any{"credential_config": map[string]any{"password_policy": "weak"}}), id: dbRole.ID, field: "credential_config",
+			restore: func(t *testing.T) {
+				// Vault keeps credential_config when written without one.
+				_, err := bed.Vault.Logical().Delete(dbPath)
+				must(t, err)
+				writeVault(t, r.cfg, dbRole.Spec)
+			},
 		},
 		"SecretStore: an extra auth method (tokenSecretRef)": {
 			change: func(t *testing.T) {

@@ -98,11 +98,16 @@ func writeVault(t *testing.T, cfg *config.Config, spec desired.Spec) {
 	case *desired.AuthRoleSpec:
 		_, err = bed.Vault.Logical().Write("auth/"+m.KubernetesAuth+"/role/"+s.Name, authRoleData(s))
 	case *desired.DatabaseRoleSpec:
-		_, err = bed.Vault.Logical().Write(m.Database+"/roles/"+s.Name, map[string]any{
+		data := map[string]any{
 			"db_name": s.DBName, "creation_statements": s.CreationStatements, "revocation_statements": s.RevocationStatements,
 			"rollback_statements": s.RollbackStatements, "renew_statements": s.RenewStatements,
-			"default_ttl": s.DefaultTTL.Seconds(), "max_ttl": s.MaxTTL.Seconds(), "credential_type": s.CredentialType,
-		})
+			"default_ttl": s.DefaultTTL.Seconds(), "max_ttl": s.MaxTTL.Seconds(),
+			"credential_config": map[string]any{}, // resets one set out of band
+		}
+		if s.CredentialType != "" {
+			data["credential_type"] = s.CredentialType
+		}
+		_, err = bed.Vault.Logical().Write(m.Database+"/roles/"+s.Name, data)
 	default:
 		t.Fatalf("writeVault: %T", spec)
 	}

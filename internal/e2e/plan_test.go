@@ -145,7 +145,7 @@ func TestPlanAgainstSeededLiveState(t *testing.T) {
 		if code != 2 {
 			t.Fatalf("exit %d, want 2\n%s\n%s", code, text, logs)
 		}
-		for _, s := range []string{"adopt DatabaseRole e2e-plan-shop-catalog (wave 0)", "create VaultDynamicSecret e2e-plan-shop/catalog-db (wave 2)"} {
+		for _, s := range []string{"adopt DatabaseRole e2e-plan-shop-catalog (wave 0)", "create VaultDynamicSecret e2e-plan-shop/catalog-db (wave 3)"} { // policy (grants its creds) after the role, auth role after the policy
 			if !strings.Contains(strings.Join(actions(text), "\n"), s) {
 				t.Errorf("plan lacks %q:\n%s", s, text)
 			}

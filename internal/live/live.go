@@ -31,6 +31,10 @@ type State struct {
 	Present object.Set
 	// Looked are the external objects that were looked for at all.
 	Looked object.Set
+	// KVKeys are the secrets (paths inside the mount) under each KV prefix
+	// that was looked for, listed recursively: what deleting the prefix
+	// deletes.
+	KVKeys map[object.ID][]string
 	// Inventory is what this syncd instance owns.
 	Inventory *inventory.Inventory
 }
@@ -53,7 +57,7 @@ type Connection struct {
 // New returns an empty state.
 func New() *State {
 	return &State{
-		Objects: map[object.ID]Object{}, Connections: map[object.ID]Connection{},
+		Objects: map[object.ID]Object{}, Connections: map[object.ID]Connection{}, KVKeys: map[object.ID][]string{},
 		Present: object.Set{}, Looked: object.Set{}, Inventory: &inventory.Inventory{},
 	}
 }
@@ -73,6 +77,11 @@ func (s *State) Fingerprint() string {
 	}
 	for _, id := range s.Present.Sorted() {
 		h.Write([]byte("present:" + id.String()))
+	}
+	for _, id := range object.NewSet(keys(s.KVKeys)...).Sorted() {
+		b, _ := json.Marshal(s.KVKeys[id])
+		h.Write([]byte("kv:" + id.String()))
+		h.Write(b)
 	}
 	inv, _ := json.Marshal(s.Inventory)
 	h.Write(inv)

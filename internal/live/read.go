@@ -36,6 +36,7 @@ func ReadAll(ctx context.Context, want object.Set, sources ...Source) (*State, e
 	for _, s := range states {
 		maps.Copy(out.Objects, s.Objects)
 		maps.Copy(out.Connections, s.Connections)
+		maps.Copy(out.KVKeys, s.KVKeys)
 		out.Present = out.Present.Union(s.Present)
 		out.Looked = out.Looked.Union(s.Looked)
 	}

@@ -74,6 +74,13 @@ func (r Reader) Read(ctx context.Context, want object.Set, st *live.State) error
 			}
 		}
 	}
+	for _, id := range byKind[object.KVPrefix] {
+		keys, err := ListKV(ctx, r.Logical, id.Scope, id.Name)
+		if err != nil {
+			return &ReadError{ID: id, Err: err}
+		}
+		st.KVKeys[id] = keys
+	}
 	// Connections and KV metadata are read directly: one request each.
 	jobs = append(jobs, byKind[object.DatabaseConnection]...)
 	jobs = append(jobs, byKind[object.KVSecret]...)
