@@ -76,9 +76,9 @@ func flat(s desired.Spec) map[string]value {
 		c := slices.Clone(v)
 		slices.Sort(c)
 		c = slices.Compact(c)
-		return value{cmp: jsonText(c), show: strings.Join(c, ", ")}
+		return value{cmp: listKey(c), show: strings.Join(c, ", ")}
 	}
-	list := func(v []string) value { return value{cmp: jsonText(v), show: strings.Join(v, "\n")} }
+	list := func(v []string) value { return value{cmp: listKey(v), show: strings.Join(v, "\n")} }
 	scalar := func(v string) value { return value{cmp: v, show: v} }
 	secs := func(d ttl.Duration) value { return scalar(d.String()) }
 	var out map[string]value
@@ -127,15 +127,16 @@ func pairs(m map[string]string) value {
 	for _, k := range slices.Sorted(maps.Keys(m)) {
 		kv = append(kv, k+"="+m[k])
 	}
-	return value{cmp: jsonText(kv), show: strings.Join(kv, ", ")}
+	return value{cmp: listKey(kv), show: strings.Join(kv, ", ")}
 }
 
-func jsonText(v []string) string {
+// listKey encodes a list for comparison, keeping element boundaries: the
+// count, then each element after a NUL (which no statement or name holds).
+func listKey(v []string) string {
 	if len(v) == 0 {
 		return "" // as an absent field: a create does not list it
 	}
-	b, _ := json.Marshal(v)
-	return string(b)
+	return strconv.Itoa(len(v)) + "\x00" + strings.Join(v, "\x00")
 }
 
 // manifestPart is what syncd manages of a Kubernetes object: labels,

@@ -49,7 +49,8 @@ func (b *planner) order() {
 	leaseMakers := map[string][]object.ID{} // database role -> changes to objects that use it
 	revokes := map[string][]object.ID{}     // tenant -> its lease revocations
 	steps := map[string][]object.ID{}       // tenant -> its removal steps
-	for _, id := range sortedIDs(b.changes) {
+	ids := sortedIDs(b.changes)
+	for _, id := range ids {
 		c := b.changes[id]
 		if c.Action == NoOp {
 			continue
@@ -68,7 +69,7 @@ func (b *planner) order() {
 			steps[c.Tenant] = append(steps[c.Tenant], id)
 		}
 	}
-	for _, id := range sortedIDs(b.changes) {
+	for _, id := range ids {
 		c := b.changes[id]
 		switch c.Action {
 		case RevokeLeases:
