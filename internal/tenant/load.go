@@ -138,6 +138,14 @@ func Parse(files []File, cfg *config.Config) *Set {
 			set.Tenants = append(set.Tenants, t)
 		}
 	}
+	// A valid file for a tenant that a failed file may also hold (x.yaml
+	// next to an unreadable x.yml): which is right cannot be known either.
+	for _, t := range slices.Clone(set.Tenants) {
+		if set.Invalid[t.Metadata.Name] != nil {
+			set.Reject(t.Metadata.Name, strictyaml.Errors{t.Pos.Errorf("metadata.name",
+				"tenant %q may also be defined by a file that failed; fix or remove it", t.Metadata.Name)})
+		}
+	}
 	sort.Slice(set.Tenants, func(i, j int) bool { return set.Tenants[i].Metadata.Name < set.Tenants[j].Metadata.Name })
 	set.Errors.Sort()
 	return set

@@ -168,10 +168,16 @@ func TestFailingFileHoldsEveryNameItCouldBelongTo(t *testing.T) {
 			held: []string{"shop", "x"}},
 		"content unreadable: only the file name is known": {file: "blog.yaml", body: "metadata: [\n",
 			held: []string{"blog"}},
+		"a valid file beside an unreadable one of the same stem": {file: "blog.yml", body: "metadata: [\n",
+			held: []string{"blog"}},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			set := Parse([]File{{Path: tc.file, Data: []byte(tc.body)}}, config.Default())
+			files := []File{{Path: tc.file, Data: []byte(tc.body)}}
+			if tc.file == "blog.yml" {
+				files = append(files, File{Path: "blog.yaml", Data: []byte(strings.Replace(header, "acme", "blog", 1))})
+			}
+			set := Parse(files, config.Default())
 			if diff := cmp.Diff(tc.held, slices.Sorted(maps.Keys(set.Invalid))); diff != "" {
 				t.Errorf("held (-want +got):\n%s", diff)
 			}
