@@ -7,7 +7,6 @@ import (
 	"strings"
 )
 
-
 // ListKV returns every secret under prefix/ in the KV v2 mount, as paths
 // inside the mount, sorted. KV v2 has no recursive delete, so deleting a
 // tenant's data means deleting each of these. It lists the folder prefix/
