@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the test bed's components into a cache outside the repository, only when
 # missing: ${SYNCD_CACHE_DIR:-${XDG_CACHE_HOME:-~/.cache}/syncd}/bin/<name>-<version>.
-# Usage: build.sh [vault|kube-apiserver|etcd|crds|postgres ...]   (default: all)
+# Usage: build.sh [vault|kube-apiserver|etcd|crds|eso|postgres ...]   (default: all)
 # Prints the cache directory on the last line of stdout.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -51,6 +51,12 @@ etcd() {
   CGO_ENABLED=0 build etcd "$ETCD_VERSION" etcd . -ldflags "-s -w"
 }
 
+# eso builds the External Secrets Operator controller (the module's main package).
+eso() {
+  pinned "$here/eso/go.mod" github.com/external-secrets/external-secrets "$ESO_VERSION"
+  CGO_ENABLED=0 build eso-controller "$ESO_VERSION" eso github.com/external-secrets/external-secrets -ldflags "-s -w"
+}
+
 # crds copies the External Secrets Operator CRDs out of the module cache.
 crds() {
   local out="$cache/eso-crds-$ESO_VERSION"
@@ -81,7 +87,7 @@ ensure_postgres() {
 }
 
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(postgres crds etcd kube-apiserver vault)
+[ ${#targets[@]} -gt 0 ] || targets=(postgres crds etcd kube-apiserver vault eso)
 exec 9>"$cache/.build.lock"
 flock 9
 for t in "${targets[@]}"; do
@@ -90,6 +96,7 @@ for t in "${targets[@]}"; do
     kube-apiserver) kube_apiserver ;;
     etcd) etcd ;;
     crds) crds ;;
+    eso) eso ;;
     postgres) ensure_postgres ;;
     *) log "unknown component $t"; exit 2 ;;
   esac

@@ -130,8 +130,14 @@ type Guard struct {
 
 // Fingerprint identifies the live state read.
 type Fingerprint struct {
-	Hash             string `json:"hash"`
-	InventoryVersion int    `json:"inventoryVersion"`
+	Hash string `json:"hash"`
+	// InventoryVersion is the version of the inventory's index.
+	InventoryVersion int `json:"inventoryVersion"`
+	// TenantVersions are the versions of the tenants' inventory records:
+	// apply's first write of a tenant's record checks-and-sets against it,
+	// so a tenant changed since the plan (by another instance, or an
+	// earlier apply) is not touched.
+	TenantVersions map[string]int `json:"tenantVersions,omitempty"`
 }
 
 // Requests counts what reading the live state cost.

@@ -13,7 +13,8 @@ import (
 )
 
 // TestInventoryCheckAndSet proves against real Vault that a second writer
-// cannot silently overwrite the inventory: a save based on a stale read fails.
+// cannot silently overwrite a tenant's record (a save based on a stale read
+// fails), and that two tenants' records do not contend.
 func TestInventoryCheckAndSet(t *testing.T) {
 	testbed.Require(t, bed)
 	ctx := context.Background()
@@ -24,30 +25,41 @@ func TestInventoryCheckAndSet(t *testing.T) {
 	if empty.Version != 0 || len(empty.Tenants) != 0 {
 		t.Fatalf("a never-saved inventory must be empty at version 0, got %+v", empty)
 	}
-	a, err := store.Load(ctx)
-	must(t, err)
-	b, err := store.Load(ctx)
-	must(t, err)
 	id := object.ID{System: object.Vault, Kind: object.Policy, Scope: "sys", Name: "p"}
-	a.Tenants["one"] = &inventory.Tenant{Objects: []object.ID{id}}
-	must(t, store.Save(ctx, a))
+	a := &inventory.Tenant{Objects: []object.ID{id}}
+	b := &inventory.Tenant{}
+	must(t, store.SaveTenant(ctx, "one", a))
 	if a.Version != 1 {
 		t.Errorf("version after first save = %d, want 1", a.Version)
 	}
-	b.Tenants["two"] = &inventory.Tenant{}
-	if err := store.Save(ctx, b); !errors.Is(err, inventory.ErrConflict) {
+	if err := store.SaveTenant(ctx, "one", b); !errors.Is(err, inventory.ErrConflict) {
+		t.Fatalf("a second first save of one: err = %v, want ErrConflict", err)
+	}
+	must(t, store.SaveTenant(ctx, "two", &inventory.Tenant{})) // another tenant: no contention
+	stale, err := store.Load(ctx)
+	must(t, err)
+	fresh, err := store.Load(ctx)
+	must(t, err)
+	must(t, store.SaveTenant(ctx, "one", fresh.Tenants["one"]))
+	if err := store.SaveTenant(ctx, "one", stale.Tenants["one"]); !errors.Is(err, inventory.ErrConflict) {
 		t.Fatalf("stale save: err = %v, want ErrConflict", err)
 	}
 	got, err := store.Load(ctx)
 	must(t, err)
-	if _, ok := got.Tenants["two"]; ok || got.Version != 1 || got.Owners()[id] != "one" {
-		t.Errorf("after the refused save the inventory is %+v (v%d), want only tenant one at v1", got.Tenants, got.Version)
+	if len(got.Tenants) != 2 || got.Tenants["one"].Version != 2 || got.Owners()[id] != "one" {
+		t.Errorf("inventory %+v, want tenants one (v2, owning %s) and two", got.Tenants, id)
+	}
+	must(t, store.DeleteTenant(ctx, "one"))
+	got, err = store.Load(ctx)
+	must(t, err)
+	if _, ok := got.Tenants["one"]; ok || len(got.Tenants) != 1 {
+		t.Errorf("after deleting one: %v", got.TenantNames())
 	}
 }
 
 // TestInventoryStates proves against real Vault that only a never-written
 // inventory reads as "nothing owned": a deleted, destroyed, expired,
-// unreachable or corrupt one stops the plan with a clear error.
+// unreachable or corrupt index or record stops the plan with a clear error.
 func TestInventoryStates(t *testing.T) {
 	testbed.Require(t, bed)
 	ctx := context.Background()
@@ -58,37 +70,51 @@ func TestInventoryStates(t *testing.T) {
 	saved := func(t *testing.T, path string) inventory.Store {
 		t.Helper()
 		s := inventory.Store{KV: logical, Mount: kv, Path: path}
-		must(t, s.Save(ctx, &inventory.Inventory{Tenants: map[string]*inventory.Tenant{"one": {Objects: []object.ID{id}}}}))
+		must(t, s.SaveTenant(ctx, "one", &inventory.Tenant{Objects: []object.ID{id}}))
 		return s
 	}
-	raw := func(t *testing.T, path, value string) inventory.Store {
+	raw := func(t *testing.T, path string, entries map[string]string) inventory.Store {
 		t.Helper()
-		_, err := logical.Write(kv+"/data/"+path, map[string]any{"data": map[string]any{"inventory": value}})
-		must(t, err)
+		for p, value := range entries {
+			_, err := logical.Write(kv+"/data/"+path+"/"+p, map[string]any{"data": map[string]any{"inventory": value}})
+			must(t, err)
+		}
 		return inventory.Store{KV: logical, Mount: kv, Path: path}
+	}
+	do := func(t *testing.T, path string, data map[string]any) {
+		t.Helper()
+		var err error
+		if data == nil {
+			_, err = logical.Delete(path)
+		} else {
+			_, err = logical.Write(path, data)
+		}
+		must(t, err)
 	}
 	tests := map[string]struct {
 		store func(t *testing.T) inventory.Store
-		err   string // "" : loads
+		err   string // "" : loads empty
 	}{
 		"never written: empty at version 0": {store: func(t *testing.T) inventory.Store {
 			return inventory.Store{KV: logical, Mount: kv, Path: "never"}
 		}},
-		"soft-deleted with vault kv delete": {store: func(t *testing.T) inventory.Store {
+		"index soft-deleted with vault kv delete": {store: func(t *testing.T) inventory.Store {
 			s := saved(t, "deleted")
-			_, err := logical.Delete(kv + "/data/deleted")
-			must(t, err)
+			do(t, kv+"/data/deleted/index", nil)
 			return s
-		}, err: "version 1 was deleted at"},
-		"destroyed": {store: func(t *testing.T) inventory.Store {
+		}, err: "deleted/index: version 1 was deleted at"},
+		"a tenant's record soft-deleted": {store: func(t *testing.T) inventory.Store {
+			s := saved(t, "rec-deleted")
+			do(t, kv+"/data/rec-deleted/tenants/one", nil)
+			return s
+		}, err: "rec-deleted/tenants/one: version 1 was deleted at"},
+		"index destroyed": {store: func(t *testing.T) inventory.Store {
 			s := saved(t, "destroyed")
-			_, err := logical.Write(kv+"/destroy/destroyed", map[string]any{"versions": []int{1}})
-			must(t, err)
+			do(t, kv+"/destroy/destroyed/index", map[string]any{"versions": []int{1}})
 			return s
 		}, err: "version 1 was destroyed"},
 		"expired by delete_version_after": {store: func(t *testing.T) inventory.Store {
-			_, err := logical.Write(kv+"/metadata/expiring", map[string]any{"delete_version_after": "1s"})
-			must(t, err)
+			do(t, kv+"/metadata/expiring/tenants/one", map[string]any{"delete_version_after": "1s"})
 			s := saved(t, "expiring")
 			waitFor(t, func() bool { _, err := s.Load(ctx); return err != nil })
 			return s
@@ -99,15 +125,16 @@ func TestInventoryStates(t *testing.T) {
 		"KV version 1 mount": {store: func(t *testing.T) inventory.Store {
 			return inventory.Store{KV: logical, Mount: kv1, Path: "inv"}
 		}, err: "not KV v2"},
-		"a tenant without a record": {store: func(t *testing.T) inventory.Store {
-			return raw(t, "null-tenant", `{"tenants":{"x":null}}`)
-		}, err: `is corrupt: tenant "x" has no record`},
+		"a null record": {store: func(t *testing.T) inventory.Store {
+			return raw(t, "null-tenant", map[string]string{"index": `{"tenants":["x"]}`, "tenants/x": "null"})
+		}, err: `null-tenant/tenants/x is corrupt: no "inventory" value`},
 		"one object recorded for two tenants": {store: func(t *testing.T) inventory.Store {
-			return raw(t, "two-owners", `{"tenants":{"a":{"objects":[{"system":"vault","kind":"Policy","scope":"sys","name":"p"}]},"b":{"objects":[{"system":"vault","kind":"Policy","scope":"sys","name":"p"}]}}}`)
+			obj := `{"objects":[{"system":"vault","kind":"Policy","scope":"sys","name":"p"}]}`
+			return raw(t, "two-owners", map[string]string{"index": `{"tenants":["a","b"]}`, "tenants/a": obj, "tenants/b": obj})
 		}, err: "is corrupt: vault/Policy/sys/p is recorded for tenants a and b"},
-		"not JSON": {store: func(t *testing.T) inventory.Store {
-			return raw(t, "garbage", `{"tenants":`)
-		}, err: "is corrupt: unexpected end of JSON input"},
+		"an index that is not JSON": {store: func(t *testing.T) inventory.Store {
+			return raw(t, "garbage", map[string]string{"index": `{"tenants":`})
+		}, err: "garbage/index is corrupt: unexpected end of JSON input"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

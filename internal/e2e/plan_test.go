@@ -157,8 +157,10 @@ func TestPlanAgainstSeededLiveState(t *testing.T) {
 		must(t, err)
 		var p diff.Plan
 		must(t, json.Unmarshal(data, &p))
-		if p.Version != diff.SchemaVersion || len(p.Live.Hash) != 16 || p.Live.InventoryVersion != 1 {
-			t.Errorf("saved plan: version %q, fingerprint %q, inventory v%d", p.Version, p.Live.Hash, p.Live.InventoryVersion)
+		if p.Version != diff.SchemaVersion || len(p.Live.Hash) != 16 || p.Live.InventoryVersion != 3 ||
+			!cmp.Equal(p.Live.TenantVersions, map[string]int{"blog": 1, "shop": 1, "gone": 1}) {
+			t.Errorf("saved plan: version %q, fingerprint %q, inventory index v%d, records %v; want index v3 (three tenants added) and each record v1",
+				p.Version, p.Live.Hash, p.Live.InventoryVersion, p.Live.TenantVersions)
 		}
 		if p.Requests.Vault == 0 || p.Requests.Kubernetes == 0 {
 			t.Errorf("requests not counted: %+v", p.Requests)

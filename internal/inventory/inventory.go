@@ -16,14 +16,23 @@ import (
 type Inventory struct {
 	// Tenants maps tenant names to what syncd created for them.
 	Tenants map[string]*Tenant `json:"tenants"`
-	// Version is the KV v2 version it was read at (0: none stored yet);
-	// saving uses it for check-and-set.
+	// Version is the KV v2 version of the index it was read at (0: none
+	// stored yet).
 	Version int `json:"-"`
 }
 
-// Tenant is what one tenant owns.
+// Tenant is what one tenant owns. Each tenant's record is stored on its own,
+// with check-and-set on Version, so two tenants' updates never contend.
 type Tenant struct {
+	// Objects are the objects syncd created (or adopted) for the tenant.
 	Objects []object.ID `json:"objects"`
+	// Pending are objects apply is about to create: recorded before the
+	// write, moved to Objects after it, so a crash in between never leaves
+	// an object that the next plan calls "not owned". The planner treats
+	// them as owned.
+	Pending []object.ID `json:"pending,omitempty"`
+	// Version is the KV v2 version of the record as read (0: not stored).
+	Version int `json:"-"`
 	// Namespace, KVMount and KVPrefix are remembered so a removed tenant
 	// can be off-boarded without its file, and after a config change.
 	Namespace string `json:"namespace,omitempty"`
@@ -44,12 +53,14 @@ func (t *Tenant) DeprecatedID() (object.ID, bool) {
 	return object.ID{System: object.Vault, Kind: object.Policy, Scope: "sys", Name: t.DeprecatedPolicy}, true
 }
 
-// owned is every object t owns: its objects and its deprecated policy.
+// owned is every object t owns: its objects, its pending ones and its
+// deprecated policy.
 func (t *Tenant) owned() []object.ID {
+	out := append(slices.Clip(t.Objects), t.Pending...)
 	if id, ok := t.DeprecatedID(); ok {
-		return append(slices.Clip(t.Objects), id)
+		out = append(out, id)
 	}
-	return t.Objects
+	return out
 }
 
 // Owners maps every owned object to its tenant. Validate has proved that no

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 
 	vaultapi "github.com/hashicorp/vault/api"
 )
@@ -14,36 +16,173 @@ import (
 type KV interface {
 	ReadWithContext(ctx context.Context, path string) (*vaultapi.Secret, error)
 	WriteWithContext(ctx context.Context, path string, data map[string]any) (*vaultapi.Secret, error)
+	DeleteWithContext(ctx context.Context, path string) (*vaultapi.Secret, error)
 }
 
-// Store keeps the inventory at one KV v2 path.
+// Store keeps the inventory under one KV v2 path: an index at <path>/index
+// naming the tenants, and one record per tenant at <path>/tenants/<name>.
+// Every write uses check-and-set. Records stay far below Vault's 1 MiB entry
+// limit at any number of tenants, and the index is only written when a
+// tenant is added or removed.
 type Store struct {
 	KV    KV
 	Mount string // KV v2 mount
 	Path  string // path inside the mount
+	// Workers bounds concurrent record reads (8 when zero).
+	Workers int
 }
 
-// ErrConflict means another writer saved the inventory since it was read.
+// ErrConflict means another writer saved an entry since it was read.
 var ErrConflict = errors.New("inventory changed since it was read (check-and-set failed)")
 
 const field = "inventory"
 
-// Load reads the inventory. Only an inventory that was never written is
-// empty (Version 0). One that cannot be read (a missing mount, no access),
-// was deleted or destroyed (`vault kv delete`, delete_version_after on the
-// mount) or does not decode is an error: planning against it would disown
-// every object syncd created, and every save would then fail check-and-set.
+// index is the list of tenants with a record.
+type index struct {
+	Tenants []string `json:"tenants"`
+}
+
+func (s Store) indexPath() string             { return s.Path + "/index" }
+func (s Store) tenantPath(name string) string { return s.Path + "/tenants/" + name }
+
+// Load reads the index and every tenant's record. Only an inventory that was
+// never written is empty (Version 0). An entry that cannot be read (missing
+// mount, no access), was deleted or destroyed (`vault kv delete`,
+// delete_version_after on the mount) or does not decode is an error:
+// planning against it would disown what syncd created.
 func (s Store) Load(ctx context.Context) (*Inventory, error) {
-	where := s.Mount + "/" + s.Path
 	if err := s.checkMount(ctx); err != nil {
 		return nil, err
 	}
-	sec, err := s.KV.ReadWithContext(ctx, s.Mount+"/data/"+s.Path)
+	var idx index
+	version, err := s.read(ctx, s.indexPath(), &idx)
 	if err != nil {
-		return nil, fmt.Errorf("reading inventory %s: %w", where, err)
+		return nil, err
+	}
+	inv := &Inventory{Tenants: make(map[string]*Tenant, len(idx.Tenants)), Version: version}
+	recs := make([]*Tenant, len(idx.Tenants))
+	errs := make([]error, len(idx.Tenants))
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	workers := s.Workers
+	if workers <= 0 {
+		workers = 8
+	}
+	for range min(workers, len(idx.Tenants)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				t := &Tenant{}
+				t.Version, errs[i] = s.read(ctx, s.tenantPath(idx.Tenants[i]), t)
+				recs[i] = t
+			}
+		}()
+	}
+	for i := range idx.Tenants {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	for i, name := range idx.Tenants {
+		if _, dup := inv.Tenants[name]; dup {
+			return nil, fmt.Errorf("inventory %s/%s is corrupt: tenant %q is listed twice", s.Mount, s.indexPath(), name)
+		}
+		inv.Tenants[name] = recs[i]
+	}
+	if err := inv.Validate(); err != nil {
+		return nil, fmt.Errorf("inventory %s/%s is corrupt: %w", s.Mount, s.Path, err)
+	}
+	return inv, nil
+}
+
+// SaveTenant writes one tenant's record with check-and-set on t.Version
+// and advances it. A tenant new to the index is added to it first, so a
+// record is never written that the index does not list.
+func (s Store) SaveTenant(ctx context.Context, name string, t *Tenant) error {
+	if t.Version == 0 {
+		if err := s.updateIndex(ctx, func(names []string) []string {
+			if slices.Contains(names, name) {
+				return nil
+			}
+			return append(names, name)
+		}); err != nil {
+			return err
+		}
+	}
+	v, err := s.write(ctx, s.tenantPath(name), t, t.Version)
+	if err != nil {
+		return fmt.Errorf("tenant %s: %w", name, err)
+	}
+	t.Version = v
+	return nil
+}
+
+// DeleteTenant removes a fully off-boarded tenant: its name from the index,
+// then its record (every version). A second instance's later check-and-set
+// on the record then fails, so no step runs twice.
+func (s Store) DeleteTenant(ctx context.Context, name string) error {
+	if err := s.updateIndex(ctx, func(names []string) []string {
+		i := slices.Index(names, name)
+		if i < 0 {
+			return nil
+		}
+		return slices.Delete(names, i, i+1)
+	}); err != nil {
+		return err
+	}
+	if _, err := s.KV.DeleteWithContext(ctx, s.Mount+"/metadata/"+s.tenantPath(name)); err != nil {
+		return fmt.Errorf("deleting inventory record of tenant %s: %w", name, err)
+	}
+	return nil
+}
+
+// Save writes every tenant's record (with check-and-set on each) and the
+// index; for tests and migrations, where no other writer runs.
+func (s Store) Save(ctx context.Context, inv *Inventory) error {
+	for _, name := range inv.TenantNames() {
+		if err := s.SaveTenant(ctx, name, inv.Tenants[name]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// updateIndex applies change to the tenant list with check-and-set,
+// re-reading and retrying on conflict: adding and removing names commute.
+// change returns nil when there is nothing to do.
+func (s Store) updateIndex(ctx context.Context, change func([]string) []string) error {
+	for attempt := 0; ; attempt++ {
+		var idx index
+		version, err := s.read(ctx, s.indexPath(), &idx)
+		if err != nil {
+			return err
+		}
+		names := change(slices.Clone(idx.Tenants))
+		if names == nil {
+			return nil
+		}
+		slices.Sort(names)
+		_, err = s.write(ctx, s.indexPath(), index{Tenants: names}, version)
+		if !errors.Is(err, ErrConflict) || attempt == 10 {
+			return err
+		}
+	}
+}
+
+// read decodes the entry at path into out and returns its version; an entry
+// never written leaves out untouched and returns 0.
+func (s Store) read(ctx context.Context, path string, out any) (int, error) {
+	where := s.Mount + "/" + path
+	sec, err := s.KV.ReadWithContext(ctx, s.Mount+"/data/"+path)
+	if err != nil {
+		return 0, fmt.Errorf("reading inventory %s: %w", where, err)
 	}
 	if sec == nil || sec.Data == nil {
-		return &Inventory{Tenants: map[string]*Tenant{}}, nil // never written: nothing is owned yet
+		return 0, nil // never written
 	}
 	meta, _ := sec.Data["metadata"].(map[string]any)
 	version := number(meta["version"])
@@ -51,29 +190,45 @@ func (s Store) Load(ctx context.Context) (*Inventory, error) {
 	if data == nil {
 		switch {
 		case meta["destroyed"] == true:
-			return nil, fmt.Errorf("inventory %s: version %d was destroyed; syncd cannot tell what it owns. Restore the inventory from a backup before planning", where, version)
+			return 0, fmt.Errorf("inventory %s: version %d was destroyed; syncd cannot tell what it owns. Restore the inventory from a backup before planning", where, version)
 		case str(meta["deletion_time"]) != "":
-			return nil, fmt.Errorf("inventory %s: version %d was deleted at %s (by `vault kv delete` or the mount's delete_version_after); syncd cannot tell what it owns. Restore it: vault kv undelete -mount=%s -versions=%d %s",
-				where, version, str(meta["deletion_time"]), s.Mount, version, s.Path)
+			return 0, fmt.Errorf("inventory %s: version %d was deleted at %s (by `vault kv delete` or the mount's delete_version_after); syncd cannot tell what it owns. Restore it: vault kv undelete -mount=%s -versions=%d %s",
+				where, version, str(meta["deletion_time"]), s.Mount, version, path)
 		}
-		return nil, fmt.Errorf("inventory %s: the response holds no data", where)
+		return 0, fmt.Errorf("inventory %s: the response holds no data", where)
 	}
 	raw, ok := data[field].(string)
-	if !ok {
-		return nil, fmt.Errorf("inventory %s is corrupt: no %q field", where, field)
+	if !ok || strings.TrimSpace(raw) == "null" {
+		return 0, fmt.Errorf("inventory %s is corrupt: no %q value", where, field)
 	}
-	inv := &Inventory{}
-	if err := json.Unmarshal([]byte(raw), inv); err != nil {
-		return nil, fmt.Errorf("inventory %s is corrupt: %w", where, err)
+	if err := json.Unmarshal([]byte(raw), out); err != nil {
+		return 0, fmt.Errorf("inventory %s is corrupt: %w", where, err)
 	}
-	if inv.Tenants == nil {
-		inv.Tenants = map[string]*Tenant{}
+	return version, nil
+}
+
+// write stores v at path with check-and-set on version and returns the new
+// version.
+func (s Store) write(ctx context.Context, path string, v any, version int) (int, error) {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return 0, err
 	}
-	if err := inv.Validate(); err != nil {
-		return nil, fmt.Errorf("inventory %s is corrupt: %w", where, err)
+	sec, err := s.KV.WriteWithContext(ctx, s.Mount+"/data/"+path, map[string]any{
+		"options": map[string]any{"cas": version},
+		"data":    map[string]any{field: string(raw)},
+	})
+	if err != nil {
+		var re *vaultapi.ResponseError
+		if errors.As(err, &re) && re.StatusCode == 400 && slices.ContainsFunc(re.Errors, containsCAS) {
+			return 0, fmt.Errorf("saving inventory %s/%s: %w", s.Mount, path, ErrConflict)
+		}
+		return 0, fmt.Errorf("saving inventory %s/%s: %w", s.Mount, path, err)
 	}
-	inv.Version = version
-	return inv, nil
+	if sec == nil {
+		return 0, fmt.Errorf("saving inventory %s/%s: no version in the response", s.Mount, path)
+	}
+	return number(sec.Data["version"]), nil
 }
 
 // checkMount confirms the inventory's mount exists and is KV v2: a missing
@@ -95,6 +250,8 @@ func (s Store) checkMount(ctx context.Context) error {
 	return nil
 }
 
+func containsCAS(msg string) bool { return strings.Contains(msg, "check-and-set") }
+
 func str(v any) string {
 	s, _ := v.(string)
 	return s
@@ -110,34 +267,3 @@ func number(v any) int {
 	}
 	return 0
 }
-
-// Save writes inv with check-and-set on inv.Version and advances it.
-func (s Store) Save(ctx context.Context, inv *Inventory) error {
-	raw, err := json.Marshal(inv)
-	if err != nil {
-		return err
-	}
-	sec, err := s.KV.WriteWithContext(ctx, s.Mount+"/data/"+s.Path, map[string]any{
-		"options": map[string]any{"cas": inv.Version},
-		"data":    map[string]any{field: string(raw)},
-	})
-	if err != nil {
-		var re *vaultapi.ResponseError
-		if errors.As(err, &re) && re.StatusCode == 400 {
-			for _, e := range re.Errors {
-				if containsCAS(e) {
-					return fmt.Errorf("saving inventory %s/%s: %w", s.Mount, s.Path, ErrConflict)
-				}
-			}
-		}
-		return fmt.Errorf("saving inventory %s/%s: %w", s.Mount, s.Path, err)
-	}
-	if sec != nil {
-		if v := number(sec.Data["version"]); v > 0 {
-			inv.Version = v
-		}
-	}
-	return nil
-}
-
-func containsCAS(msg string) bool { return strings.Contains(msg, "check-and-set") }
