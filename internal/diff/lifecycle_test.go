@@ -215,6 +215,28 @@ func TestLifecycle(t *testing.T) {
 				"waiting shop until 2026-12-01T11:00:00Z",
 			},
 		},
+		"an interrupted deprecation (copy named, time not recorded) is finished": {
+			files: []string{blog}, live: []string{blog, shop},
+			mutate: func(t *testing.T, cfg *config.Config, st *desired.State, l *live.State, in *Input) {
+				_, shopState := fixture(t, shop)
+				rec := l.Inventory.Tenants["shop"]
+				rec.DeprecatedPolicy = "bookstore-platform-app-shop-deprecated"
+				for _, id := range shopState.Tenants[0].Objects { // everything went, the original policy too
+					delete(l.Objects, id)
+				}
+				livePolicy(l, cfg, "bookstore-platform-app-shop-deprecated")
+				in.Config.Guard.MaxDeletePercent = 100
+			},
+			want: []string{"0 deprecate-policy Policy bookstore-platform-app-shop"},
+		},
+		"a re-added tenant whose deprecation was already cleared still loses the copy": {
+			files: []string{blog}, live: []string{blog},
+			mutate: func(t *testing.T, cfg *config.Config, st *desired.State, l *live.State, in *Input) {
+				l.Inventory.Tenants["blog"].DeprecatedPolicy = "bookstore-platform-app-blog-deprecated"
+				livePolicy(l, cfg, "bookstore-platform-app-blog-deprecated")
+			},
+			want: []string{"0 delete-deprecated Policy bookstore-platform-app-blog-deprecated"},
+		},
 		"after the grace period the final steps wait for leftovers": {
 			files: []string{blog}, live: []string{blog, shop},
 			mutate: func(t *testing.T, cfg *config.Config, st *desired.State, l *live.State, in *Input) {

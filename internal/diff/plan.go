@@ -79,6 +79,9 @@ type Change struct {
 	Fields []Field `json:"fields,omitempty"`
 	// After is the desired object for create, update and adopt.
 	After desired.Spec `json:"after,omitempty"`
+	// UID, for a Kubernetes delete, is the uid of the object the plan saw:
+	// the delete requires it, so a recreated object is never deleted.
+	UID string `json:"uid,omitempty"`
 	// DependsOn are the changes that must succeed before this one.
 	DependsOn []object.ID `json:"dependsOn,omitempty"`
 	// Note explains a change that is not obvious (off-boarding steps).

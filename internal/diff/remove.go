@@ -28,7 +28,7 @@ func (b *planner) removals() {
 		case b.in.Unknown[name] != nil:
 			b.p.Held = append(b.p.Held, name)
 		case b.present[name]:
-			if rec.DeprecatedAt != nil {
+			if rec.DeprecatedAt != nil || rec.DeprecatedPolicy != "" {
 				b.cancelOffboarding(name, rec)
 			}
 			for _, id := range rec.Objects {
@@ -53,7 +53,7 @@ func (b *planner) deleteObject(tenant string, id object.ID, note string) {
 	if !exists {
 		return // already gone; apply drops it from the inventory
 	}
-	b.add(&Change{ID: id, Tenant: tenant, Action: Delete, Note: note}, liveRefs(b.ids, b.in.Config, lo))
+	b.add(&Change{ID: id, Tenant: tenant, Action: Delete, Note: note, UID: lo.UID}, liveRefs(b.ids, b.in.Config, lo))
 	if id.Kind == object.DatabaseRole {
 		b.add(&Change{ID: b.ids.Leases(id.Name), Tenant: tenant, Action: RevokeLeases,
 			Note: fmt.Sprintf("revoke every lease under %s/creds/%s, once nothing can create new ones", id.Scope, id.Name)}, nil)
@@ -82,6 +82,16 @@ func (b *planner) offboard(tenant string, rec *inventory.Tenant) {
 		}
 		b.deleteObject(tenant, id, why)
 	}
+	// A deprecation interrupted after the copy was named but before its
+	// time was recorded: finish it (apply writes the copy if missing and
+	// records the time), so the grace period starts and the copy is not lost.
+	if rec.DeprecatedAt == nil && rec.DeprecatedPolicy != "" {
+		orig := b.ids.Policy(strings.TrimSuffix(rec.DeprecatedPolicy, config.DeprecatedSuffix))
+		if _, live := b.in.Live.Objects[orig]; !live {
+			b.add(&Change{ID: orig, Tenant: tenant, Action: DeprecatePolicy,
+				Note: fmt.Sprintf("finishing an interrupted deprecation: %s stays, its grace period starts now", rec.DeprecatedPolicy)}, nil)
+		}
+	}
 }
 
 // deprecate renames a removed tenant's policy, unless the new name is taken
@@ -106,10 +116,8 @@ func (b *planner) afterGrace(tenant string, rec *inventory.Tenant) {
 		return
 	}
 	note := fmt.Sprintf("grace period over (deprecated %s)", rec.DeprecatedAt.UTC().Format("2006-01-02T15:04:05Z"))
-	if id, ok := rec.DeprecatedID(); ok {
-		if _, live := b.in.Live.Objects[id]; live {
-			b.add(&Change{ID: id, Tenant: tenant, Action: DeleteDeprecated, Note: note}, nil)
-		}
+	if id, ok := rec.DeprecatedID(); ok { // planned even if gone already: apply then closes the record
+		b.add(&Change{ID: id, Tenant: tenant, Action: DeleteDeprecated, Note: note}, nil)
 	}
 	if id, ok := kvPrefixID(b.in.Config, rec); ok {
 		what := "every secret"

@@ -45,6 +45,8 @@ type Object struct {
 	Spec desired.Spec
 	// Raw is a fingerprintable rendering of what was read (no secret values).
 	Raw []byte
+	// UID is a Kubernetes object's uid, so a delete can require it.
+	UID string
 }
 
 // Connection is what syncd needs to know of a database connection; its

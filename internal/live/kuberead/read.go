@@ -121,7 +121,7 @@ func normalise(kind object.Kind, u *unstructured.Unstructured) live.Object {
 	raw, _ := json.Marshal(obj)
 	raw = append(raw, []byte(u.GetResourceVersion())...)
 	id := object.ID{System: object.Kubernetes, Kind: kind, Scope: u.GetNamespace(), Name: u.GetName()}
-	return live.Object{ID: id, Spec: &desired.ManifestSpec{Object: obj}, Raw: raw}
+	return live.Object{ID: id, Spec: &desired.ManifestSpec{Object: obj}, Raw: raw, UID: string(u.GetUID())}
 }
 
 func toAny(m map[string]string) map[string]any {

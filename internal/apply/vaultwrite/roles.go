@@ -1,0 +1,95 @@
+package vaultwrite
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/syncd-dev/syncd/internal/desired"
+	"github.com/syncd-dev/syncd/internal/diff"
+)
+
+// put writes the desired object with every field syncd models, so fields
+// set out of band go back to syncd's (the server's default where syncd sets
+// none). Vault cannot clear a database role's credential_config, nor a field
+// syncd does not know, by writing: such an update deletes the role first.
+func (w Writer) put(ctx context.Context, c diff.Change) error {
+	p := path(c.ID)
+	var data map[string]any
+	switch s := c.After.(type) {
+	case *desired.PolicySpec:
+		data = map[string]any{"policy": s.HCL}
+	case *desired.AuthRoleSpec:
+		data = authRoleData(s)
+	case *desired.DatabaseRoleSpec:
+		data = databaseRoleData(s)
+	default:
+		return fmt.Errorf("no Vault form for %T", c.After)
+	}
+	if c.Action != diff.Create && needsReplace(c.Fields, data) {
+		if err := w.delete(ctx, p); err != nil {
+			return fmt.Errorf("replacing: %w", err)
+		}
+	}
+	_, err := w.Logical.WriteWithContext(ctx, p, data)
+	return err
+}
+
+// needsReplace reports whether a drifted field cannot be reset by a write:
+// one syncd does not write, or credential_config.
+func needsReplace(fields []diff.Field, data map[string]any) bool {
+	for _, f := range fields {
+		if _, written := data[f.Path]; !written || f.Path == "credential_config" && f.After == "" {
+			return true
+		}
+	}
+	return false
+}
+
+func authRoleData(s *desired.AuthRoleSpec) map[string]any {
+	d := map[string]any{
+		"bound_service_account_names":              s.BoundServiceAccountNames,
+		"bound_service_account_namespaces":         s.BoundServiceAccountNamespaces,
+		"bound_service_account_namespace_selector": s.BoundServiceAccountNamespaceSelector,
+		"token_policies":                           s.TokenPolicies,
+		"token_ttl":                                s.TokenTTL.Seconds(),
+		"token_max_ttl":                            s.TokenMaxTTL.Seconds(),
+		"token_explicit_max_ttl":                   s.TokenExplicitMaxTTL.Seconds(),
+		"token_period":                             s.TokenPeriod.Seconds(),
+		"token_num_uses":                           s.TokenNumUses,
+		"token_no_default_policy":                  s.TokenNoDefaultPolicy,
+		"token_bound_cidrs":                        nonNil(s.TokenBoundCIDRs),
+		"token_type":                               s.TokenType,
+		"alias_name_source":                        s.AliasNameSource,
+		"audience":                                 s.Audience,
+	}
+	return d
+}
+
+func databaseRoleData(s *desired.DatabaseRoleSpec) map[string]any {
+	return map[string]any{
+		"db_name":               s.DBName,
+		"creation_statements":   nonNil(s.CreationStatements),
+		"revocation_statements": nonNil(s.RevocationStatements),
+		"rollback_statements":   nonNil(s.RollbackStatements),
+		"renew_statements":      nonNil(s.RenewStatements),
+		"default_ttl":           s.DefaultTTL.Seconds(),
+		"max_ttl":               s.MaxTTL.Seconds(),
+		"credential_type":       s.CredentialType,
+		"credential_config":     map[string]any{},
+	}
+}
+
+// nonNil sends an empty list rather than null, so Vault clears the field.
+func nonNil(v []string) []string {
+	if v == nil {
+		return []string{}
+	}
+	return v
+}
+
+func isEOF(err error) bool {
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || strings.Contains(err.Error(), "connection reset by peer")
+}

@@ -1,0 +1,144 @@
+// Package vaultwrite makes the plan's Vault changes: ACL policies,
+// Kubernetes auth roles and database roles written and deleted, leases
+// revoked, policies deprecated, a tenant's KV data deleted. It mirrors
+// live/vaultread: what one reads, the other writes, by the same paths. Every
+// write is idempotent, so a change repeated after a crash is harmless.
+package vaultwrite
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"syscall"
+
+	vaultapi "github.com/hashicorp/vault/api"
+
+	"github.com/syncd-dev/syncd/internal/apply"
+	"github.com/syncd-dev/syncd/internal/diff"
+	"github.com/syncd-dev/syncd/internal/live/vaultread"
+	"github.com/syncd-dev/syncd/internal/object"
+)
+
+// Logical is the part of vault/api's Logical client the writer uses.
+type Logical interface {
+	ReadWithContext(ctx context.Context, path string) (*vaultapi.Secret, error)
+	WriteWithContext(ctx context.Context, path string, data map[string]any) (*vaultapi.Secret, error)
+	DeleteWithContext(ctx context.Context, path string) (*vaultapi.Secret, error)
+	ListWithContext(ctx context.Context, path string) (*vaultapi.Secret, error)
+}
+
+// Writer writes Vault objects.
+type Writer struct {
+	Logical Logical
+}
+
+// Write makes one change.
+func (w Writer) Write(ctx context.Context, c diff.Change) error {
+	var err error
+	switch c.Action {
+	case diff.Create, diff.Update, diff.Adopt:
+		err = w.put(ctx, c)
+	case diff.Delete, diff.DeleteDeprecated:
+		err = w.delete(ctx, path(c.ID))
+	case diff.RevokeLeases:
+		// Synchronous: when it returns, every lease (and its database
+		// user) is gone.
+		_, err = w.Logical.WriteWithContext(ctx, "sys/leases/revoke-prefix/"+c.ID.Scope+"/"+c.ID.Name, map[string]any{"sync": true})
+	case diff.DeprecatePolicy:
+		err = w.deprecate(ctx, c.ID)
+	case diff.DeleteKVMetadata:
+		err = w.deleteKV(ctx, c.ID)
+	default:
+		err = fmt.Errorf("unsupported action %s", c.Action)
+	}
+	return classify(err)
+}
+
+// path is where an object lives in Vault's API.
+func path(id object.ID) string {
+	switch id.Kind {
+	case object.Policy:
+		return "sys/policies/acl/" + id.Name
+	case object.AuthRole:
+		return id.Scope + "/role/" + id.Name
+	case object.DatabaseRole:
+		return id.Scope + "/roles/" + id.Name
+	}
+	return ""
+}
+
+func (w Writer) delete(ctx context.Context, p string) error {
+	if p == "" {
+		return errors.New("no path to delete")
+	}
+	_, err := w.Logical.DeleteWithContext(ctx, p) // a missing object deletes fine
+	return err
+}
+
+// deprecate copies the policy to <name>-deprecated and deletes the
+// original. Repeated after an interruption it finishes the job: with the
+// original gone, the copy must exist.
+func (w Writer) deprecate(ctx context.Context, id object.ID) error {
+	copyName := id.Name + "-deprecated"
+	sec, err := w.Logical.ReadWithContext(ctx, path(id))
+	if err != nil {
+		return err
+	}
+	if sec != nil && sec.Data != nil {
+		text, _ := sec.Data["policy"].(string)
+		if _, err := w.Logical.WriteWithContext(ctx, "sys/policies/acl/"+copyName, map[string]any{"policy": text}); err != nil {
+			return fmt.Errorf("writing %s: %w", copyName, err)
+		}
+		return w.delete(ctx, path(id))
+	}
+	have, err := w.Logical.ReadWithContext(ctx, "sys/policies/acl/"+copyName)
+	if err != nil {
+		return err
+	}
+	if have == nil {
+		return fmt.Errorf("neither %s nor its copy %s exists", id.Name, copyName)
+	}
+	return nil
+}
+
+// deleteKV deletes every version and the metadata of each secret under the
+// prefix: KV v2 has no recursive delete.
+func (w Writer) deleteKV(ctx context.Context, id object.ID) error {
+	keys, err := vaultread.ListKV(ctx, w.Logical, id.Scope, id.Name)
+	if err != nil {
+		return err
+	}
+	for _, k := range keys {
+		if _, err := w.Logical.DeleteWithContext(ctx, id.Scope+"/metadata/"+k); err != nil {
+			return fmt.Errorf("deleting %s/metadata/%s: %w", id.Scope, k, err)
+		}
+	}
+	return nil
+}
+
+// transientCodes are Vault's answers worth retrying: overload, server
+// errors, a standby or performance standby that cannot serve the request,
+// a replica behind (412).
+var transientCodes = map[int]bool{412: true, 429: true, 472: true, 473: true, 500: true, 502: true, 503: true, 504: true}
+
+// classify marks transient errors for the walker's retry.
+func classify(err error) error {
+	if err == nil {
+		return nil
+	}
+	var re *vaultapi.ResponseError
+	var ne net.Error
+	switch {
+	case errors.As(err, &re):
+		if transientCodes[re.StatusCode] {
+			return &apply.Transient{Err: err}
+		}
+	case errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
+		errors.As(err, &ne) && ne.Timeout():
+		return &apply.Transient{Err: err}
+	case isEOF(err):
+		return &apply.Transient{Err: err}
+	}
+	return err
+}

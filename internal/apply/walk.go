@@ -1,0 +1,247 @@
+package apply
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/syncd-dev/syncd/internal/diff"
+	"github.com/syncd-dev/syncd/internal/object"
+)
+
+// Writer makes one change in the system it serves. It must be idempotent:
+// after a crash the same change may be made again.
+type Writer interface {
+	Write(ctx context.Context, c diff.Change) error
+}
+
+// Recorder keeps the inventory in step with the changes, crash-safely.
+type Recorder interface {
+	// Begin records a tenant's intents (what it is about to create) before
+	// any of its changes runs, with check-and-set against the record
+	// version the plan read. An error skips all of the tenant's changes.
+	Begin(ctx context.Context, tenant string, version int, changes []diff.Change) error
+	// Deprecated records, as soon as it happened, that a tenant's policy was
+	// deprecated: the start of its grace period.
+	Deprecated(ctx context.Context, tenant string, at time.Time) error
+	// Finish records how the tenant's changes ended.
+	Finish(ctx context.Context, tenant string, results []ChangeResult) error
+}
+
+// Progress reports a change as it ends.
+type Progress struct {
+	Wave, Waves int
+	Done, Total int
+	Change      ChangeResult
+}
+
+// Options tune a run.
+type Options struct {
+	// Parallelism bounds the changes of a wave in flight (4 when zero).
+	Parallelism int
+	Retry       Retry
+	// Progress, when set, is called as each change ends (from one
+	// goroutine at a time).
+	Progress func(Progress)
+	Now      func() time.Time
+}
+
+// Run applies the plan's changes with the writers of each system. Changes
+// already failed or skipped never run; a change runs only once every change
+// it depends on was applied. A cancelled ctx starts nothing new: what is in
+// flight ends, the rest is skipped.
+func Run(ctx context.Context, p *diff.Plan, writers map[object.System]Writer, rec Recorder, opts Options) *Result {
+	r := &run{opts: opts, writers: writers, rec: rec, status: map[object.ID]*ChangeResult{}, root: map[object.ID]object.ID{}}
+	if r.opts.Now == nil {
+		r.opts.Now = time.Now
+	}
+	if r.opts.Parallelism <= 0 {
+		r.opts.Parallelism = 4
+	}
+	if r.opts.Retry.Attempts == 0 {
+		r.opts.Retry = DefaultRetry
+	}
+	res := &Result{Version: SchemaVersion, StartedAt: r.opts.Now().UTC(), Plan: p.Live}
+	var changes []diff.Change
+	byTenant := map[string][]diff.Change{}
+	for _, c := range p.Changes {
+		if c.Action == diff.NoOp {
+			continue
+		}
+		changes = append(changes, c)
+		byTenant[c.Tenant] = append(byTenant[c.Tenant], c)
+		res.Changes = append(res.Changes, ChangeResult{ID: c.ID, Tenant: c.Tenant, Action: c.Action, Wave: c.Wave})
+	}
+	for i := range res.Changes {
+		r.status[res.Changes[i].ID] = &res.Changes[i]
+	}
+	r.total = len(changes)
+	r.begin(ctx, p, byTenant)
+	waves := 0
+	for _, c := range changes {
+		waves = max(waves, c.Wave+1)
+	}
+	for w := range waves {
+		var wave []diff.Change
+		for _, c := range changes {
+			if c.Wave == w {
+				wave = append(wave, c)
+			}
+		}
+		r.wave(ctx, w, waves, wave)
+	}
+	for _, tenant := range sortedKeys(byTenant) {
+		var results []ChangeResult
+		for _, c := range byTenant[tenant] {
+			results = append(results, *r.status[c.ID])
+		}
+		if err := rec.Finish(context.WithoutCancel(ctx), tenant, results); err != nil {
+			res.Errors = append(res.Errors, fmt.Sprintf("recording tenant %s in the inventory: %v (the next plan re-reads live state and repairs it)", tenant, err))
+		}
+	}
+	for _, c := range res.Changes {
+		switch c.Status {
+		case Applied:
+			res.Summary.Applied++
+		case Failed:
+			res.Summary.Failed++
+		default:
+			res.Summary.Skipped++
+		}
+	}
+	res.Summary.Writes = int(r.writes.Load())
+	res.FinishedAt = r.opts.Now().UTC()
+	return res
+}
+
+type run struct {
+	opts    Options
+	writers map[object.System]Writer
+	rec     Recorder
+	mu      sync.Mutex
+	status  map[object.ID]*ChangeResult
+	root    map[object.ID]object.ID // failed or skipped change -> the failure behind it
+	done    int
+	total   int
+	writes  atomic.Int64
+}
+
+// begin records every tenant's intents before anything is written; a tenant
+// whose record cannot be written is not touched at all.
+func (r *run) begin(ctx context.Context, p *diff.Plan, byTenant map[string][]diff.Change) {
+	tenants := sortedKeys(byTenant)
+	errs := make([]error, len(tenants))
+	r.pool(len(tenants), func(i int) {
+		errs[i] = r.rec.Begin(ctx, tenants[i], p.Live.TenantVersions[tenants[i]], byTenant[tenants[i]])
+	})
+	for i, err := range errs {
+		if err == nil {
+			continue
+		}
+		for _, c := range byTenant[tenants[i]] {
+			r.end(c, Skipped, 0, fmt.Sprintf("not applied: the inventory record of tenant %s could not be written: %v", tenants[i], err), nil, 0, 0)
+		}
+	}
+}
+
+// wave runs the changes of one wave that may run, in parallel.
+func (r *run) wave(ctx context.Context, w, waves int, wave []diff.Change) {
+	var ready []diff.Change
+	for _, c := range wave {
+		if st := r.status[c.ID]; st.Status != "" {
+			continue // skipped already
+		}
+		if up, ok := r.upstream(c); ok {
+			r.end(c, Skipped, 0, "", &up, w, waves)
+			continue
+		}
+		if ctx.Err() != nil {
+			r.end(c, Skipped, 0, "not applied: interrupted", nil, w, waves)
+			continue
+		}
+		ready = append(ready, c)
+	}
+	r.pool(len(ready), func(i int) { r.one(ctx, ready[i], w, waves) })
+}
+
+// upstream finds a dependency of c that failed or was skipped.
+func (r *run) upstream(c diff.Change) (object.ID, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, d := range c.DependsOn {
+		if st, ok := r.status[d]; ok && (st.Status == Failed || st.Status == Skipped) {
+			if root, ok := r.root[d]; ok {
+				return root, true
+			}
+			return d, true
+		}
+	}
+	return object.ID{}, false
+}
+
+func (r *run) one(ctx context.Context, c diff.Change, w, waves int) {
+	wr, ok := r.writers[c.ID.System]
+	if !ok {
+		r.end(c, Failed, 0, fmt.Sprintf("no writer for %s", c.ID.System), nil, w, waves)
+		return
+	}
+	attempts, err := r.opts.Retry.do(ctx, func() error {
+		r.writes.Add(1)
+		return wr.Write(ctx, c)
+	})
+	if err == nil && c.Action == diff.DeprecatePolicy {
+		if rerr := r.rec.Deprecated(context.WithoutCancel(ctx), c.Tenant, r.opts.Now().UTC()); rerr != nil {
+			err = fmt.Errorf("deprecated, but recording it failed (the next plan finishes it): %w", rerr)
+		}
+	}
+	if err != nil {
+		r.end(c, Failed, attempts, (&ChangeError{ID: c.ID, Action: c.Action, Err: err}).Error(), nil, w, waves)
+		return
+	}
+	r.end(c, Applied, attempts, "", nil, w, waves)
+}
+
+func (r *run) end(c diff.Change, st Status, attempts int, msg string, up *object.ID, w, waves int) {
+	r.mu.Lock()
+	cr := r.status[c.ID]
+	cr.Status, cr.Attempts, cr.Error, cr.Upstream = st, attempts, msg, up
+	if st != Applied {
+		r.root[c.ID] = c.ID
+		if up != nil {
+			r.root[c.ID] = *up
+		}
+	}
+	r.done++
+	p := Progress{Wave: w, Waves: waves, Done: r.done, Total: r.total, Change: *cr}
+	if r.opts.Progress != nil {
+		r.opts.Progress(p) // under the lock: one call at a time
+	}
+	r.mu.Unlock()
+}
+
+// pool runs fn(0..n-1) with at most Parallelism at once.
+func (r *run) pool(n int, fn func(int)) {
+	sem := make(chan struct{}, r.opts.Parallelism)
+	var wg sync.WaitGroup
+	for i := range n {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			fn(i)
+		}()
+	}
+	wg.Wait()
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
