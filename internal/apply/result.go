@@ -36,6 +36,17 @@ type Result struct {
 	// Errors concern the run rather than one change (recording ownership).
 	Errors  []string `json:"errors,omitempty"`
 	Summary Summary  `json:"summary"`
+	// Requests are the HTTP requests the run made, inventory included
+	// (filled in by the caller that owns the clients).
+	Requests Requests `json:"requests"`
+}
+
+// Requests counts HTTP requests per system, and the writes among them.
+type Requests struct {
+	Vault            int64 `json:"vault"`
+	VaultWrites      int64 `json:"vaultWrites"`
+	Kubernetes       int64 `json:"kubernetes"`
+	KubernetesWrites int64 `json:"kubernetesWrites"`
 }
 
 // ChangeResult is how one change of the plan ended.

@@ -18,6 +18,17 @@ type loaded struct {
 	// isolation is the offline isolation proof's verdict on state; every
 	// command refuses to go on without it.
 	isolation error
+	// digest identifies the config and tenant files read.
+	digest string
+}
+
+func (l *loaded) hasTenant(name string) bool {
+	for _, t := range l.state.Tenants {
+		if t.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 // load reads the config and the tenants. A config error is returned as is;
@@ -44,5 +55,6 @@ func (o *options) load() (*loaded, error) {
 	if err != nil {
 		return nil, fmt.Errorf("desired state: %w", err)
 	}
-	return &loaded{cfg: cfg, tenants: set, state: state, isolation: desired.CheckIsolation(cfg, state)}, nil
+	return &loaded{cfg: cfg, tenants: set, state: state, isolation: desired.CheckIsolation(cfg, state),
+		digest: filesDigest(path, set.Digest)}, nil
 }

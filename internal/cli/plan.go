@@ -10,22 +10,15 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/syncd-dev/syncd/internal/diff"
-	"github.com/syncd-dev/syncd/internal/inventory"
-	"github.com/syncd-dev/syncd/internal/live"
-	"github.com/syncd-dev/syncd/internal/live/kuberead"
-	"github.com/syncd-dev/syncd/internal/live/vaultread"
 )
 
 var planFormats = []string{"text", "json", "markdown"}
 
 type planFlags struct {
+	planOptions
 	format           string
 	detailedExitCode bool
 	out              string
-	adopt            bool
-	allowDeletes     bool
-	timeout          time.Duration
-	conn             connection
 }
 
 func newPlan(o *options) *cobra.Command {
@@ -49,11 +42,7 @@ Exit status: 0 success (with --detailed-exitcode: no changes), 1 error,
 	fl.StringVarP(&f.format, "output", "o", "text", "output format: text, json, markdown")
 	fl.BoolVar(&f.detailedExitCode, "detailed-exitcode", false, "exit 2 when the plan has changes, 0 when it has none")
 	fl.StringVar(&f.out, "out", "", "also save the plan as JSON to this file, for a later `syncd apply FILE` (-out FILE works too)")
-	fl.BoolVar(&f.adopt, "adopt", false, "take over existing objects syncd does not own that hold desired names")
-	fl.BoolVar(&f.allowDeletes, "allow-deletes", false, "lift the deletion guard (an empty tenants/ or more off-boarding than guard allows)")
-	fl.DurationVar(&f.timeout, "timeout", 2*time.Minute, "give up reading the live state after this long")
-	fl.StringVar(&f.conn.kubeconfig, "kubeconfig", "", "kubeconfig file (default $KUBECONFIG, then ~/.kube/config, then in-cluster)")
-	fl.StringVar(&f.conn.kubeContext, "context", "", "kubeconfig context")
+	f.planOptions.flags(cmd)
 	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(planFormats, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
@@ -62,52 +51,11 @@ func (o *options) runPlan(ctx context.Context, f *planFlags) error {
 	if !slices.Contains(planFormats, f.format) {
 		return fmt.Errorf("-o must be one of %v, got %q", planFormats, f.format)
 	}
-	l, err := o.load()
+	c, err := o.computePlan(ctx, f.planOptions)
 	if err != nil {
 		return err
 	}
-	if l.isolation != nil {
-		return l.isolation // never plan a state that fails the isolation proof
-	}
-	for _, e := range l.tenants.Errors {
-		fmt.Fprintln(o.stderr, e)
-	}
-	ctx, cancel := context.WithTimeout(ctx, f.timeout)
-	defer cancel()
-	var vaultCount, kubeCount live.Counter
-	vc, err := vaultClient(&vaultCount)
-	if err != nil {
-		return err
-	}
-	kc, err := f.conn.kubeClient(&kubeCount)
-	if err != nil {
-		return err
-	}
-	inv, err := inventory.Store{KV: vc.Logical(), Mount: l.cfg.Inventory.Mount, Path: l.cfg.Inventory.Path}.Load(ctx)
-	if err != nil {
-		return err
-	}
-	want := diff.Wanted(l.cfg, l.state, inv)
-	st, err := live.ReadAll(ctx, want,
-		vaultread.Reader{Logical: vc.Logical(), Config: l.cfg},
-		kuberead.Reader{Dynamic: kc, Config: l.cfg})
-	if err != nil {
-		return fmt.Errorf("reading live state: %w", err)
-	}
-	st.Inventory = inv
-	var fileErrors []diff.Problem
-	for _, e := range l.tenants.Errors {
-		fileErrors = append(fileErrors, diff.Problem{Message: e.Error()})
-	}
-	plan := diff.Compute(diff.Input{
-		Config: l.cfg, Desired: l.state, Unknown: l.tenants.Invalid, Live: st, Now: time.Now(),
-		Options:  diff.Options{Adopt: f.adopt, AllowDeletes: f.allowDeletes},
-		Problems: fileErrors,
-	})
-	plan.Requests = diff.Requests{Vault: vaultCount.Count(), Kubernetes: kubeCount.Count()}
-	o.log.Info("plan computed", "create", plan.Summary.Create, "update", plan.Summary.Update,
-		"delete", plan.Summary.Delete, "offboard", plan.Summary.Offboard, "errors", plan.Summary.Errors,
-		"vault_requests", plan.Requests.Vault, "kubernetes_requests", plan.Requests.Kubernetes)
+	plan := c.plan
 	if f.out != "" {
 		if err := savePlan(f.out, plan); err != nil {
 			return fmt.Errorf("--out: %w", err)
@@ -136,4 +84,15 @@ func savePlan(path string, p *diff.Plan) error {
 		return err
 	}
 	return f.Close()
+}
+
+// flags registers the options plan and apply share.
+func (po *planOptions) flags(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.BoolVar(&po.adopt, "adopt", false, "take over existing objects syncd does not own that hold desired names")
+	fl.BoolVar(&po.allowDeletes, "allow-deletes", false, "lift the deletion guard (an empty tenants/, or more destructive steps than guard allows)")
+	fl.StringArrayVar(&po.tenants, "tenant", nil, "only this tenant (repeatable); other tenants are neither changed nor off-boarded")
+	fl.DurationVar(&po.timeout, "timeout", 2*time.Minute, "give up reading the live state after this long")
+	fl.StringVar(&po.conn.kubeconfig, "kubeconfig", "", "kubeconfig file (default $KUBECONFIG, then ~/.kube/config, then in-cluster)")
+	fl.StringVar(&po.conn.kubeContext, "context", "", "kubeconfig context")
 }

@@ -22,6 +22,9 @@ type Input struct {
 	// Problems found before planning (tenant files that failed) are
 	// reported with the plan's errors.
 	Problems []Problem
+	// Files digests the platform config and tenant files the desired state
+	// came from; a saved plan is stale when they change.
+	Files string
 }
 
 // Options change what the plan may do.
@@ -31,6 +34,9 @@ type Options struct {
 	Adopt bool
 	// AllowDeletes lifts the deletion guard.
 	AllowDeletes bool
+	// Tenants, when set, limits the plan to these tenants: nothing of any
+	// other tenant is planned (created, updated, deleted or off-boarded).
+	Tenants []string
 }
 
 // planner builds one plan.
@@ -42,6 +48,7 @@ type planner struct {
 	refs    map[object.ID][]object.ID // what each change's object depends on
 	failed  map[object.ID]object.ID   // objects with errors -> the root failure
 	present map[string]bool           // tenants with a valid file
+	scope   map[string]bool           // --tenant: only these (nil: all)
 }
 
 // Compute pairs desired with live and returns the ordered plan.
@@ -54,6 +61,12 @@ func Compute(in Input) *Plan {
 	b.present = map[string]bool{}
 	for _, t := range in.Desired.Tenants {
 		b.present[t.Name] = true
+	}
+	if len(in.Options.Tenants) > 0 {
+		b.scope = map[string]bool{}
+		for _, t := range in.Options.Tenants {
+			b.scope[t] = true
+		}
 	}
 	b.p.Errors = append(b.p.Errors, in.Problems...)
 	b.pairDesired()
@@ -111,6 +124,9 @@ func (b *planner) skip(id object.ID, tenant string, ref object.ID) {
 func (b *planner) pairDesired() {
 	owners := b.in.Live.Inventory.Owners()
 	for _, o := range b.in.Desired.Objects {
+		if !b.inScope(o.Tenant) {
+			continue
+		}
 		lo, exists := b.in.Live.Objects[o.ID]
 		owner, owned := owners[o.ID]
 		c := &Change{ID: o.ID, Tenant: o.Tenant, After: o.Spec}
@@ -151,3 +167,6 @@ func replaceNote(fields []Field) string {
 	}
 	return ""
 }
+
+// inScope reports whether tenant's changes belong in this plan.
+func (b *planner) inScope(tenant string) bool { return b.scope == nil || b.scope[tenant] }

@@ -32,7 +32,7 @@ func (b *planner) guard() {
 	}
 	active := 0
 	for _, name := range inv.TenantNames() {
-		if !slices.Contains(b.p.Held, name) && !waiting[name] {
+		if b.inScope(name) && !slices.Contains(b.p.Held, name) && !waiting[name] {
 			active++
 		}
 	}

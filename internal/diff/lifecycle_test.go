@@ -287,3 +287,47 @@ func TestTwoChangesForOneObjectAreRefused(t *testing.T) {
 		}
 	}
 }
+
+// --tenant limits a plan to the named tenants: the others are neither
+// created, updated, deleted nor off-boarded, and the guard weighs only the
+// tenants in scope.
+func TestTenantScope(t *testing.T) {
+	runPlanCases(t, map[string]planCase{
+		"only the named tenant is created": {
+			files: []string{shop, blog}, live: nil,
+			mutate: func(t *testing.T, cfg *config.Config, st *desired.State, l *live.State, in *Input) {
+				in.Options.Tenants = []string{"blog"}
+			},
+			want: []string{
+				"0 create Policy bookstore-platform-app-blog",
+				"1 create KubernetesAuthRole bookstore-platform-blog",
+				"2 create SecretStore bookstore-platform-blog/vault-blog",
+				"3 create ExternalSecret bookstore-platform-blog/smtp",
+			},
+		},
+		"a removed tenant outside the scope is not off-boarded": {
+			files: []string{blog}, live: []string{blog, shop},
+			mutate: func(t *testing.T, cfg *config.Config, st *desired.State, l *live.State, in *Input) {
+				in.Options.Tenants = []string{"blog"}
+			},
+			want: nil,
+		},
+		"a removed tenant in scope is off-boarded": {
+			files: []string{blog}, live: []string{blog, shop},
+			mutate: func(t *testing.T, cfg *config.Config, st *desired.State, l *live.State, in *Input) {
+				in.Options.Tenants = []string{"shop"}
+				in.Options.AllowDeletes = true // 1 of 1 tenants in scope
+			},
+			want: []string{
+				"0 delete ExternalSecret bookstore-platform-shop/catalog-db",
+				"0 delete ExternalSecret bookstore-platform-shop/stripe",
+				"1 delete SecretStore bookstore-platform-shop/vault-shop",
+				"1 delete VaultDynamicSecret bookstore-platform-shop/catalog-db",
+				"2 revoke-leases Leases bookstore-platform-shop-catalog",
+				"3 delete DatabaseRole bookstore-platform-shop-catalog",
+				"3 delete KubernetesAuthRole bookstore-platform-shop",
+				"4 deprecate-policy Policy bookstore-platform-app-shop",
+			},
+		},
+	})
+}

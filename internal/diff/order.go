@@ -158,7 +158,7 @@ func (b *planner) finish() {
 	}
 	slices.SortFunc(p.Errors, func(a, c Problem) int { return object.Compare(a.ID, c.ID) })
 	p.Summary.Errors = len(p.Errors)
-	p.Live = Fingerprint{Hash: b.in.Live.Fingerprint(), InventoryVersion: b.in.Live.Inventory.Version}
+	p.Live = Fingerprint{Hash: b.in.Live.Fingerprint(), InventoryVersion: b.in.Live.Inventory.Version, Files: b.in.Files}
 	for name, t := range b.in.Live.Inventory.Tenants {
 		if p.Live.TenantVersions == nil {
 			p.Live.TenantVersions = map[string]int{}

@@ -134,6 +134,8 @@ type Guard struct {
 // Fingerprint identifies the live state read.
 type Fingerprint struct {
 	Hash string `json:"hash"`
+	// Files digests the platform config and tenant files planned from.
+	Files string `json:"files,omitempty"`
 	// InventoryVersion is the version of the inventory's index.
 	InventoryVersion int `json:"inventoryVersion"`
 	// TenantVersions are the versions of the tenants' inventory records:

@@ -24,6 +24,9 @@ func (b *planner) removals() {
 	want := b.in.Desired.IDs()
 	for _, name := range inv.TenantNames() {
 		rec := inv.Tenants[name]
+		if !b.inScope(name) {
+			continue
+		}
 		switch {
 		case b.in.Unknown[name] != nil:
 			b.p.Held = append(b.p.Held, name)

@@ -98,11 +98,21 @@ func keys[V any](m map[object.ID]V) []object.ID {
 	return out
 }
 
-// Counter counts the HTTP requests made to one system.
-type Counter struct{ n atomic.Int64 }
+// Counter counts the HTTP requests made to one system, and among them the
+// writes (every method but GET, HEAD and Vault's LIST).
+type Counter struct{ n, writes atomic.Int64 }
 
 // Count returns the requests counted so far.
 func (c *Counter) Count() int64 { return c.n.Load() }
+
+// Counts is a Counter's totals at one moment.
+type Counts struct{ N, W int64 }
+
+// Snapshot returns the totals so far.
+func (c *Counter) Snapshot() *Counts { return &Counts{N: c.n.Load(), W: c.writes.Load()} }
+
+// Writes returns the write requests counted so far.
+func (c *Counter) Writes() int64 { return c.writes.Load() }
 
 // Wrap returns a RoundTripper that counts every request through rt.
 func (c *Counter) Wrap(rt http.RoundTripper) http.RoundTripper {
@@ -119,5 +129,10 @@ type countingTransport struct {
 
 func (t countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	t.c.n.Add(1)
+	switch r.Method {
+	case http.MethodGet, http.MethodHead, "LIST":
+	default:
+		t.c.writes.Add(1)
+	}
 	return t.rt.RoundTrip(r)
 }

@@ -1,6 +1,8 @@
 package tenant
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -28,6 +30,8 @@ type Set struct {
 	Invalid map[string]error
 	// Errors are all problems found, sorted by file and line.
 	Errors strictyaml.Errors
+	// Digest is a SHA-256 over every tenant file's name and content.
+	Digest string
 	// Failed are the partially decoded tenants of failed files whose
 	// metadata.name was read: what they would derive stays claimed, so no
 	// other tenant can take it while they are held.
@@ -93,6 +97,7 @@ func LoadDir(dir string, cfg *config.Config) (*Set, error) {
 		files = append(files, File{Path: path, Data: data})
 	}
 	set.merge(Parse(files, cfg))
+	set.Digest = digest(files)
 	return set, nil
 }
 
@@ -104,7 +109,7 @@ type File struct {
 
 // Parse decodes and validates tenant files, including checks across files.
 func Parse(files []File, cfg *config.Config) *Set {
-	set := &Set{Invalid: map[string]error{}}
+	set := &Set{Invalid: map[string]error{}, Digest: digest(files)}
 	var decoded []*Tenant // valid, or partially decoded despite errors
 	failed := map[*Tenant]bool{}
 	for _, f := range files {
@@ -203,4 +208,16 @@ func readLimited(path string, max int) ([]byte, error) {
 		return nil, fmt.Errorf("file is larger than the limit of %d bytes", max)
 	}
 	return data, nil
+}
+
+// digest hashes the files' names and contents in name order.
+func digest(files []File) string {
+	sorted := slices.Clone(files)
+	slices.SortFunc(sorted, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
+	h := sha256.New()
+	for _, f := range sorted {
+		fmt.Fprintf(h, "%s\x00%d\x00", filepath.Base(f.Path), len(f.Data))
+		h.Write(f.Data)
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }

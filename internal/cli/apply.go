@@ -1,0 +1,212 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"os"
+	"os/signal"
+	"slices"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/syncd-dev/syncd/internal/apply"
+	"github.com/syncd-dev/syncd/internal/apply/kubewrite"
+	"github.com/syncd-dev/syncd/internal/apply/vaultwrite"
+	"github.com/syncd-dev/syncd/internal/diff"
+	"github.com/syncd-dev/syncd/internal/object"
+)
+
+type applyFlags struct {
+	planOptions
+	format         string
+	autoApprove    bool
+	parallelism    int
+	forceConflicts bool
+}
+
+func newApply(o *options) *cobra.Command {
+	f := &applyFlags{}
+	cmd := &cobra.Command{
+		Use:   "apply [PLANFILE]",
+		Short: "Make Vault and the cluster match the tenant files",
+		Long: `apply computes a fresh plan, prints it, asks for confirmation on a terminal
+(--auto-approve to skip it; without a terminal it is required) and applies it
+wave by wave. With PLANFILE (from plan --out) it applies that saved plan, and
+refuses it when the live state or the tenant files changed since it was made.
+
+A failed change skips only the changes that depend on it; transient failures
+are retried. Every object syncd creates is recorded in the inventory before it
+is written. Re-running after any failure converges.
+
+Exit status: 0 everything applied, 1 otherwise.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			file := ""
+			if len(args) == 1 {
+				file = args[0]
+			}
+			return o.runApply(cmd.Context(), f, file)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVarP(&f.format, "output", "o", "text", "result format: text, json, markdown")
+	fl.BoolVar(&f.autoApprove, "auto-approve", false, "apply without asking")
+	fl.IntVar(&f.parallelism, "parallelism", 4, "changes of one wave in flight at once")
+	fl.BoolVar(&f.forceConflicts, "force-conflicts", false, "take Kubernetes fields another field manager owns")
+	f.planOptions.flags(cmd)
+	return cmd
+}
+
+func (o *options) runApply(ctx context.Context, f *applyFlags, file string) error {
+	if !slices.Contains(planFormats, f.format) {
+		return fmt.Errorf("-o must be one of %v, got %q", planFormats, f.format)
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	c, err := o.computePlan(ctx, f.planOptions)
+	if err != nil {
+		return err
+	}
+	plan := c.plan
+	planOut := o.stdout
+	if f.format != "text" {
+		planOut = o.stderr
+	}
+	if file != "" {
+		if plan, err = loadFreshPlan(file, c.plan); err != nil {
+			return err
+		}
+	} else if err := writePlan(planOut, plan, "text", useColor(planOut)); err != nil {
+		return err
+	}
+	if !plan.HasChanges() {
+		fmt.Fprintln(o.stderr, "No changes: live state matches the tenant files.")
+		if len(plan.Errors) > 0 {
+			return exitError{ExitError}
+		}
+		return nil
+	}
+	if !f.autoApprove && file == "" {
+		if err := o.confirm(plan); err != nil {
+			return err
+		}
+	}
+	c.vault.SetMaxRetries(0) // apply retries itself, and counts the attempts
+	vaultBefore, kubeBefore := *c.vaultN.Snapshot(), *c.kubeN.Snapshot()
+	rec := &apply.InventoryRecorder{Store: c.store, Config: c.l.cfg, Inventory: c.live.Inventory, Desired: c.l.state}
+	writers := map[object.System]apply.Writer{
+		object.Vault:      vaultwrite.Writer{Logical: c.vault.Logical()},
+		object.Kubernetes: kubewrite.Writer{Dynamic: c.kube, Config: c.l.cfg, ForceConflicts: f.forceConflicts},
+	}
+	res := apply.Run(ctx, plan, writers, rec, apply.Options{Parallelism: f.parallelism, Progress: o.progress()})
+	res.Requests = apply.Requests{
+		Vault: c.vaultN.Count() - vaultBefore.N, VaultWrites: c.vaultN.Writes() - vaultBefore.W,
+		Kubernetes: c.kubeN.Count() - kubeBefore.N, KubernetesWrites: c.kubeN.Writes() - kubeBefore.W,
+	}
+	o.log.Info("apply finished", "applied", res.Summary.Applied, "failed", res.Summary.Failed, "skipped", res.Summary.Skipped,
+		"vault_writes", res.Requests.VaultWrites, "kubernetes_writes", res.Requests.KubernetesWrites)
+	if err := writeResult(o.stdout, res, f.format); err != nil {
+		return err
+	}
+	if !res.OK() || len(plan.Errors) > 0 {
+		return exitError{ExitError}
+	}
+	return nil
+}
+
+// loadFreshPlan reads a saved plan and refuses it when the live state or the
+// files it was made from changed: fresh is the plan just computed.
+func loadFreshPlan(file string, fresh *diff.Plan) (*diff.Plan, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	var saved diff.Plan
+	if err := json.Unmarshal(data, &saved); err != nil {
+		return nil, fmt.Errorf("%s: not a saved plan: %w", file, err)
+	}
+	if saved.Version != diff.SchemaVersion {
+		return nil, fmt.Errorf("%s: plan version %q, this syncd applies %q", file, saved.Version, diff.SchemaVersion)
+	}
+	var why []string
+	if saved.Live.Files != fresh.Live.Files {
+		why = append(why, fmt.Sprintf("the config or tenant files changed (files %s, now %s)", saved.Live.Files, fresh.Live.Files))
+	}
+	if saved.Live.Hash != fresh.Live.Hash {
+		why = append(why, fmt.Sprintf("the live state changed (fingerprint %s, now %s)", saved.Live.Hash, fresh.Live.Hash))
+	}
+	if !mapsEqual(saved.Live.TenantVersions, fresh.Live.TenantVersions) {
+		why = append(why, "the inventory changed")
+	}
+	if len(why) > 0 {
+		return nil, fmt.Errorf("plan %s is stale: %s since it was made; nothing was applied. Plan again", file, strings.Join(why, "; "))
+	}
+	return &saved, nil
+}
+
+func mapsEqual(a, b map[string]int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if w, ok := b[k]; !ok || w != v {
+			return false
+		}
+	}
+	return true
+}
+
+// confirm asks on a terminal; without one it refuses.
+func (o *options) confirm(p *diff.Plan) error {
+	in := o.stdin
+	if in == nil {
+		in = os.Stdin
+	}
+	if f, ok := in.(*os.File); !ok || !isTerminal(f) {
+		return fmt.Errorf("refusing to apply without confirmation: standard input is not a terminal; review the plan and pass --auto-approve")
+	}
+	n := 0
+	for _, c := range p.Changes {
+		if c.Action != diff.NoOp {
+			n++
+		}
+	}
+	fmt.Fprintf(o.stderr, "\nApply these %d changes to Vault and the cluster? Only 'yes' will be accepted: ", n)
+	line, _ := bufio.NewReader(in).ReadString('\n')
+	if strings.TrimSpace(line) != "yes" {
+		fmt.Fprintln(o.stderr, "Apply cancelled: nothing was changed.")
+		return exitError{ExitError}
+	}
+	return nil
+}
+
+func isTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// progress reports each change as it ends: a line per change on a
+// terminal, failures only otherwise (the result says the rest).
+func (o *options) progress() func(apply.Progress) {
+	tty := false
+	if f, ok := o.stderr.(*os.File); ok {
+		tty = isTerminal(f)
+	}
+	return func(p apply.Progress) {
+		c := p.Change
+		switch {
+		case tty:
+			fmt.Fprintf(o.stderr, "[wave %d/%d] %d/%d %s %s: %s\n", p.Wave+1, p.Waves, p.Done, p.Total, c.Action, c.ID.Short(), c.Status)
+		case c.Status == apply.Failed:
+			o.log.Warn("change failed", "id", c.ID.String(), "tenant", c.Tenant, "attempts", c.Attempts, "error", c.Error)
+		}
+	}
+}
