@@ -88,7 +88,7 @@ func (o *options) runApply(ctx context.Context, f *applyFlags, file string) erro
 		return err
 	}
 	if !plan.HasChanges() {
-		fmt.Fprintln(o.stderr, "No changes: live state matches the tenant files.")
+		fmt.Fprintf(o.stderr, "No changes: live state matches the tenant files (%d Vault and %d Kubernetes writes).\n", c.vaultN.Writes(), c.kubeN.Writes())
 		if len(plan.Errors) > 0 {
 			return exitError{ExitError}
 		}

@@ -37,6 +37,12 @@ type repo struct {
 
 func newRepo(t *testing.T, prefix string, tenants map[string]string) *repo {
 	t.Helper()
+	return newRepoWith(t, prefix, "", tenants)
+}
+
+// newRepoWith is newRepo with more platform config appended.
+func newRepoWith(t *testing.T, prefix, extraConfig string, tenants map[string]string) *repo {
+	t.Helper()
 	dir := t.TempDir()
 	cfgYAML := fmt.Sprintf(`apiVersion: syncd.io/v1alpha1
 kind: PlatformConfig
@@ -52,7 +58,7 @@ inventory:
 guard:
   maxDeletes: 1
   maxDeletePercent: 50
-`, prefix)
+`, prefix) + extraConfig
 	must(t, os.WriteFile(filepath.Join(dir, "syncd.yaml"), []byte(cfgYAML), 0o644))
 	must(t, os.Mkdir(filepath.Join(dir, "tenants"), 0o755))
 	for name, spec := range tenants {
@@ -62,6 +68,18 @@ guard:
 	cfg, err := config.Load(filepath.Join(dir, "syncd.yaml"), false)
 	must(t, err)
 	return &repo{dir: dir, prefix: prefix, cfg: cfg}
+}
+
+// writeTenant writes (or, with spec "", removes) a tenant file.
+func (r *repo) writeTenant(t *testing.T, name, spec string) {
+	t.Helper()
+	path := filepath.Join(r.dir, "tenants", name+".yaml")
+	if spec == "" {
+		must(t, os.Remove(path))
+		return
+	}
+	body := "apiVersion: syncd.io/v1alpha1\nkind: Tenant\nmetadata:\n  name: " + name + "\nspec:\n" + spec
+	must(t, os.WriteFile(path, []byte(body), 0o644))
 }
 
 // state is the desired state of the repository's tenants.

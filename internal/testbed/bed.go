@@ -178,13 +178,20 @@ func Start(ctx context.Context, opts Options) (_ *Bed, err error) {
 		return nil, err
 	}
 	timed("wiring (auth, database engine, CRDs)", t0)
+	t0 = time.Now()
+	p, err := startESO(ctx, bins.ESO, b.Kubeconfig, po)
+	track(p)
+	if err != nil {
+		return nil, err
+	}
+	timed("eso-controller", t0)
 	b.Timings["total"] = time.Since(begin)
 	logf("test bed ready in %s (dir %s)", b.Timings["total"].Round(time.Millisecond), dir)
 	return b, b.saveState()
 }
 
 // stopOrder stops clients before the servers they hold connections to.
-var stopOrder = map[string]int{"kube-apiserver": 0, "vault": 1, "etcd": 2, "postgres": 3}
+var stopOrder = map[string]int{"eso-controller": 0, "kube-apiserver": 1, "vault": 2, "etcd": 3, "postgres": 4}
 
 // Stop ends every process the bed started and removes the directories it
 // made outside Dir.

@@ -14,6 +14,7 @@ import (
 // Binaries are the resolved paths of every component.
 type Binaries struct {
 	Vault, KubeAPIServer, Etcd string
+	ESO                        string // the External Secrets Operator controller
 	CRDs                       string // ESO CRD bundle
 	Initdb, Postgres           string
 	Versions                   map[string]string
@@ -89,11 +90,12 @@ func FindBinaries() (*Binaries, error) {
 		Vault:         filepath.Join(bin, "vault-"+v["VAULT_VERSION"]),
 		KubeAPIServer: filepath.Join(bin, "kube-apiserver-"+v["KUBE_VERSION"]),
 		Etcd:          filepath.Join(bin, "etcd-"+v["ETCD_VERSION"]),
+		ESO:           filepath.Join(bin, "eso-controller-"+v["ESO_VERSION"]),
 		CRDs:          filepath.Join(CacheDir(), "eso-crds-"+v["ESO_VERSION"], "bundle.yaml"),
 		Versions:      v,
 	}
 	var missing []string
-	for name, path := range map[string]string{"vault": b.Vault, "kube-apiserver": b.KubeAPIServer, "etcd": b.Etcd, "ESO CRDs": b.CRDs} {
+	for name, path := range map[string]string{"vault": b.Vault, "kube-apiserver": b.KubeAPIServer, "etcd": b.Etcd, "ESO CRDs": b.CRDs, "eso-controller": b.ESO} {
 		if _, err := os.Stat(path); err != nil {
 			missing = append(missing, name)
 		}
