@@ -31,8 +31,7 @@ func useColor(w io.Writer) bool {
 	if !ok || os.Getenv("NO_COLOR") != "" {
 		return false
 	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+	return isTerminal(f)
 }
 
 func writePlan(w io.Writer, p *diff.Plan, format string, color bool) error {

@@ -1,0 +1,101 @@
+package e2e_test
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+
+	"github.com/syncd-dev/syncd/internal/live/kuberead"
+	"github.com/syncd-dev/syncd/internal/object"
+	"github.com/syncd-dev/syncd/internal/testbed"
+)
+
+// TestStalePlanRefused: a saved plan is applied only while the live state
+// and the files it was made from are unchanged.
+func TestStalePlanRefused(t *testing.T) {
+	testbed.Require(t, bed)
+	r := newRepo(t, "e2e-stale", map[string]string{"solo": "  secrets:\n    - {name: s, path: a/b, keys: [k]}\n"})
+	namespace(t, "e2e-stale-solo", "eso")
+	admin := kubeconfig(t, "")
+	planFile := func(t *testing.T) string {
+		f := filepath.Join(t.TempDir(), "plan.json")
+		if code, out, errOut := syncd(t, bed.VaultToken, admin, "plan", "--dir", r.dir, "--out", f); code != 0 {
+			t.Fatalf("plan: %d\n%s\n%s", code, out, errOut)
+		}
+		return f
+	}
+	t.Run("live state changed since the plan", func(t *testing.T) {
+		f := planFile(t)
+		must(t, bed.Vault.Sys().PutPolicy("e2e-stale-app-solo", `path "secret/data/elsewhere" { capabilities = ["read"] }`))
+		defer func() { _ = bed.Vault.Sys().DeletePolicy("e2e-stale-app-solo") }()
+		code, _, errOut := syncd(t, bed.VaultToken, admin, "apply", "--dir", r.dir, f)
+		if code != 1 || !strings.Contains(errOut, "is stale: the live state changed") || !strings.Contains(errOut, "nothing was applied") {
+			t.Errorf("exit %d\n%s", code, errOut)
+		}
+		if p, _ := bed.Vault.Sys().GetPolicy("e2e-stale-app-solo"); !strings.Contains(p, "elsewhere") {
+			t.Errorf("the stale plan changed the policy: %q", p)
+		}
+	})
+	t.Run("tenant files changed since the plan", func(t *testing.T) {
+		f := planFile(t)
+		r.writeTenant(t, "solo", "  secrets:\n    - {name: s, path: a/c, keys: [k]}\n")
+		defer r.writeTenant(t, "solo", "  secrets:\n    - {name: s, path: a/b, keys: [k]}\n")
+		code, _, errOut := syncd(t, bed.VaultToken, admin, "apply", "--dir", r.dir, f)
+		if code != 1 || !strings.Contains(errOut, "is stale: the config or tenant files changed") {
+			t.Errorf("exit %d\n%s", code, errOut)
+		}
+	})
+	t.Run("a fresh saved plan applies", func(t *testing.T) {
+		f := planFile(t)
+		code, out, errOut := syncd(t, bed.VaultToken, admin, "apply", "--dir", r.dir, f)
+		if code != 0 || !strings.Contains(out, "syncd apply: 4 applied, 0 failed, 0 skipped") {
+			t.Errorf("exit %d\n%s\n%s", code, out, errOut)
+		}
+	})
+	t.Run("without a terminal and without --auto-approve, apply refuses", func(t *testing.T) {
+		must(t, bed.Vault.Sys().PutPolicy("e2e-stale-app-solo", `path "x" { capabilities = ["read"] }`))
+		code, _, errOut := syncd(t, bed.VaultToken, admin, "apply", "--dir", r.dir)
+		if code != 1 || !strings.Contains(errOut, "refusing to apply without confirmation") {
+			t.Errorf("exit %d\nstderr: %s", code, errOut)
+		}
+		if p, _ := bed.Vault.Sys().GetPolicy("e2e-stale-app-solo"); p != `path "x" { capabilities = ["read"] }` {
+			t.Errorf("applied without confirmation: %q", p)
+		}
+	})
+}
+
+// TestServerSideApplyConflict: a field another manager owns is a conflict
+// that names it; --force-conflicts takes the field.
+func TestServerSideApplyConflict(t *testing.T) {
+	testbed.Require(t, bed)
+	ctx := context.Background()
+	r := newRepo(t, "e2e-ssa", map[string]string{"solo": "  secrets:\n    - {name: s, path: a/b, keys: [k]}\n"})
+	namespace(t, "e2e-ssa-solo", "eso")
+	admin := kubeconfig(t, "")
+	if code, out, errOut := syncd(t, bed.VaultToken, admin, "apply", "--dir", r.dir, "--auto-approve"); code != 0 {
+		t.Fatalf("apply: %d\n%s\n%s", code, out, errOut)
+	}
+	es := bed.Dynamic.Resource(kuberead.GVRs(r.cfg)[object.ExternalSecret]).Namespace("e2e-ssa-solo")
+	patch := `{"apiVersion":"` + r.cfg.ESO.APIVersion + `","kind":"ExternalSecret","metadata":{"name":"s"},"spec":{"refreshInterval":"5m"}}`
+	_, err := es.Patch(ctx, "s", types.ApplyPatchType, []byte(patch), metav1.PatchOptions{FieldManager: "platform-hotfix", Force: ptr(true)})
+	must(t, err)
+	code, out, errOut := syncd(t, bed.VaultToken, admin, "apply", "--dir", r.dir, "--auto-approve")
+	if code != 1 || !strings.Contains(out, `conflict with "platform-hotfix"`) || !strings.Contains(out, "--force-conflicts") {
+		t.Errorf("apply over another manager's field: exit %d\n%s\n%s", code, out, errOut)
+	}
+	code, out, errOut = syncd(t, bed.VaultToken, admin, "apply", "--dir", r.dir, "--auto-approve", "--force-conflicts")
+	if code != 0 {
+		t.Fatalf("--force-conflicts: exit %d\n%s\n%s", code, out, errOut)
+	}
+	got, err := es.Get(ctx, "s", metav1.GetOptions{})
+	must(t, err)
+	if v := got.Object["spec"].(map[string]any)["refreshInterval"]; v != "1h" {
+		t.Errorf("refreshInterval %v, want syncd's 1h back", v)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
