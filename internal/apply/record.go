@@ -122,12 +122,12 @@ func (r *InventoryRecorder) Finish(ctx context.Context, tenant string, results [
 			continue
 		}
 		switch c.Action {
-		case diff.Create, diff.Adopt, diff.Update:
+		case diff.Create, diff.Adopt, diff.Update, diff.Confirm:
 			next.Pending = without(next.Pending, c.ID)
 			if !slices.Contains(next.Objects, c.ID) {
 				next.Objects = append(next.Objects, c.ID)
 			}
-		case diff.Delete, diff.DeprecatePolicy:
+		case diff.Delete, diff.DeprecatePolicy, diff.Forget:
 			next.Objects, next.Pending = without(next.Objects, c.ID), without(next.Pending, c.ID)
 		case diff.DeleteDeprecated:
 			next.DeprecatedPolicy = ""

@@ -183,6 +183,10 @@ func (r *run) upstream(c diff.Change) (object.ID, bool) {
 }
 
 func (r *run) one(ctx context.Context, c diff.Change, w, waves int) {
+	if c.Action == diff.Confirm || c.Action == diff.Forget {
+		r.end(c, Applied, 0, "", nil, w, waves) // the inventory only: Finish records it
+		return
+	}
 	wr, ok := r.writers[c.ID.System]
 	if !ok {
 		r.end(c, Failed, 0, fmt.Sprintf("no writer for %s", c.ID.System), nil, w, waves)

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -200,7 +201,11 @@ func (o *options) progress() func(apply.Progress) {
 	if f, ok := o.stderr.(*os.File); ok {
 		tty = isTerminal(f)
 	}
+	killAfter := crashPoint()
 	return func(p apply.Progress) {
+		if killAfter > 0 && p.Done == killAfter {
+			_ = syscall.Kill(os.Getpid(), syscall.SIGKILL) // fault injection: see crashPoint
+		}
 		c := p.Change
 		switch {
 		case tty:
@@ -209,4 +214,13 @@ func (o *options) progress() func(apply.Progress) {
 			o.log.Warn("change failed", "id", c.ID.String(), "tenant", c.Tenant, "attempts", c.Attempts, "error", c.Error)
 		}
 	}
+}
+
+// crashPoint is a fault-injection hook for the crash-safety tests: with
+// SYNCD_TEST_KILL_AFTER_CHANGES=N, apply kills its own process with SIGKILL
+// as soon as the N-th change has ended, so the next run must resume from
+// whatever the inventory and the live systems say. Unset, it does nothing.
+func crashPoint() int {
+	n, _ := strconv.Atoi(os.Getenv("SYNCD_TEST_KILL_AFTER_CHANGES"))
+	return n
 }

@@ -14,6 +14,7 @@ import (
 var symbols = map[diff.Action]string{
 	diff.Create: "+", diff.Update: "~", diff.Adopt: "~", diff.Delete: "-",
 	diff.RevokeLeases: "x", diff.DeprecatePolicy: "~>", diff.DeleteDeprecated: "-", diff.DeleteKVMetadata: "-",
+	diff.Confirm: "=", diff.Forget: ".",
 }
 
 const (
@@ -23,6 +24,7 @@ const (
 var colors = map[diff.Action]string{
 	diff.Create: green, diff.Update: yellow, diff.Adopt: yellow, diff.Delete: red,
 	diff.RevokeLeases: red, diff.DeprecatePolicy: yellow, diff.DeleteDeprecated: red, diff.DeleteKVMetadata: red,
+	diff.Confirm: "", diff.Forget: "",
 }
 
 // useColor: colours only on a terminal, and never with NO_COLOR set.
@@ -63,13 +65,17 @@ func byTenant(p *diff.Plan) (names []string, groups map[string][]diff.Change) {
 
 func summaryLine(p *diff.Plan) string {
 	s := p.Summary
-	return fmt.Sprintf("%d to create, %d to update, %d to adopt, %d to delete, %d off-boarding steps, %d unchanged, %d errors",
+	line := fmt.Sprintf("%d to create, %d to update, %d to adopt, %d to delete, %d off-boarding steps, %d unchanged, %d errors",
 		s.Create, s.Update, s.Adopt, s.Delete, s.Offboard, s.NoOp, s.Errors)
+	if s.Record > 0 {
+		line += fmt.Sprintf(", %d to record in the inventory only", s.Record)
+	}
+	return line
 }
 
 func writeText(w io.Writer, p *diff.Plan, color bool) error {
 	paint := func(c, s string) string {
-		if !color {
+		if !color || c == "" {
 			return s
 		}
 		return c + s + reset

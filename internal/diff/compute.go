@@ -123,6 +123,12 @@ func (b *planner) skip(id object.ID, tenant string, ref object.ID) {
 // or not.
 func (b *planner) pairDesired() {
 	owners := b.in.Live.Inventory.Owners()
+	pending := map[object.ID]bool{}
+	for _, t := range b.in.Live.Inventory.Tenants {
+		for _, id := range t.Pending {
+			pending[id] = true
+		}
+	}
 	for _, o := range b.in.Desired.Objects {
 		if !b.inScope(o.Tenant) {
 			continue
@@ -142,6 +148,9 @@ func (b *planner) pairDesired() {
 			c.Action = Update
 			if len(c.Fields) == 0 {
 				c.Action = NoOp
+				if pending[o.ID] {
+					c.Action, c.Note = Confirm, "written by an interrupted run: recorded as owned"
+				}
 			}
 			c.Note = replaceNote(c.Fields)
 		case b.in.Options.Adopt:

@@ -66,6 +66,7 @@ func TestLifecycle(t *testing.T) {
 				"error ExternalSecret bookstore-platform-shop/catalog-db: skipped: depends on VaultDynamicSecret bookstore-platform-shop/catalog-db, which cannot be applied (upstream failure: DatabaseRole bookstore-platform-shop-catalog)",
 				"error VaultDynamicSecret bookstore-platform-shop/catalog-db: skipped: depends on DatabaseRole bookstore-platform-shop-catalog, which cannot be applied",
 				"error DatabaseRole bookstore-platform-shop-catalog: is owned by tenant other (recorded in the inventory); it is never planned for another tenant",
+				"error DatabaseRole bookstore-platform-shop-catalog: forget for tenant other not planned: the object already has an error",
 				// the policy does not grant credentials of a role that is not shop's
 				"warning Policy bookstore-platform-app-shop: grant of database/creds/bookstore-platform-shop-catalog dropped: DatabaseRole bookstore-platform-shop-catalog cannot be applied for this tenant",
 			},
@@ -210,6 +211,11 @@ func TestLifecycle(t *testing.T) {
 				in.Config.Guard.MaxDeletePercent = 100
 			},
 			want: []string{
+				"0 forget ExternalSecret bookstore-platform-shop/catalog-db",
+				"0 forget ExternalSecret bookstore-platform-shop/stripe",
+				"0 forget SecretStore bookstore-platform-shop/vault-shop",
+				"0 forget VaultDynamicSecret bookstore-platform-shop/catalog-db",
+				"0 forget DatabaseRole bookstore-platform-shop-catalog",
 				"0 delete KubernetesAuthRole bookstore-platform-shop",
 				"1 delete Policy bookstore-platform-app-shop", // the copy exists: the original goes
 				"waiting shop until 2026-12-01T11:00:00Z",
@@ -227,7 +233,15 @@ func TestLifecycle(t *testing.T) {
 				livePolicy(l, cfg, "bookstore-platform-app-shop-deprecated")
 				in.Config.Guard.MaxDeletePercent = 100
 			},
-			want: []string{"0 deprecate-policy Policy bookstore-platform-app-shop"},
+			want: []string{
+				"0 forget ExternalSecret bookstore-platform-shop/catalog-db",
+				"0 forget ExternalSecret bookstore-platform-shop/stripe",
+				"0 forget SecretStore bookstore-platform-shop/vault-shop",
+				"0 forget VaultDynamicSecret bookstore-platform-shop/catalog-db",
+				"0 forget DatabaseRole bookstore-platform-shop-catalog",
+				"0 forget KubernetesAuthRole bookstore-platform-shop",
+				"0 deprecate-policy Policy bookstore-platform-app-shop",
+			},
 		},
 		"a re-added tenant whose deprecation was already cleared still loses the copy": {
 			files: []string{blog}, live: []string{blog},
@@ -253,7 +267,13 @@ func TestLifecycle(t *testing.T) {
 				in.Config.Guard.MaxDeletePercent = 100
 			},
 			want: []string{
+				"0 forget ExternalSecret bookstore-platform-shop/catalog-db",
+				"0 forget ExternalSecret bookstore-platform-shop/stripe",
+				"0 forget SecretStore bookstore-platform-shop/vault-shop",
+				"0 forget VaultDynamicSecret bookstore-platform-shop/catalog-db",
+				"0 forget DatabaseRole bookstore-platform-shop-catalog",
 				"0 delete KubernetesAuthRole bookstore-platform-shop",
+				"0 forget Policy bookstore-platform-app-shop",
 				"1 delete-kv-metadata KVPrefix secret/bookstore-platform/shop",
 				"1 delete-deprecated Policy bookstore-platform-app-shop-deprecated",
 			},

@@ -134,6 +134,8 @@ func (b *planner) finish() {
 			p.Summary.Delete++
 		case NoOp:
 			p.Summary.NoOp++
+		case Confirm, Forget:
+			p.Summary.Record++
 		default:
 			p.Summary.Offboard++
 		}

@@ -39,6 +39,14 @@ const (
 	// DeleteDeprecated: once the grace period has passed since the policy
 	// was deprecated, the deprecated policy is deleted.
 	DeleteDeprecated Action = "delete-deprecated"
+	// Confirm: the object is as desired but recorded only as pending (a run
+	// was interrupted between writing it and recording it): it is recorded
+	// as owned. Nothing is written to Vault or Kubernetes.
+	Confirm Action = "confirm"
+	// Forget: an object syncd owns is gone and no longer desired (deleted
+	// by an interrupted run, or out of band): it leaves the inventory.
+	// Nothing is written to Vault or Kubernetes.
+	Forget Action = "forget"
 	// DeleteKVMetadata: with the deprecated policy, the removed tenant's KV
 	// v2 metadata (every version of every secret) under its prefix is deleted.
 	DeleteKVMetadata Action = "delete-kv-metadata"
@@ -158,6 +166,7 @@ type Summary struct {
 	Adopt    int `json:"adopt"`
 	Delete   int `json:"delete"`
 	Offboard int `json:"offboard"` // revoke-leases, deprecate and delete-after-grace steps
+	Record   int `json:"record"`   // confirm and forget: inventory only
 	NoOp     int `json:"noOp"`
 	Errors   int `json:"errors"`
 }

@@ -49,12 +49,14 @@ func (b *planner) removals() {
 	b.guard()
 }
 
-// deleteObject plans the deletion of one owned object that is still live. A
-// database role's leases are revoked first.
+// deleteObject plans the deletion of one owned object that is still live (a
+// database role's leases are revoked first), or its removal from the
+// inventory when it is gone already.
 func (b *planner) deleteObject(tenant string, id object.ID, note string) {
 	lo, exists := b.in.Live.Objects[id]
 	if !exists {
-		return // already gone; apply drops it from the inventory
+		b.add(&Change{ID: id, Tenant: tenant, Action: Forget, Note: "gone already: leaves the inventory"}, nil)
+		return
 	}
 	b.add(&Change{ID: id, Tenant: tenant, Action: Delete, Note: note, UID: lo.UID}, liveRefs(b.ids, b.in.Config, lo))
 	if id.Kind == object.DatabaseRole {
@@ -76,10 +78,10 @@ func (b *planner) offboard(tenant string, rec *inventory.Tenant) {
 	}
 	for _, id := range rec.Objects {
 		lo, exists := b.in.Live.Objects[id]
-		if !exists {
-			continue
+		if !exists && id.Kind == object.Policy && rec.DeprecatedAt == nil && rec.DeprecatedPolicy == id.Name+config.DeprecatedSuffix {
+			continue // an interrupted deprecation: finished below, which also drops it from the record
 		}
-		if id.Kind == object.Policy && rec.DeprecatedAt == nil {
+		if exists && id.Kind == object.Policy && rec.DeprecatedAt == nil {
 			b.deprecate(tenant, rec, id, lo)
 			continue
 		}
