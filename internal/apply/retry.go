@@ -39,7 +39,7 @@ func (r Retry) do(ctx context.Context, fn func() error) (int, error) {
 	attempts := max(r.Attempts, 1)
 	for n := 1; ; n++ {
 		err := fn()
-		if err == nil || !IsTransient(err) || n == attempts {
+		if err == nil || !IsTransient(err) || n == attempts || ctx.Err() != nil {
 			return n, err
 		}
 		wait := min(r.Max, r.Base<<(n-1))

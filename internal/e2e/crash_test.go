@@ -16,8 +16,8 @@ import (
 	"github.com/syncd-dev/syncd/internal/apply"
 	"github.com/syncd-dev/syncd/internal/desired"
 	"github.com/syncd-dev/syncd/internal/diff"
-	"github.com/syncd-dev/syncd/internal/object"
 	"github.com/syncd-dev/syncd/internal/inventory"
+	"github.com/syncd-dev/syncd/internal/object"
 	"github.com/syncd-dev/syncd/internal/testbed"
 )
 

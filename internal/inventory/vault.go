@@ -8,8 +8,11 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	vaultapi "github.com/hashicorp/vault/api"
+
+	"github.com/syncd-dev/syncd/internal/vaulterr"
 )
 
 // KV is the part of vault/api's Logical client the store needs.
@@ -208,27 +211,57 @@ func (s Store) read(ctx context.Context, path string, out any) (int, error) {
 }
 
 // write stores v at path with check-and-set on version and returns the new
-// version.
+// version. A transient failure (reset, timeout, 5xx) is retried; when a retry
+// then fails check-and-set, the entry is read back: if it holds exactly what
+// was written, the earlier attempt landed and its answer was lost, so the
+// write succeeded. Otherwise another writer got there first: ErrConflict.
 func (s Store) write(ctx context.Context, path string, v any, version int) (int, error) {
 	raw, err := json.Marshal(v)
 	if err != nil {
 		return 0, err
 	}
-	sec, err := s.KV.WriteWithContext(ctx, s.Mount+"/data/"+path, map[string]any{
-		"options": map[string]any{"cas": version},
-		"data":    map[string]any{field: string(raw)},
-	})
-	if err != nil {
+	for attempt := 1; ; attempt++ {
+		sec, err := s.KV.WriteWithContext(ctx, s.Mount+"/data/"+path, map[string]any{
+			"options": map[string]any{"cas": version},
+			"data":    map[string]any{field: string(raw)},
+		})
 		var re *vaultapi.ResponseError
-		if errors.As(err, &re) && re.StatusCode == 400 && slices.ContainsFunc(re.Errors, containsCAS) {
+		switch {
+		case err == nil && sec != nil:
+			return number(sec.Data["version"]), nil
+		case err == nil:
+			return 0, fmt.Errorf("saving inventory %s/%s: no version in the response", s.Mount, path)
+		case errors.As(err, &re) && re.StatusCode == 400 && slices.ContainsFunc(re.Errors, containsCAS):
+			if attempt > 1 {
+				if v, ok := s.landed(ctx, path, string(raw)); ok {
+					return v, nil
+				}
+			}
 			return 0, fmt.Errorf("saving inventory %s/%s: %w", s.Mount, path, ErrConflict)
+		case vaulterr.Transient(err) && attempt < 6:
+			select {
+			case <-ctx.Done():
+				return 0, fmt.Errorf("saving inventory %s/%s: %w", s.Mount, path, errors.Join(err, ctx.Err()))
+			case <-time.After(min(2*time.Second, 100*time.Millisecond<<attempt)):
+			}
+		default:
+			return 0, fmt.Errorf("saving inventory %s/%s (attempt %d): %w", s.Mount, path, attempt, err)
 		}
-		return 0, fmt.Errorf("saving inventory %s/%s: %w", s.Mount, path, err)
 	}
-	if sec == nil {
-		return 0, fmt.Errorf("saving inventory %s/%s: no version in the response", s.Mount, path)
+}
+
+// landed reports whether the entry at path holds raw, and at which version.
+func (s Store) landed(ctx context.Context, path, raw string) (int, bool) {
+	sec, err := s.KV.ReadWithContext(ctx, s.Mount+"/data/"+path)
+	if err != nil || sec == nil {
+		return 0, false
 	}
-	return number(sec.Data["version"]), nil
+	data, _ := sec.Data["data"].(map[string]any)
+	meta, _ := sec.Data["metadata"].(map[string]any)
+	if got, _ := data[field].(string); got != raw {
+		return 0, false
+	}
+	return number(meta["version"]), true
 }
 
 // checkMount confirms the inventory's mount exists and is KV v2: a missing

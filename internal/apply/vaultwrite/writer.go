@@ -9,8 +9,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
-	"syscall"
 
 	vaultapi "github.com/hashicorp/vault/api"
 
@@ -18,6 +16,7 @@ import (
 	"github.com/syncd-dev/syncd/internal/diff"
 	"github.com/syncd-dev/syncd/internal/live/vaultread"
 	"github.com/syncd-dev/syncd/internal/object"
+	"github.com/syncd-dev/syncd/internal/vaulterr"
 )
 
 // Logical is the part of vault/api's Logical client the writer uses.
@@ -117,27 +116,9 @@ func (w Writer) deleteKV(ctx context.Context, id object.ID) error {
 	return nil
 }
 
-// transientCodes are Vault's answers worth retrying: overload, server
-// errors, a standby or performance standby that cannot serve the request,
-// a replica behind (412).
-var transientCodes = map[int]bool{412: true, 429: true, 472: true, 473: true, 500: true, 502: true, 503: true, 504: true}
-
 // classify marks transient errors for the walker's retry.
 func classify(err error) error {
-	if err == nil {
-		return nil
-	}
-	var re *vaultapi.ResponseError
-	var ne net.Error
-	switch {
-	case errors.As(err, &re):
-		if transientCodes[re.StatusCode] {
-			return &apply.Transient{Err: err}
-		}
-	case errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
-		errors.As(err, &ne) && ne.Timeout():
-		return &apply.Transient{Err: err}
-	case isEOF(err):
+	if vaulterr.Transient(err) {
 		return &apply.Transient{Err: err}
 	}
 	return err
