@@ -99,3 +99,38 @@ func TestServerSideApplyConflict(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestFailureSkipsOnlyDependents: a tenant whose namespace does not exist
+// gets its Vault objects; its ESO objects fail, their dependents are skipped
+// naming the failure, and the other tenant is applied in full.
+func TestFailureSkipsOnlyDependents(t *testing.T) {
+	testbed.Require(t, bed)
+	r := newRepo(t, "e2e-partial", map[string]string{
+		"ok":          "  secrets:\n    - {name: s, path: a/b, keys: [k]}\n",
+		"nonamespace": "  secrets:\n    - {name: s, path: a/b, keys: [k]}\n",
+	})
+	namespace(t, "e2e-partial-ok", "eso")
+	code, out, errOut := syncd(t, bed.VaultToken, kubeconfig(t, ""), "apply", "--dir", r.dir, "--auto-approve")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1\n%s\n%s", code, out, errOut)
+	}
+	for _, want := range []string{
+		"syncd apply: 6 applied, 1 failed, 1 skipped",
+		"create Policy e2e-partial-app-nonamespace  (wave 0): applied",
+		"create KubernetesAuthRole e2e-partial-nonamespace  (wave 1): applied",
+		"create SecretStore e2e-partial-nonamespace/vault-nonamespace  (wave 2): failed",
+		`namespaces "e2e-partial-nonamespace" not found`,
+		"create ExternalSecret e2e-partial-nonamespace/s  (wave 3): skipped",
+		"upstream failed: SecretStore e2e-partial-nonamespace/vault-nonamespace",
+		"create ExternalSecret e2e-partial-ok/s  (wave 3): applied",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("result lacks %q:\n%s", want, out)
+		}
+	}
+	// Once the namespace exists, a re-apply converges.
+	namespace(t, "e2e-partial-nonamespace", "eso")
+	if code, out, errOut := syncd(t, bed.VaultToken, kubeconfig(t, ""), "apply", "--dir", r.dir, "--auto-approve"); code != 0 || !strings.Contains(out, "2 applied, 0 failed, 0 skipped") {
+		t.Errorf("re-apply: exit %d\n%s\n%s", code, out, errOut)
+	}
+}

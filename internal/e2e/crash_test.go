@@ -73,6 +73,11 @@ func applyProcess(t *testing.T, r *repo, killAfter int) (*apply.Result, bool) {
 	if jerr := json.Unmarshal(out.Bytes(), &res); jerr != nil {
 		t.Fatalf("apply (exit %v): %v\n%s\n%s", err, jerr, out.String(), errb.String())
 	}
+	if err != nil && res.OK() {
+		// every change applied, yet a failure: the plan had errors (an
+		// object "not owned", say)
+		t.Errorf("apply exited %v with every change applied:\n%s", err, errb.String())
+	}
 	return &res, false
 }
 

@@ -136,5 +136,3 @@ func TestApplyThroughFaults(t *testing.T) {
 	must(t, err)
 	matchesLive(t, r, inv)
 }
-
-
