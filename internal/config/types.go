@@ -38,6 +38,11 @@ type Kubernetes struct {
 	// TenantNamespacePattern, when set, is a regular expression (RE2) that
 	// every tenant namespace must match whole.
 	TenantNamespacePattern string `json:"tenantNamespacePattern,omitempty"`
+	// ManageNamespaces makes syncd create each tenant's namespace and ESO
+	// service account (first), and delete them when the tenant is
+	// off-boarded (last), for platforms where no other system does. Off by
+	// default: deleting a namespace deletes everything in it.
+	ManageNamespaces bool `json:"manageNamespaces,omitempty"`
 }
 
 // Inventory is where syncd records what it owns: a KV v2 path. Instances that

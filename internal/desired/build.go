@@ -135,13 +135,20 @@ func (b *builder) tenant(t *tenant.Tenant) (*tenantBuild, error) {
 	// Identities the tenant claims without managing them: its namespace
 	// (two tenants in one namespace share an identity), its KV prefix, and
 	// the name its policy is renamed to when it is off-boarded.
-	nsID := tb.needs(b.ids.Namespace(tn.namespace))
+	nsID := b.ids.Namespace(tn.namespace)
 	tb.claims = append(tb.claims,
 		claim{id: nsID, field: tenant.NamespaceField(t)},
 		claim{id: b.ids.KVPrefix(tn.kvPrefix), field: "metadata.name"},
 		claim{id: b.ids.Policy(tn.policy + config.DeprecatedSuffix), field: "metadata.name"},
 	)
-	saID := tb.needs(b.ids.Kube(object.ServiceAccount, tn.namespace, tn.serviceAccount))
+	saID := b.ids.Kube(object.ServiceAccount, tn.namespace, tn.serviceAccount)
+	if b.cfg.Kubernetes.ManageNamespaces {
+		tb.add(tenant.NamespaceField(t), Object{ID: nsID, Spec: b.namespace(tn)})
+		tb.add("metadata.name", Object{ID: saID, Refs: []object.ID{nsID}, Spec: b.serviceAccount(tn)})
+	} else {
+		tb.needs(nsID) // another system provides them
+		tb.needs(saID)
+	}
 
 	// The policy grants each database's credentials path, so it depends on
 	// the database roles: if one cannot be applied for this tenant, neither

@@ -19,7 +19,7 @@ func DecodeSpec(kind object.Kind, data []byte) (Spec, error) {
 		spec = &AuthRoleSpec{}
 	case object.DatabaseRole:
 		spec = &DatabaseRoleSpec{}
-	case object.SecretStore, object.ExternalSecret, object.VaultDynamicSecret:
+	case object.SecretStore, object.ExternalSecret, object.VaultDynamicSecret, object.Namespace, object.ServiceAccount:
 		spec = &ManifestSpec{}
 	default:
 		return nil, fmt.Errorf("no spec for kind %s", kind)

@@ -131,3 +131,15 @@ func (b *builder) dbExternalSecret(tn tenantNames, t *tenant.Tenant, d tenant.Da
 func target(name string) map[string]any {
 	return map[string]any{"name": name, "creationPolicy": "Owner", "deletionPolicy": "Retain"}
 }
+
+// namespace and serviceAccount are the tenant's namespace and ESO service
+// account, when syncd manages them (kubernetes.manageNamespaces).
+func (b *builder) namespace(tn tenantNames) *ManifestSpec {
+	meta := b.meta(tn, tn.namespace)
+	delete(meta, "namespace")
+	return &ManifestSpec{Object: map[string]any{"apiVersion": "v1", "kind": "Namespace", "metadata": meta}}
+}
+
+func (b *builder) serviceAccount(tn tenantNames) *ManifestSpec {
+	return &ManifestSpec{Object: map[string]any{"apiVersion": "v1", "kind": "ServiceAccount", "metadata": b.meta(tn, tn.serviceAccount)}}
+}

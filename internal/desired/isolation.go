@@ -80,7 +80,11 @@ func CheckIsolation(cfg *config.Config, s *State) error {
 					fail(id, t.Name, "grants policies %v, want only %s", spec.TokenPolicies, cfg.PolicyName(t.Name))
 				}
 			case *ManifestSpec:
-				if id.Scope != t.Namespace {
+				if id.Kind == object.Namespace {
+					if id.Name != t.Namespace {
+						fail(id, t.Name, "is namespace %s, not the tenant's %s", id.Name, t.Namespace)
+					}
+				} else if id.Scope != t.Namespace {
 					fail(id, t.Name, "lives in namespace %s, not the tenant's %s", id.Scope, t.Namespace)
 				}
 				if role, ok := LoginRole(spec.Object); ok && role != cfg.AuthRoleName(t.Name) {
@@ -99,6 +103,13 @@ func CheckIsolation(cfg *config.Config, s *State) error {
 func LoginRole(obj map[string]any) (string, bool) {
 	role, ok := kubernetesAuth(obj)["role"].(string)
 	return role, ok
+}
+
+// LoginServiceAccount finds the service account an ESO object logs in as.
+func LoginServiceAccount(obj map[string]any) (string, bool) {
+	ref, _ := kubernetesAuth(obj)["serviceAccountRef"].(map[string]any)
+	name, ok := ref["name"].(string)
+	return name, ok
 }
 
 // LoginAudiences are the audiences ESO requests the service account token

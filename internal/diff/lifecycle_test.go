@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/syncd-dev/syncd/internal/config"
 	"github.com/syncd-dev/syncd/internal/desired"
 	"github.com/syncd-dev/syncd/internal/inventory"
@@ -350,4 +352,43 @@ func TestTenantScope(t *testing.T) {
 			},
 		},
 	})
+}
+
+// With kubernetes.manageNamespaces the namespace and service account are
+// created first and, on off-boarding, deleted last, by the same references.
+func TestManagedNamespaces(t *testing.T) {
+	cfg := config.Default()
+	cfg.Kubernetes.ManageNamespaces = true
+	set := tenant.Parse([]tenant.File{{Path: "blog.yaml", Data: []byte(blog)}}, cfg)
+	st, err := desired.Build(cfg, set)
+	if err != nil || set.Err() != nil {
+		t.Fatal(err, set.Err())
+	}
+	l := converged(cfg, &desired.State{})
+	create := Compute(Input{Config: cfg, Desired: st, Live: l, Now: now})
+	want := []string{
+		"0 create Namespace bookstore-platform-blog",
+		"0 create Policy bookstore-platform-app-blog",
+		"1 create ServiceAccount bookstore-platform-blog/bookstore-platform-eso",
+		"1 create KubernetesAuthRole bookstore-platform-blog",
+		"2 create SecretStore bookstore-platform-blog/vault-blog",
+		"3 create ExternalSecret bookstore-platform-blog/smtp",
+	}
+	if diff := cmp.Diff(want, lines(create)); diff != "" {
+		t.Errorf("onboarding (-want +got):\n%s", diff)
+	}
+	l = converged(cfg, st)
+	cfg.Guard.MaxDeletePercent = 100
+	gone := Compute(Input{Config: cfg, Desired: &desired.State{Tenants: []desired.Tenant{{Name: "other"}}}, Live: l, Now: now})
+	want = []string{
+		"0 delete ExternalSecret bookstore-platform-blog/smtp",
+		"1 delete SecretStore bookstore-platform-blog/vault-blog",
+		"2 delete ServiceAccount bookstore-platform-blog/bookstore-platform-eso",
+		"2 delete KubernetesAuthRole bookstore-platform-blog",
+		"3 delete Namespace bookstore-platform-blog",
+		"3 deprecate-policy Policy bookstore-platform-app-blog",
+	}
+	if diff := cmp.Diff(want, lines(gone)); diff != "" {
+		t.Errorf("off-boarding (-want +got):\n%s", diff)
+	}
 }

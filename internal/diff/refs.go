@@ -25,7 +25,7 @@ func (b *planner) checkRefs() {
 			case object.DatabaseConnection:
 				b.checkConnection(c, ref)
 			case object.Namespace, object.ServiceAccount:
-				if b.in.Live.Looked.Has(ref) && !b.in.Live.Present.Has(ref) {
+				if _, planned := b.changes[ref]; !planned && b.in.Live.Looked.Has(ref) && !b.in.Live.Present.Has(ref) {
 					c.Warnings = append(c.Warnings, fmt.Sprintf("%s does not exist yet (another system creates it); ESO cannot use this object until it does", ref.Short()))
 				}
 			case object.KVSecret:

@@ -176,6 +176,12 @@ func liveRefs(ids desired.IDs, cfg *config.Config, lo live.Object) []object.ID {
 		if role, ok := desired.LoginRole(s.Object); ok {
 			out = append(out, ids.AuthRole(role))
 		}
+		if sa, ok := desired.LoginServiceAccount(s.Object); ok {
+			out = append(out, ids.Kube(object.ServiceAccount, ns, sa))
+		}
+		if ns != "" { // a namespaced object goes before its namespace
+			out = append(out, ids.Namespace(ns))
+		}
 		// A generator reads a database role's credentials: it can create
 		// leases under that role for as long as it exists.
 		if path, ok := spec["path"].(string); ok && lo.ID.Kind == object.VaultDynamicSecret {

@@ -39,6 +39,9 @@ type Writer struct {
 func (w Writer) Write(ctx context.Context, c diff.Change) error {
 	gvr, ok := kuberead.GVRs(w.Config)[c.ID.Kind]
 	if !ok {
+		gvr, ok = kuberead.CoreGVRs[c.ID.Kind]
+	}
+	if !ok {
 		return fmt.Errorf("no resource for kind %s", c.ID.Kind)
 	}
 	res := w.Dynamic.Resource(gvr).Namespace(c.ID.Scope)

@@ -33,6 +33,9 @@ var (
 	saGVR = schema.GroupVersionResource{Version: "v1", Resource: "serviceaccounts"}
 )
 
+// CoreGVRs maps the core kinds syncd may manage (kubernetes.manageNamespaces).
+var CoreGVRs = map[object.Kind]schema.GroupVersionResource{object.Namespace: nsGVR, object.ServiceAccount: saGVR}
+
 // GVRs maps syncd's ESO kinds to their resources at the configured versions.
 func GVRs(cfg *config.Config) map[object.Kind]schema.GroupVersionResource {
 	gv := func(apiVersion, resource string) schema.GroupVersionResource {
@@ -62,6 +65,9 @@ func (r Reader) Read(ctx context.Context, want object.Set, st *live.State) error
 		}
 		for i := range list.Items {
 			u := &list.Items[i]
+			if u.GetDeletionTimestamp() != nil {
+				continue // being deleted: gone, as far as a plan is concerned
+			}
 			id := object.ID{System: object.Kubernetes, Kind: kind, Scope: u.GetNamespace(), Name: u.GetName()}
 			if want.Has(id) || u.GetLabels()[desired.LabelManagedBy] == desired.ManagedBy {
 				st.Objects[id] = normalise(kind, u)
@@ -91,10 +97,15 @@ func (r Reader) externals(ctx context.Context, want object.Set, st *live.State) 
 		if err != nil {
 			return fmt.Errorf("listing %s: %w", res.gvr.Resource, err)
 		}
-		for _, u := range list.Items {
+		for i := range list.Items {
+			u := &list.Items[i]
+			if u.GetDeletionTimestamp() != nil {
+				continue // a terminating namespace holds nothing new
+			}
 			id := object.ID{System: object.Kubernetes, Kind: res.kind, Scope: u.GetNamespace(), Name: u.GetName()}
 			if want.Has(id) {
 				st.Present.Add(id)
+				st.Objects[id] = normalise(res.kind, u) // compared when syncd manages it
 			}
 		}
 	}
