@@ -31,13 +31,35 @@ build() {
   log "built $name $version in $((SECONDS - start))s"
 }
 
+# reuse NAME VERSION CANDIDATE ARGS...: use a binary the user already has
+# (CANDIDATE ARGS... prints its version) when it is of the pinned minor, by
+# linking it into the cache under the pinned name; says which it used.
+reuse() {
+  local name=$1 version=$2 candidate=$3; shift 3
+  local out="$bin/$name-$version"
+  [ -x "$out" ] && return 0
+  [ -n "$candidate" ] && [ -x "$candidate" ] || return 1
+  local got
+  got=$("$candidate" "$@" 2>/dev/null | grep -oE 'v?[0-9]+\.[0-9]+\.[0-9]+' | head -n1) || true
+  got=v${got#v}
+  if [ "${got%.*}" != "${version%.*}" ]; then
+    log "not using $candidate: it is $name $got, the pinned minor is ${version%.*}"
+    return 1
+  fi
+  ln -sf "$(readlink -f "$candidate")" "$out"
+  log "using $candidate ($name $got, the pinned minor) instead of building $version"
+}
+
 vault() {
   pinned "$here/vault/go.mod" github.com/hashicorp/vault "$VAULT_VERSION"
+  reuse vault "$VAULT_VERSION" "$(type -P vault || true)" version && return
   build vault "$VAULT_VERSION" vault github.com/hashicorp/vault -ldflags "-s -w"
 }
 
 kube_apiserver() {
   pinned "$here/kube/go.mod" k8s.io/kubernetes "$KUBE_VERSION"
+  # setup-envtest's assets (KUBEBUILDER_ASSETS) hold kube-apiserver and etcd
+  [ -n "${KUBEBUILDER_ASSETS:-}" ] && reuse kube-apiserver "$KUBE_VERSION" "$KUBEBUILDER_ASSETS/kube-apiserver" --version && return
   local v=$KUBE_VERSION minor=${KUBE_VERSION#v1.}; minor=${minor%%.*}
   CGO_ENABLED=0 build kube-apiserver "$KUBE_VERSION" kube k8s.io/kubernetes/cmd/kube-apiserver \
     -ldflags "-s -w -X k8s.io/component-base/version.gitVersion=$v \
@@ -48,6 +70,7 @@ kube_apiserver() {
 
 etcd() {
   pinned "$here/etcd/go.mod" go.etcd.io/etcd/server/v3 "$ETCD_VERSION"
+  [ -n "${KUBEBUILDER_ASSETS:-}" ] && reuse etcd "$ETCD_VERSION" "$KUBEBUILDER_ASSETS/etcd" --version && return
   CGO_ENABLED=0 build etcd "$ETCD_VERSION" etcd . -ldflags "-s -w"
 }
 
