@@ -2,6 +2,8 @@ package e2e_test
 
 import (
 	"context"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -132,5 +134,36 @@ func TestFailureSkipsOnlyDependents(t *testing.T) {
 	namespace(t, "e2e-partial-nonamespace", "eso")
 	if code, out, errOut := syncd(t, bed.VaultToken, kubeconfig(t, ""), "apply", "--dir", r.dir, "--auto-approve"); code != 0 || !strings.Contains(out, "2 applied, 0 failed, 0 skipped") {
 		t.Errorf("re-apply: exit %d\n%s\n%s", code, out, errOut)
+	}
+}
+
+// TestConfirmationOnATerminal runs apply under a real pseudo-terminal
+// (script(1)): it prompts, anything but "yes" changes nothing, "yes" applies.
+func TestConfirmationOnATerminal(t *testing.T) {
+	testbed.Require(t, bed)
+	r := newRepo(t, "e2e-tty", map[string]string{"solo": "  secrets:\n    - {name: s, path: a/b, keys: [k]}\n"})
+	namespace(t, "e2e-tty-solo", "eso")
+	run := func(answer string) (int, string) {
+		cmdline := syncdBinary(t) + " apply --dir " + r.dir + " --kubeconfig " + kubeconfig(t, "")
+		cmd := exec.Command("script", "-qec", cmdline, "/dev/null")
+		cmd.Env = append(os.Environ(), "VAULT_ADDR="+bed.VaultAddr, "VAULT_TOKEN="+bed.VaultToken, "NO_COLOR=1")
+		cmd.Stdin = strings.NewReader(answer + "\n")
+		out, _ := cmd.CombinedOutput()
+		return cmd.ProcessState.ExitCode(), string(out)
+	}
+	code, out := run("no")
+	if code != 1 || !strings.Contains(out, "Apply these 4 changes to Vault and the cluster? Only 'yes' will be accepted:") ||
+		!strings.Contains(out, "Apply cancelled: nothing was changed.") {
+		t.Fatalf("answering no: exit %d\n%s", code, out)
+	}
+	if p, _ := bed.Vault.Sys().GetPolicy("e2e-tty-app-solo"); p != "" {
+		t.Fatalf("a cancelled apply wrote the policy: %q", p)
+	}
+	code, out = run("yes")
+	if code != 0 || !strings.Contains(out, "[wave 4/4] 4/4 create ExternalSecret e2e-tty-solo/s: applied") {
+		t.Fatalf("answering yes: exit %d\n%s", code, out)
+	}
+	if p, _ := bed.Vault.Sys().GetPolicy("e2e-tty-app-solo"); p == "" {
+		t.Error("yes did not apply")
 	}
 }
