@@ -3,7 +3,6 @@ package testbed
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"time"
 )
 
@@ -35,20 +34,6 @@ func startESO(ctx context.Context, bin, kubeconfig string, o procOpts) (*proc, e
 	if err != nil {
 		return nil, err
 	}
-	err = p.waitReady(ctx, 2*time.Minute, func(ctx context.Context) error {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+metrics+"/metrics", nil)
-		if err != nil {
-			return err
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			return err
-		}
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			return fmt.Errorf("metrics: %s", resp.Status)
-		}
-		return nil
-	})
+	err = p.waitReady(ctx, 2*time.Minute, func(ctx context.Context) error { return httpOK(ctx, "http://"+metrics+"/metrics") })
 	return p, err
 }

@@ -3,7 +3,6 @@ package testbed
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -31,18 +30,7 @@ func startEtcd(ctx context.Context, bin string, o procOpts) (*proc, string, erro
 	if err != nil {
 		return nil, "", err
 	}
-	err = p.waitReady(ctx, time.Minute, func(ctx context.Context) error {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, client+"/health", nil)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			return err
-		}
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			return fmt.Errorf("health: %s", resp.Status)
-		}
-		return nil
-	})
+	err = p.waitReady(ctx, time.Minute, func(ctx context.Context) error { return httpOK(ctx, client+"/health") })
 	return p, client, err
 }
 
