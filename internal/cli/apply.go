@@ -17,10 +17,8 @@ import (
 	"golang.org/x/term"
 
 	"github.com/syncd-dev/syncd/internal/apply"
-	"github.com/syncd-dev/syncd/internal/apply/kubewrite"
-	"github.com/syncd-dev/syncd/internal/apply/vaultwrite"
 	"github.com/syncd-dev/syncd/internal/diff"
-	"github.com/syncd-dev/syncd/internal/object"
+	"github.com/syncd-dev/syncd/internal/reconcile"
 )
 
 type applyFlags struct {
@@ -77,20 +75,20 @@ func (o *options) runApply(ctx context.Context, f *applyFlags, file string) erro
 	if err != nil {
 		return err
 	}
-	plan := c.plan
+	plan := c.Plan
 	planOut := o.stdout
 	if f.format != "text" {
 		planOut = o.stderr
 	}
 	if file != "" {
-		if plan, err = loadFreshPlan(file, c.plan); err != nil {
+		if plan, err = loadFreshPlan(file, c.Plan); err != nil {
 			return err
 		}
 	} else if err := writePlan(planOut, plan, "text", useColor(planOut)); err != nil {
 		return err
 	}
 	if !plan.HasChanges() {
-		fmt.Fprintf(o.stderr, "No changes: live state matches the tenant files (%d Vault and %d Kubernetes writes).\n", c.vaultN.Writes(), c.kubeN.Writes())
+		fmt.Fprintf(o.stderr, "No changes: live state matches the tenant files (%d Vault and %d Kubernetes writes).\n", c.Clients.VaultN.Writes(), c.Clients.KubeN.Writes())
 		if len(plan.Errors) > 0 {
 			return exitError{ExitError}
 		}
@@ -101,18 +99,7 @@ func (o *options) runApply(ctx context.Context, f *applyFlags, file string) erro
 			return err
 		}
 	}
-	c.vault.SetMaxRetries(0) // apply retries itself, and counts the attempts
-	vaultBefore, kubeBefore := *c.vaultN.Snapshot(), *c.kubeN.Snapshot()
-	rec := &apply.InventoryRecorder{Store: c.store, Config: c.l.cfg, Inventory: c.live.Inventory, Desired: c.l.state}
-	writers := map[object.System]apply.Writer{
-		object.Vault:      vaultwrite.Writer{Logical: c.vault.Logical()},
-		object.Kubernetes: kubewrite.Writer{Dynamic: c.kube, Config: c.l.cfg, ForceConflicts: f.forceConflicts},
-	}
-	res := apply.Run(ctx, plan, writers, rec, apply.Options{Parallelism: f.parallelism, Progress: o.progress()})
-	res.Requests = apply.Requests{
-		Vault: c.vaultN.Count() - vaultBefore.N, VaultWrites: c.vaultN.Writes() - vaultBefore.W,
-		Kubernetes: c.kubeN.Count() - kubeBefore.N, KubernetesWrites: c.kubeN.Writes() - kubeBefore.W,
-	}
+	res := c.Apply(ctx, plan, reconcile.ApplyOptions{Parallelism: f.parallelism, ForceConflicts: f.forceConflicts, Progress: o.progress()})
 	o.log.Info("apply finished", "applied", res.Summary.Applied, "failed", res.Summary.Failed, "skipped", res.Summary.Skipped,
 		"vault_writes", res.Requests.VaultWrites, "kubernetes_writes", res.Requests.KubernetesWrites)
 	if err := writeResult(o.stdout, res, f.format); err != nil {

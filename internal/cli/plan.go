@@ -55,7 +55,7 @@ func (o *options) runPlan(ctx context.Context, f *planFlags) error {
 	if err != nil {
 		return err
 	}
-	plan := c.plan
+	plan := c.Plan
 	if f.out != "" {
 		if err := savePlan(f.out, plan); err != nil {
 			return fmt.Errorf("--out: %w", err)

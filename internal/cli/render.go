@@ -33,16 +33,16 @@ multi-document YAML stream. It refuses to render when any file is invalid.`,
 			if err != nil {
 				return err
 			}
-			if l.isolation != nil {
-				return l.isolation
+			if l.Isolation != nil {
+				return l.Isolation
 			}
-			if len(l.tenants.Errors) > 0 {
-				for _, e := range l.tenants.Errors {
+			if len(l.Tenants.Errors) > 0 {
+				for _, e := range l.Tenants.Errors {
 					fmt.Fprintln(o.stderr, e)
 				}
 				return exitError{ExitError}
 			}
-			state := filterTenants(l.state, only)
+			state := filterTenants(l.State, only)
 			return renderState(o.stdout, state, format)
 		},
 	}

@@ -21,26 +21,26 @@ Exit status: 0 valid, 1 any error.`,
 				return err
 			}
 			failed := false
-			for _, e := range l.tenants.Errors {
+			for _, e := range l.Tenants.Errors {
 				fmt.Fprintln(o.stderr, e)
 				failed = true
 			}
-			if l.isolation != nil {
-				fmt.Fprintln(o.stderr, l.isolation)
+			if l.Isolation != nil {
+				fmt.Fprintln(o.stderr, l.Isolation)
 				failed = true
 			}
 			if failed {
 				files := map[string]bool{}
-				for _, e := range l.tenants.Errors {
+				for _, e := range l.Tenants.Errors {
 					files[e.Pos.File] = true
 				}
-				fmt.Fprintf(o.stderr, "invalid: %d error(s) in %d tenant file(s)\n", len(l.tenants.Errors), len(files))
+				fmt.Fprintf(o.stderr, "invalid: %d error(s) in %d tenant file(s)\n", len(l.Tenants.Errors), len(files))
 				return exitError{ExitError}
 			}
-			if len(l.state.Tenants) == 0 {
+			if len(l.State.Tenants) == 0 {
 				o.log.Warn("no tenant files found", "dir", o.dir)
 			}
-			fmt.Fprintf(o.stdout, "valid: %d tenant(s), %d object(s), isolation proven\n", len(l.state.Tenants), len(l.state.Objects))
+			fmt.Fprintf(o.stdout, "valid: %d tenant(s), %d object(s), isolation proven\n", len(l.State.Tenants), len(l.State.Objects))
 			return nil
 		},
 	}

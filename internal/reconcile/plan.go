@@ -1,0 +1,83 @@
+package reconcile
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	vaultapi "github.com/hashicorp/vault/api"
+	"k8s.io/client-go/dynamic"
+
+	"github.com/syncd-dev/syncd/internal/diff"
+	"github.com/syncd-dev/syncd/internal/inventory"
+	"github.com/syncd-dev/syncd/internal/live"
+	"github.com/syncd-dev/syncd/internal/live/kuberead"
+	"github.com/syncd-dev/syncd/internal/live/vaultread"
+)
+
+// Clients reach Vault and the cluster; the counters count their requests.
+type Clients struct {
+	Vault         *vaultapi.Client
+	Kube          dynamic.Interface
+	VaultN, KubeN *live.Counter
+}
+
+// PlanOptions change what a plan may do.
+type PlanOptions struct {
+	Adopt, AllowDeletes bool
+	// Tenants limits the plan to these tenants (none: all).
+	Tenants []string
+	// Timeout bounds reading the live state.
+	Timeout time.Duration
+}
+
+// Planned is one plan and what it was computed from, for Apply to go on.
+type Planned struct {
+	Repo    *Repo
+	Plan    *diff.Plan
+	Clients Clients
+	Store   inventory.Store
+	Live    *live.State
+}
+
+// Plan reads the live state of everything the repository's tenants need
+// and plans. It refuses a state that fails the isolation proof.
+func Plan(ctx context.Context, repo *Repo, c Clients, opts PlanOptions, log *slog.Logger) (*Planned, error) {
+	if repo.Isolation != nil {
+		return nil, repo.Isolation // never plan a state that fails the isolation proof
+	}
+	if opts.Timeout == 0 {
+		opts.Timeout = 2 * time.Minute
+	}
+	rctx, cancel := context.WithTimeout(ctx, opts.Timeout)
+	defer cancel()
+	p := &Planned{Repo: repo, Clients: c,
+		Store: inventory.Store{KV: c.Vault.Logical(), Mount: repo.Cfg.Inventory.Mount, Path: repo.Cfg.Inventory.Path}}
+	inv, err := p.Store.Load(rctx)
+	if err != nil {
+		return nil, err
+	}
+	want := diff.Wanted(repo.Cfg, repo.State, inv)
+	p.Live, err = live.ReadAll(rctx, want,
+		vaultread.Reader{Logical: c.Vault.Logical(), Config: repo.Cfg},
+		kuberead.Reader{Dynamic: c.Kube, Config: repo.Cfg})
+	if err != nil {
+		return nil, fmt.Errorf("reading live state: %w", err)
+	}
+	p.Live.Inventory = inv
+	var problems []diff.Problem
+	for _, e := range repo.Tenants.Errors {
+		problems = append(problems, diff.Problem{Message: e.Error()})
+	}
+	p.Plan = diff.Compute(diff.Input{
+		Config: repo.Cfg, Desired: repo.State, Unknown: repo.Tenants.Invalid, Live: p.Live, Now: time.Now(),
+		Options:  diff.Options{Adopt: opts.Adopt, AllowDeletes: opts.AllowDeletes, Tenants: opts.Tenants},
+		Problems: problems, Files: repo.Digest,
+	})
+	p.Plan.Requests = diff.Requests{Vault: c.VaultN.Count(), Kubernetes: c.KubeN.Count()}
+	log.Info("plan computed", "create", p.Plan.Summary.Create, "update", p.Plan.Summary.Update,
+		"delete", p.Plan.Summary.Delete, "offboard", p.Plan.Summary.Offboard, "errors", p.Plan.Summary.Errors,
+		"vault_requests", p.Plan.Requests.Vault, "kubernetes_requests", p.Plan.Requests.Kubernetes)
+	return p, nil
+}
