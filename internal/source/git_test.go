@@ -160,7 +160,7 @@ func TestSignedCommits(t *testing.T) {
 		err  string
 		name string
 	}{
-		"unsigned head refused":           {key: nil, err: "it is not signed"},
+		"unsigned head refused":            {key: nil, err: "it is not signed"},
 		"signed by an unknown key refused": {key: stranger, err: "does not verify against the keyring"},
 		"signed by a trusted key accepted": {key: trusted, name: "Platform Team <platform@example.test> (key " + trusted.PrimaryKey.KeyIdString() + ")"},
 	}
