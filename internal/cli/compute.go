@@ -15,15 +15,21 @@ type planOptions struct {
 	tenants             []string
 	timeout             time.Duration
 	conn                connection
+	src                 sourceFlags
 }
 
 // computePlan loads the repository, connects and plans: the same
 // reconcile.Plan the daemon runs.
 func (o *options) computePlan(ctx context.Context, po planOptions) (*reconcile.Planned, error) {
+	snap, err := o.fetch(ctx, &po.src)
+	if err != nil {
+		return nil, err
+	}
 	repo, err := o.load()
 	if err != nil {
 		return nil, err
 	}
+	repo.Revision = snap.Revision
 	for _, name := range po.tenants {
 		if _, known := repo.Tenants.Invalid[name]; !known && !repo.HasTenant(name) {
 			o.log.Warn("--tenant names no tenant file; only an owned tenant of that name can be planned (off-boarded)", "tenant", name)

@@ -95,4 +95,5 @@ func (po *planOptions) flags(cmd *cobra.Command) {
 	fl.DurationVar(&po.timeout, "timeout", 2*time.Minute, "give up reading the live state after this long")
 	fl.StringVar(&po.conn.kubeconfig, "kubeconfig", "", "kubeconfig file (default $KUBECONFIG, then ~/.kube/config, then in-cluster)")
 	fl.StringVar(&po.conn.kubeContext, "context", "", "kubeconfig context")
+	po.src.flags(cmd)
 }

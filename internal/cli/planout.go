@@ -82,6 +82,9 @@ func writeText(w io.Writer, p *diff.Plan, color bool) error {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s\n", paint(bold, "syncd plan:"), summaryLine(p))
+	if p.Revision != "" {
+		fmt.Fprintf(&b, "revision %s\n", p.Revision)
+	}
 	names, groups := byTenant(p)
 	for _, t := range names {
 		fmt.Fprintf(&b, "\n%s\n", paint(bold, "tenant "+t))
@@ -192,6 +195,9 @@ func problem(e diff.Problem) string {
 func writeMarkdown(w io.Writer, p *diff.Plan) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "### syncd plan\n\n%s.\n", summaryLine(p))
+	if p.Revision != "" {
+		fmt.Fprintf(&b, "\nRevision %s.\n", mdCode(p.Revision))
+	}
 	if len(p.Errors) > 0 {
 		fmt.Fprintf(&b, "\n**Errors**\n\n")
 		for _, e := range p.Errors {

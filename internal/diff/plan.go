@@ -56,6 +56,9 @@ const (
 type Plan struct {
 	Version   string    `json:"version"`
 	CreatedAt time.Time `json:"createdAt"`
+	// Revision names the files planned from: a Git commit, or "dir:" and a
+	// digest of a local directory's files.
+	Revision string `json:"revision,omitempty"`
 	// Changes are ordered by wave, then by ID. Every change in a wave depends
 	// only on changes in earlier waves. No-ops are included, with wave -1.
 	Changes []Change  `json:"changes"`

@@ -23,6 +23,8 @@ type Repo struct {
 	Isolation error
 	// Digest identifies the config and tenant files read.
 	Digest string
+	// Revision names where the files came from (source.Snapshot).
+	Revision string
 }
 
 // Load reads the platform config (configPath, or <dir>/syncd.yaml, whose

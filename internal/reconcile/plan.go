@@ -76,7 +76,8 @@ func Plan(ctx context.Context, repo *Repo, c Clients, opts PlanOptions, log *slo
 		Problems: problems, Files: repo.Digest,
 	})
 	p.Plan.Requests = diff.Requests{Vault: c.VaultN.Count(), Kubernetes: c.KubeN.Count()}
-	log.Info("plan computed", "create", p.Plan.Summary.Create, "update", p.Plan.Summary.Update,
+	p.Plan.Revision = repo.Revision
+	log.Info("plan computed", "revision", repo.Revision, "create", p.Plan.Summary.Create, "update", p.Plan.Summary.Update,
 		"delete", p.Plan.Summary.Delete, "offboard", p.Plan.Summary.Offboard, "errors", p.Plan.Summary.Errors,
 		"vault_requests", p.Plan.Requests.Vault, "kubernetes_requests", p.Plan.Requests.Kubernetes)
 	return p, nil
