@@ -1,6 +1,8 @@
 package diff
 
 import (
+	"slices"
+
 	"github.com/syncd-dev/syncd/internal/config"
 	"github.com/syncd-dev/syncd/internal/desired"
 	"github.com/syncd-dev/syncd/internal/inventory"
@@ -11,15 +13,24 @@ import (
 // refer to, everything the inventory says syncd owns (deprecated policies
 // included), and the name each owned policy would be renamed to on
 // off-boarding, so the plan can tell whether that name is free.
-func Wanted(cfg *config.Config, s *desired.State, inv *inventory.Inventory) object.Set {
-	want := s.IDs()
+//
+// With tenants set, only those tenants' objects are wanted (and only their
+// records should be in inv): a plan scoped to one tenant reads that tenant.
+func Wanted(cfg *config.Config, s *desired.State, inv *inventory.Inventory, tenants ...string) object.Set {
+	want := object.Set{}
 	for _, o := range s.Objects {
+		if len(tenants) > 0 && !slices.Contains(tenants, o.Tenant) {
+			continue
+		}
+		want.Add(o.ID)
 		for _, r := range o.Refs {
 			want.Add(r)
 		}
 	}
 	for _, e := range s.External {
-		want.Add(e.ID)
+		if len(tenants) == 0 || slices.Contains(tenants, e.Tenant) || e.Tenant == "" {
+			want.Add(e.ID)
+		}
 	}
 	ids := desired.NewIDs(cfg)
 	for _, rec := range inv.Tenants {

@@ -53,7 +53,11 @@ func (s Store) tenantPath(name string) string { return s.Path + "/tenants/" + na
 // mount, no access), was deleted or destroyed (`vault kv delete`,
 // delete_version_after on the mount) or does not decode is an error:
 // planning against it would disown what syncd created.
-func (s Store) Load(ctx context.Context) (*Inventory, error) {
+func (s Store) Load(ctx context.Context) (*Inventory, error) { return s.LoadTenants(ctx, nil) }
+
+// LoadTenants is Load limited to the named tenants' records (nil: all), so a
+// plan scoped to one tenant reads one record, whatever the number of tenants.
+func (s Store) LoadTenants(ctx context.Context, only []string) (*Inventory, error) {
 	if err := s.checkMount(ctx); err != nil {
 		return nil, err
 	}
@@ -61,6 +65,9 @@ func (s Store) Load(ctx context.Context) (*Inventory, error) {
 	version, err := s.read(ctx, s.indexPath(), &idx)
 	if err != nil {
 		return nil, err
+	}
+	if only != nil {
+		idx.Tenants = slices.DeleteFunc(idx.Tenants, func(n string) bool { return !slices.Contains(only, n) })
 	}
 	inv := &Inventory{Tenants: make(map[string]*Tenant, len(idx.Tenants)), Version: version}
 	recs := make([]*Tenant, len(idx.Tenants))

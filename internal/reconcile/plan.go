@@ -52,13 +52,18 @@ func Plan(ctx context.Context, repo *Repo, c Clients, opts PlanOptions, log *slo
 	}
 	rctx, cancel := context.WithTimeout(ctx, opts.Timeout)
 	defer cancel()
+	vaultBefore, kubeBefore := c.VaultN.Count(), c.KubeN.Count() // the clients may be long-lived
 	p := &Planned{Repo: repo, Clients: c,
 		Store: inventory.Store{KV: c.Vault.Logical(), Mount: repo.Cfg.Inventory.Mount, Path: repo.Cfg.Inventory.Path}}
-	inv, err := p.Store.Load(rctx)
+	var only []string
+	if len(opts.Tenants) > 0 {
+		only = opts.Tenants
+	}
+	inv, err := p.Store.LoadTenants(rctx, only)
 	if err != nil {
 		return nil, err
 	}
-	want := diff.Wanted(repo.Cfg, repo.State, inv)
+	want := diff.Wanted(repo.Cfg, repo.State, inv, opts.Tenants...)
 	p.Live, err = live.ReadAll(rctx, want,
 		vaultread.Reader{Logical: c.Vault.Logical(), Config: repo.Cfg},
 		kuberead.Reader{Dynamic: c.Kube, Config: repo.Cfg})
@@ -75,7 +80,7 @@ func Plan(ctx context.Context, repo *Repo, c Clients, opts PlanOptions, log *slo
 		Options:  diff.Options{Adopt: opts.Adopt, AllowDeletes: opts.AllowDeletes, Tenants: opts.Tenants},
 		Problems: problems, Files: repo.Digest,
 	})
-	p.Plan.Requests = diff.Requests{Vault: c.VaultN.Count(), Kubernetes: c.KubeN.Count()}
+	p.Plan.Requests = diff.Requests{Vault: c.VaultN.Count() - vaultBefore, Kubernetes: c.KubeN.Count() - kubeBefore}
 	p.Plan.Revision = repo.Revision
 	log.Info("plan computed", "revision", repo.Revision, "create", p.Plan.Summary.Create, "update", p.Plan.Summary.Update,
 		"delete", p.Plan.Summary.Delete, "offboard", p.Plan.Summary.Offboard, "errors", p.Plan.Summary.Errors,

@@ -1,0 +1,136 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/syncd-dev/syncd/internal/daemon"
+	"github.com/syncd-dev/syncd/internal/live"
+	"github.com/syncd-dev/syncd/internal/reconcile"
+	"github.com/syncd-dev/syncd/internal/source"
+)
+
+type runFlags struct {
+	planOptions
+	once              bool
+	mode              string
+	poll, scan        time.Duration
+	listen            string
+	webhookSecretFile string
+	parallelism       int
+}
+
+func newRun(o *options) *cobra.Command {
+	f := &runFlags{}
+	cmd := &cobra.Command{
+		Use:   "run",
+		Short: "Reconcile continuously (the daemon), or once with --once",
+		Long: `run keeps Vault and the cluster matching the tenant files: it fetches the
+source (--repo, or --dir watched for changes) every --poll and on push
+webhooks, plans the tenants whose files changed (every tenant each --scan),
+and applies (--mode heal) or only reports drift (--mode report).
+
+A revision that does not load, or a source that cannot be fetched, leaves the
+last-known-good state in force; a tenant whose file is invalid is held while
+the others reconcile. HTTP on --listen: /healthz, /readyz, /metrics, /status,
+/webhook/github and /webhook/gitlab (with --webhook-secret-file).
+
+--once: one reconcile of every tenant, exit status like apply (CronJobs).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return o.runDaemon(cmd.Context(), f) },
+	}
+	fl := cmd.Flags()
+	fl.BoolVar(&f.once, "once", false, "reconcile once and exit: 0 when everything applied")
+	fl.StringVar(&f.mode, "mode", envOr("SYNCD_MODE", "heal"), "heal (apply) or report (plan only) ($SYNCD_MODE)")
+	fl.DurationVar(&f.poll, "poll", time.Minute, "how often to fetch the source")
+	fl.DurationVar(&f.scan, "scan", 10*time.Minute, "how often to plan every tenant even when the source has not moved (drift)")
+	fl.StringVar(&f.listen, "listen", envOr("SYNCD_LISTEN", "127.0.0.1:8080"), "HTTP address for health, metrics, status and webhooks ($SYNCD_LISTEN)")
+	fl.StringVar(&f.webhookSecretFile, "webhook-secret-file", os.Getenv("SYNCD_WEBHOOK_SECRET_FILE"), "file holding the push webhooks' shared secret; without it the webhooks are off")
+	fl.IntVar(&f.parallelism, "parallelism", 4, "changes of one wave in flight at once")
+	f.planOptions.flags(cmd)
+	return cmd
+}
+
+func (o *options) runDaemon(ctx context.Context, f *runFlags) error {
+	mode := daemon.Mode(f.mode)
+	if mode != daemon.Heal && mode != daemon.Report {
+		return fmt.Errorf("--mode must be heal or report, got %q", f.mode)
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	src, err := f.src.build(o.dir)
+	if err != nil {
+		return err
+	}
+	c := reconcile.Clients{VaultN: &live.Counter{}, KubeN: &live.Counter{}}
+	if c.Vault, err = vaultClient(c.VaultN); err != nil {
+		return err
+	}
+	if c.Kube, err = f.conn.kubeClient(c.KubeN); err != nil {
+		return err
+	}
+	cfg := daemon.Config{
+		Source: src, Poll: f.poll, Scan: f.scan, Mode: mode, ConfigPath: o.config,
+		Clients: func(context.Context) (reconcile.Clients, error) { return c, nil },
+		Plan:    reconcile.PlanOptions{Adopt: f.adopt, AllowDeletes: f.allowDeletes, Timeout: f.timeout},
+		Apply:   reconcile.ApplyOptions{Parallelism: f.parallelism},
+		Log:     o.log,
+	}
+	if dir, ok := src.(source.Dir); ok && !f.once {
+		if cfg.Watch, err = dir.Watch(ctx, 500*time.Millisecond); err != nil {
+			return fmt.Errorf("watching %s: %w", dir.Path, err)
+		}
+	}
+	d := daemon.New(cfg)
+	if f.once {
+		out := d.Once(ctx, true)
+		if out.Result != nil {
+			_ = writeResult(o.stdout, out.Result, "text")
+		}
+		if !out.OK() {
+			if out.Err != nil {
+				fmt.Fprintf(o.stderr, "error: %v\n", out.Err)
+			}
+			return exitError{ExitError}
+		}
+		return nil
+	}
+	secret := ""
+	if f.webhookSecretFile != "" {
+		b, err := os.ReadFile(f.webhookSecretFile)
+		if err != nil {
+			return fmt.Errorf("--webhook-secret-file: %w", err)
+		}
+		secret = strings.TrimSpace(string(b))
+	}
+	ln, err := net.Listen("tcp", f.listen)
+	if err != nil {
+		return fmt.Errorf("--listen %s: %w", f.listen, err)
+	}
+	srv := &http.Server{Handler: d.Handler(secret), ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			o.log.Error("http server", "error", err)
+		}
+	}()
+	o.log.Info("syncd running", "listen", ln.Addr().String(), "mode", mode, "poll", f.poll, "scan", f.scan)
+	d.Run(ctx)
+	shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	_ = srv.Shutdown(shutdown)
+	o.log.Info("syncd stopped")
+	return nil
+}

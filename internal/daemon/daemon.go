@@ -1,0 +1,129 @@
+package daemon
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/syncd-dev/syncd/internal/reconcile"
+	"github.com/syncd-dev/syncd/internal/source"
+)
+
+// Mode is what the daemon does about drift.
+type Mode string
+
+const (
+	// Heal applies the plan.
+	Heal Mode = "heal"
+	// Report plans only: drift shows in metrics, logs and /status.
+	Report Mode = "report"
+)
+
+// Config configures a daemon.
+type Config struct {
+	Source source.Source
+	// Watch, when set, signals file changes (a watched directory).
+	Watch <-chan struct{}
+	// Poll is how often the source is fetched; Scan how often everything
+	// is planned even when the source has not moved.
+	Poll, Scan time.Duration
+	Mode       Mode
+	// ConfigPath overrides <snapshot>/syncd.yaml.
+	ConfigPath string
+	// Clients returns the clients of one reconcile (Vault with a live
+	// token, the cluster).
+	Clients func(ctx context.Context) (reconcile.Clients, error)
+	Plan    reconcile.PlanOptions
+	Apply   reconcile.ApplyOptions
+	// Backoff is the first delay after a tenant's reconcile failed;
+	// it doubles up to MaxBackoff.
+	Backoff, MaxBackoff time.Duration
+	Log                 *slog.Logger
+	Metrics             *Metrics
+}
+
+// Daemon reconciles until its context ends.
+type Daemon struct {
+	cfg     Config
+	trigger chan struct{}
+
+	mu      sync.Mutex
+	full    bool // the next reconcile plans every tenant
+	state   state
+	status  Status
+	backoff map[string]backoff
+}
+
+type backoff struct {
+	until time.Time
+	delay time.Duration
+}
+
+// New returns a daemon; Run starts it.
+func New(cfg Config) *Daemon {
+	if cfg.Poll == 0 {
+		cfg.Poll = time.Minute
+	}
+	if cfg.Scan == 0 {
+		cfg.Scan = 10 * time.Minute
+	}
+	if cfg.Mode == "" {
+		cfg.Mode = Heal
+	}
+	if cfg.Backoff == 0 {
+		cfg.Backoff = 30 * time.Second
+	}
+	if cfg.MaxBackoff == 0 {
+		cfg.MaxBackoff = 30 * time.Minute
+	}
+	if cfg.Metrics == nil {
+		cfg.Metrics = NewMetrics()
+	}
+	return &Daemon{cfg: cfg, trigger: make(chan struct{}, 1), full: true,
+		status: Status{Tenants: map[string]*TenantStatus{}}, backoff: map[string]backoff{}}
+}
+
+// Trigger asks for a reconcile soon; triggers that arrive while one runs
+// coalesce into one more. full plans every tenant.
+func (d *Daemon) Trigger(full bool) {
+	d.mu.Lock()
+	d.full = d.full || full
+	d.mu.Unlock()
+	select {
+	case d.trigger <- struct{}{}:
+	default:
+	}
+}
+
+// Run reconciles once at start, then on every trigger, until ctx ends. A
+// reconcile in progress when ctx ends finishes its current changes and
+// starts no new ones (apply's interruption), so the inventory stays
+// consistent.
+func (d *Daemon) Run(ctx context.Context) {
+	poll := time.NewTicker(d.cfg.Poll)
+	defer poll.Stop()
+	scan := time.NewTicker(d.cfg.Scan)
+	defer scan.Stop()
+	d.Trigger(true)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-poll.C:
+			d.Trigger(false)
+		case <-scan.C:
+			d.Trigger(true)
+		case _, ok := <-d.cfg.Watch:
+			if ok {
+				d.Trigger(false)
+			}
+		case <-d.trigger:
+			d.mu.Lock()
+			full := d.full
+			d.full = false
+			d.mu.Unlock()
+			d.Once(ctx, full)
+		}
+	}
+}

@@ -1,0 +1,110 @@
+package daemon
+
+import (
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/syncd-dev/syncd/internal/diff"
+)
+
+// Metrics are the daemon's Prometheus metrics, on their own registry.
+type Metrics struct {
+	Registry     *prometheus.Registry
+	Duration     prometheus.Histogram
+	Changes      *prometheus.CounterVec
+	Drift        *prometheus.GaugeVec
+	LastSuccess  prometheus.Gauge
+	LastRevision *prometheus.GaugeVec
+	Requests     *prometheus.CounterVec
+	TenantErrors *prometheus.GaugeVec
+	SourceUp     prometheus.Gauge
+	Reconciles   *prometheus.CounterVec
+}
+
+// NewMetrics registers the metrics.
+func NewMetrics() *Metrics {
+	m := &Metrics{
+		Registry: prometheus.NewRegistry(),
+		Duration: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "syncd_reconcile_duration_seconds",
+			Help: "Duration of one reconcile: fetch, plan and apply.", Buckets: prometheus.ExponentialBuckets(0.01, 2, 14)}),
+		Changes: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "syncd_changes_total",
+			Help: "Changes applied, by action and kind."}, []string{"action", "kind"}),
+		Drift: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "syncd_drift_objects",
+			Help: "Objects the last plan found differing from the tenant files, by tenant and kind."}, []string{"tenant", "kind"}),
+		LastSuccess: prometheus.NewGauge(prometheus.GaugeOpts{Name: "syncd_last_success_timestamp_seconds",
+			Help: "When a reconcile last ended without error."}),
+		LastRevision: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "syncd_last_success_revision",
+			Help: "1 for the revision last reconciled without error."}, []string{"revision"}),
+		Requests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "syncd_requests_total",
+			Help: "HTTP requests made, by system."}, []string{"system"}),
+		TenantErrors: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "syncd_tenant_error",
+			Help: "1 when the tenant's last reconcile had an error."}, []string{"tenant"}),
+		SourceUp: prometheus.NewGauge(prometheus.GaugeOpts{Name: "syncd_source_up",
+			Help: "1 when the last fetch of the source worked; 0 when the last-known-good state is in use."}),
+		Reconciles: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "syncd_reconciles_total",
+			Help: "Reconciles, by outcome (ok, error, skipped)."}, []string{"outcome"}),
+	}
+	m.Registry.MustRegister(m.Duration, m.Changes, m.Drift, m.LastSuccess, m.LastRevision, m.Requests, m.TenantErrors, m.SourceUp, m.Reconciles)
+	return m
+}
+
+// observe records one reconcile in the metrics and the status.
+func (d *Daemon) observe(out Outcome, start time.Time) {
+	m := d.cfg.Metrics
+	now := time.Now()
+	switch {
+	case out.Skipped:
+		m.Reconciles.WithLabelValues("skipped").Inc()
+	case out.OK():
+		m.Reconciles.WithLabelValues("ok").Inc()
+	default:
+		m.Reconciles.WithLabelValues("error").Inc()
+	}
+	if out.Skipped {
+		return
+	}
+	m.Duration.Observe(now.Sub(start).Seconds())
+	if out.Plan != nil {
+		if out.Scope == nil {
+			m.Drift.Reset()
+		}
+		drift := map[[2]string]int{}
+		for _, c := range out.Plan.Changes {
+			if c.Action != diff.NoOp {
+				drift[[2]string{c.Tenant, kindLabel(string(c.ID.Kind))}]++
+			}
+		}
+		for k, n := range drift {
+			m.Drift.WithLabelValues(k[0], k[1]).Set(float64(n))
+		}
+		m.Requests.WithLabelValues("vault").Add(float64(out.Plan.Requests.Vault))
+		m.Requests.WithLabelValues("kubernetes").Add(float64(out.Plan.Requests.Kubernetes))
+	}
+	if out.Result != nil {
+		for _, c := range out.Result.Changes {
+			if c.Status == "applied" {
+				m.Changes.WithLabelValues(string(c.Action), kindLabel(string(c.ID.Kind))).Inc()
+			}
+		}
+		m.Requests.WithLabelValues("vault").Add(float64(out.Result.Requests.Vault))
+		m.Requests.WithLabelValues("kubernetes").Add(float64(out.Result.Requests.Kubernetes))
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.status.LastRun = now
+	d.status.Revision = out.Revision
+	d.status.ReconcileErr = errString(out.Err)
+	if out.OK() {
+		d.status.LastSuccess = now
+		m.LastSuccess.Set(float64(now.Unix()))
+		m.LastRevision.Reset()
+		m.LastRevision.WithLabelValues(out.Revision).Set(1)
+	}
+}
+
+func kindLabel(k string) string {
+	name, _, _ := strings.Cut(k, ".")
+	return name
+}

@@ -1,0 +1,251 @@
+package daemon
+
+import (
+	"context"
+	"errors"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"slices"
+	"time"
+
+	"github.com/syncd-dev/syncd/internal/apply"
+	"github.com/syncd-dev/syncd/internal/diff"
+	"github.com/syncd-dev/syncd/internal/reconcile"
+	"github.com/syncd-dev/syncd/internal/source"
+)
+
+// state is what the last reconciles established.
+type state struct {
+	snap source.Snapshot
+	// repo is the last-known-good repository: the last one that loaded and
+	// passed the isolation proof.
+	repo *reconcile.Repo
+	// hashes fingerprint each tenant's desired objects as last reconciled
+	// successfully; config the platform config's.
+	hashes map[string]string
+	config string
+}
+
+// Outcome is what one reconcile did.
+type Outcome struct {
+	Revision string
+	// Tenants planned (nil: all).
+	Scope   []string
+	Skipped bool // nothing new to do
+	Plan    *diff.Plan
+	Result  *apply.Result
+	Err     error
+}
+
+// OK reports whether the reconcile planned (and, healing, applied) without
+// any error.
+func (o Outcome) OK() bool {
+	return o.Err == nil && (o.Plan == nil || len(o.Plan.Errors) == 0) && (o.Result == nil || o.Result.OK())
+}
+
+// Once runs one reconcile: fetch, load, plan the tenants that changed (all
+// when full), and apply in heal mode.
+func (d *Daemon) Once(ctx context.Context, full bool) (out Outcome) {
+	start := time.Now()
+	defer func() { d.observe(out, start) }()
+	repo, snap, err := d.load(ctx)
+	if repo == nil {
+		return Outcome{Err: err}
+	}
+	out.Err = err // the source or the new revision failed: the last-known-good state is reconciled
+	out.Revision = snap.Revision
+	log := d.cfg.Log.With("revision", snap.Revision)
+	scope, todo := d.scope(repo, full)
+	if !todo {
+		out.Skipped = true
+		return out
+	}
+	out.Scope = scope
+	clients, err := d.cfg.Clients(ctx)
+	if err != nil {
+		out.Err = errors.Join(out.Err, err)
+		return out
+	}
+	opts := d.cfg.Plan
+	opts.Tenants = scope
+	planned, err := reconcile.Plan(ctx, repo, clients, opts, log)
+	if err != nil {
+		out.Err = errors.Join(out.Err, err)
+		return out
+	}
+	out.Plan = planned.Plan
+	plan := d.withoutBackingOff(planned.Plan)
+	if d.cfg.Mode == Heal && plan.HasChanges() {
+		out.Result = planned.Apply(ctx, plan, d.cfg.Apply)
+	}
+	d.settle(repo, snap, scope, out)
+	return out
+}
+
+// load fetches and loads the source; when either fails it goes on with the
+// last-known-good repository (nil if there is none yet), and says why.
+func (d *Daemon) load(ctx context.Context) (*reconcile.Repo, source.Snapshot, error) {
+	d.mu.Lock()
+	good, goodSnap := d.state.repo, d.state.snap
+	d.mu.Unlock()
+	snap, err := d.cfg.Source.Fetch(ctx)
+	d.cfg.Metrics.SourceUp.Set(boolGauge(err == nil))
+	d.setError(func(s *Status) { s.SourceError = errString(err) })
+	if err != nil {
+		d.cfg.Log.Error("fetching the source failed; the last-known-good state stays", "error", err, "last_good_revision", goodSnap.Revision)
+		return good, goodSnap, err
+	}
+	repo, err := reconcile.Load(snap.Dir, d.cfg.ConfigPath, d.cfg.Log)
+	if err == nil && repo.Isolation != nil {
+		err = repo.Isolation
+	}
+	d.setError(func(s *Status) { s.LoadError = errString(err) })
+	if err != nil {
+		d.cfg.Log.Error("the new revision does not load; the last-known-good state stays", "revision", snap.Revision,
+			"error", err, "last_good_revision", goodSnap.Revision)
+		return good, goodSnap, err
+	}
+	repo.Revision = snap.Revision
+	for _, e := range repo.Tenants.Errors { // with file:line: the tenant is held, the others go on
+		d.cfg.Log.Error("tenant file invalid; the tenant is held", "revision", snap.Revision, "error", e.Error())
+	}
+	return repo, snap, nil
+}
+
+// scope returns the tenants whose desired objects changed since they were
+// last reconciled (nil: every tenant), and whether there is anything to do.
+func (d *Daemon) scope(repo *reconcile.Repo, full bool) ([]string, bool) {
+	hashes, cfgHash := fingerprint(repo)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if full || d.state.hashes == nil || d.state.config != cfgHash {
+		return nil, true
+	}
+	var changed []string
+	for name, h := range hashes {
+		if d.state.hashes[name] != h {
+			changed = append(changed, name)
+		}
+	}
+	for name := range d.state.hashes {
+		if _, ok := hashes[name]; !ok && repo.Tenants.Invalid[name] == nil {
+			changed = append(changed, name) // removed: off-board
+		}
+	}
+	slices.Sort(changed)
+	return changed, len(changed) > 0
+}
+
+// fingerprint hashes each valid tenant's desired objects, and the config.
+func fingerprint(repo *reconcile.Repo) (map[string]string, string) {
+	objs := map[string][]any{}
+	for _, o := range repo.State.Objects {
+		objs[o.Tenant] = append(objs[o.Tenant], o)
+	}
+	out := map[string]string{}
+	for _, t := range repo.State.Tenants {
+		out[t.Name] = hash(objs[t.Name])
+	}
+	return out, hash(repo.Cfg)
+}
+
+func hash(v any) string {
+	b, _ := json.Marshal(v)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:8])
+}
+
+// withoutBackingOff drops the changes of tenants waiting out a backoff.
+func (d *Daemon) withoutBackingOff(p *diff.Plan) *diff.Plan {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	now := time.Now()
+	cp := *p
+	cp.Changes = slices.DeleteFunc(slices.Clone(p.Changes), func(c diff.Change) bool {
+		b, ok := d.backoff[c.Tenant]
+		return ok && now.Before(b.until)
+	})
+	return &cp
+}
+
+// settle records the outcome: tenants reconciled cleanly get their new
+// fingerprint and lose any backoff; failing ones back off, and keep their
+// old fingerprint so the next reconcile retries them.
+func (d *Daemon) settle(repo *reconcile.Repo, snap source.Snapshot, scope []string, out Outcome) {
+	hashes, cfgHash := fingerprint(repo)
+	failed := failedTenants(out)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.state.repo, d.state.snap = repo, snap
+	if scope == nil || d.state.hashes == nil {
+		if d.state.hashes == nil {
+			d.state.hashes = map[string]string{}
+		}
+		scope = nil
+		for name := range hashes {
+			scope = append(scope, name)
+		}
+		for name := range d.state.hashes {
+			if _, ok := hashes[name]; !ok {
+				scope = append(scope, name)
+			}
+		}
+	}
+	d.state.config = cfgHash
+	now := time.Now()
+	for _, name := range scope {
+		if failed[name] != "" {
+			b := d.backoff[name]
+			b.delay = min(max(2*b.delay, d.cfg.Backoff), d.cfg.MaxBackoff)
+			b.until = now.Add(b.delay)
+			d.backoff[name] = b
+			continue
+		}
+		delete(d.backoff, name)
+		if h, ok := hashes[name]; ok {
+			d.state.hashes[name] = h
+		} else if repo.Tenants.Invalid[name] == nil {
+			delete(d.state.hashes, name)
+		}
+	}
+	d.recordTenants(out, failed, snap.Revision, now)
+}
+
+// failedTenants maps each tenant with an error in the plan or the apply to
+// its first error.
+func failedTenants(out Outcome) map[string]string {
+	failed := map[string]string{}
+	if out.Plan != nil {
+		for _, e := range out.Plan.Errors {
+			if e.Tenant != "" && failed[e.Tenant] == "" {
+				failed[e.Tenant] = e.Message
+			}
+		}
+	}
+	if out.Result != nil {
+		for _, c := range out.Result.Changes {
+			if c.Status != apply.Applied && failed[c.Tenant] == "" {
+				failed[c.Tenant] = c.Error
+				if failed[c.Tenant] == "" {
+					failed[c.Tenant] = string(c.Status)
+				}
+			}
+		}
+	}
+	return failed
+}
+
+func errString(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+func boolGauge(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,90 @@
+package daemon
+
+import (
+	"time"
+
+	"github.com/syncd-dev/syncd/internal/diff"
+)
+
+// Status is the daemon's last word on everything, served at /status.
+type Status struct {
+	// Revision is the revision last reconciled.
+	Revision     string                   `json:"revision"`
+	LastRun      time.Time                `json:"lastRun"`
+	LastSuccess  time.Time                `json:"lastSuccess"`
+	SourceError  string                   `json:"sourceError,omitempty"`
+	LoadError    string                   `json:"loadError,omitempty"`
+	ReconcileErr string                   `json:"reconcileError,omitempty"`
+	Mode         Mode                     `json:"mode"`
+	Tenants      map[string]*TenantStatus `json:"tenants"`
+}
+
+// TenantStatus is one tenant's last reconcile.
+type TenantStatus struct {
+	Revision     string    `json:"revision"`
+	LastRun      time.Time `json:"lastRun"`
+	Changes      int       `json:"changes"` // planned (report) or applied (heal)
+	Drift        int       `json:"drift"`   // changes the last plan found
+	Error        string    `json:"error,omitempty"`
+	BackoffUntil time.Time `json:"backoffUntil,omitzero"`
+}
+
+func (d *Daemon) setError(f func(*Status)) {
+	d.mu.Lock()
+	f(&d.status)
+	d.mu.Unlock()
+}
+
+// recordTenants updates the per-tenant status (d.mu held).
+func (d *Daemon) recordTenants(out Outcome, failed map[string]string, revision string, now time.Time) {
+	drift := map[string]int{}
+	if out.Plan != nil {
+		for _, c := range out.Plan.Changes {
+			if c.Action != diff.NoOp {
+				drift[c.Tenant]++
+			}
+		}
+		for _, t := range out.Plan.Changes {
+			if _, ok := d.status.Tenants[t.Tenant]; !ok && t.Tenant != "" {
+				d.status.Tenants[t.Tenant] = &TenantStatus{}
+			}
+		}
+	}
+	for name := range failed {
+		if _, ok := d.status.Tenants[name]; !ok {
+			d.status.Tenants[name] = &TenantStatus{}
+		}
+	}
+	for name, ts := range d.status.Tenants {
+		if out.Scope != nil && !contains(out.Scope, name) {
+			continue
+		}
+		ts.Revision, ts.LastRun, ts.Drift, ts.Error = revision, now, drift[name], failed[name]
+		ts.BackoffUntil = d.backoff[name].until
+		ts.Changes = drift[name]
+		d.cfg.Metrics.TenantErrors.WithLabelValues(name).Set(boolGauge(failed[name] != ""))
+	}
+}
+
+func contains(s []string, v string) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// snapshot returns a copy of the status.
+func (d *Daemon) snapshot() Status {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	s := d.status
+	s.Mode = d.cfg.Mode
+	s.Tenants = make(map[string]*TenantStatus, len(d.status.Tenants))
+	for k, v := range d.status.Tenants {
+		c := *v
+		s.Tenants[k] = &c
+	}
+	return s
+}
