@@ -22,6 +22,18 @@ type connection struct {
 
 // vaultClient builds a Vault client from the environment, counting requests.
 func vaultClient(counter *live.Counter) (*vaultapi.Client, error) {
+	c, err := vaultClientNoToken(counter)
+	if err != nil {
+		return nil, err
+	}
+	if c.Token() == "" {
+		return nil, fmt.Errorf("no Vault token: set VAULT_TOKEN (the in-cluster daemon logs in with Kubernetes auth instead: syncd run --vault-auth kubernetes)")
+	}
+	return c, nil
+}
+
+// vaultClientNoToken is vaultClient for a caller that logs in itself.
+func vaultClientNoToken(counter *live.Counter) (*vaultapi.Client, error) {
 	cfg := vaultapi.DefaultConfig() // reads VAULT_ADDR, VAULT_CACERT, ...
 	if cfg.Error != nil {
 		return nil, fmt.Errorf("vault config: %w", cfg.Error)
@@ -30,9 +42,6 @@ func vaultClient(counter *live.Counter) (*vaultapi.Client, error) {
 	c, err := vaultapi.NewClient(cfg) // reads VAULT_TOKEN, VAULT_NAMESPACE
 	if err != nil {
 		return nil, fmt.Errorf("vault client: %w", err)
-	}
-	if c.Token() == "" {
-		return nil, fmt.Errorf("no Vault token: set VAULT_TOKEN (the in-cluster daemon logs in with Kubernetes auth instead)")
 	}
 	return c, nil
 }

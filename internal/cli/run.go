@@ -18,6 +18,7 @@ import (
 	"github.com/syncd-dev/syncd/internal/live"
 	"github.com/syncd-dev/syncd/internal/reconcile"
 	"github.com/syncd-dev/syncd/internal/source"
+	"github.com/syncd-dev/syncd/internal/vaultauth"
 )
 
 type runFlags struct {
@@ -28,6 +29,10 @@ type runFlags struct {
 	listen            string
 	webhookSecretFile string
 	parallelism       int
+	vaultAuth         string
+	vaultAuthMount    string
+	vaultRole         string
+	vaultJWTFile      string
 }
 
 func newRun(o *options) *cobra.Command {
@@ -57,6 +62,10 @@ the others reconcile. HTTP on --listen: /healthz, /readyz, /metrics, /status,
 	fl.StringVar(&f.listen, "listen", envOr("SYNCD_LISTEN", "127.0.0.1:8080"), "HTTP address for health, metrics, status and webhooks ($SYNCD_LISTEN)")
 	fl.StringVar(&f.webhookSecretFile, "webhook-secret-file", os.Getenv("SYNCD_WEBHOOK_SECRET_FILE"), "file holding the push webhooks' shared secret; without it the webhooks are off")
 	fl.IntVar(&f.parallelism, "parallelism", 4, "changes of one wave in flight at once")
+	fl.StringVar(&f.vaultAuth, "vault-auth", envOr("SYNCD_VAULT_AUTH", "token"), "token (VAULT_TOKEN, for local use) or kubernetes (log in once with the pod's service-account token, renew it) ($SYNCD_VAULT_AUTH)")
+	fl.StringVar(&f.vaultAuthMount, "vault-auth-mount", envOr("SYNCD_VAULT_AUTH_MOUNT", "kubernetes"), "Kubernetes auth mount syncd logs in with")
+	fl.StringVar(&f.vaultRole, "vault-role", envOr("SYNCD_VAULT_ROLE", "syncd"), "Kubernetes auth role syncd logs in as")
+	fl.StringVar(&f.vaultJWTFile, "vault-jwt-file", envOr("SYNCD_VAULT_JWT_FILE", vaultauth.DefaultJWTFile), "service-account token to log in with")
 	f.planOptions.flags(cmd)
 	return cmd
 }
@@ -76,15 +85,31 @@ func (o *options) runDaemon(ctx context.Context, f *runFlags) error {
 		return err
 	}
 	c := reconcile.Clients{VaultN: &live.Counter{}, KubeN: &live.Counter{}}
-	if c.Vault, err = vaultClient(c.VaultN); err != nil {
-		return err
-	}
 	if c.Kube, err = f.conn.kubeClient(c.KubeN); err != nil {
 		return err
 	}
+	ensure, refused := func(context.Context) error { return nil }, func() {}
+	switch f.vaultAuth {
+	case "token":
+		if c.Vault, err = vaultClient(c.VaultN); err != nil {
+			return err
+		}
+	case "kubernetes":
+		if c.Vault, err = vaultClientNoToken(c.VaultN); err != nil {
+			return err
+		}
+		if c.Vault.Token() != "" {
+			return fmt.Errorf("--vault-auth kubernetes with VAULT_TOKEN set: unset it; syncd logs in itself")
+		}
+		auth := &vaultauth.Kubernetes{Client: c.Vault, Mount: f.vaultAuthMount, Role: f.vaultRole, JWTFile: f.vaultJWTFile, Log: o.log}
+		ensure, refused = auth.Ensure, auth.Refused
+	default:
+		return fmt.Errorf("--vault-auth must be token or kubernetes, got %q", f.vaultAuth)
+	}
 	cfg := daemon.Config{
 		Source: src, Poll: f.poll, Scan: f.scan, Mode: mode, ConfigPath: o.config,
-		Clients: func(context.Context) (reconcile.Clients, error) { return c, nil },
+		Clients: func(context.Context) (reconcile.Clients, error) { return c, ensure(ctx) },
+		Refused: refused,
 		Plan:    reconcile.PlanOptions{Adopt: f.adopt, AllowDeletes: f.allowDeletes, Timeout: f.timeout},
 		Apply:   reconcile.ApplyOptions{Parallelism: f.parallelism},
 		Log:     o.log,

@@ -34,6 +34,9 @@ type Config struct {
 	// Clients returns the clients of one reconcile (Vault with a live
 	// token, the cluster).
 	Clients func(ctx context.Context) (reconcile.Clients, error)
+	// Refused, when set, is told that Vault refused the token (403), so the
+	// next Clients logs in again.
+	Refused func()
 	Plan    reconcile.PlanOptions
 	Apply   reconcile.ApplyOptions
 	// Backoff is the first delay after a tenant's reconcile failed;

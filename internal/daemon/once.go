@@ -13,6 +13,7 @@ import (
 	"github.com/syncd-dev/syncd/internal/diff"
 	"github.com/syncd-dev/syncd/internal/reconcile"
 	"github.com/syncd-dev/syncd/internal/source"
+	"github.com/syncd-dev/syncd/internal/vaulterr"
 )
 
 // state is what the last reconciles established.
@@ -71,6 +72,9 @@ func (d *Daemon) Once(ctx context.Context, full bool) (out Outcome) {
 	opts.Tenants = scope
 	planned, err := reconcile.Plan(ctx, repo, clients, opts, log)
 	if err != nil {
+		if vaulterr.Refused(err) && d.cfg.Refused != nil {
+			d.cfg.Refused()
+		}
 		out.Err = errors.Join(out.Err, err)
 		return out
 	}

@@ -46,8 +46,9 @@ type auditEntry struct {
 	Type    string `json:"type"` // request or response
 	Error   string `json:"error"`
 	Request struct {
-		Path      string `json:"path"`
-		Operation string `json:"operation"`
+		Path      string         `json:"path"`
+		Operation string         `json:"operation"`
+		Data      map[string]any `json:"data"`
 	} `json:"request"`
 }
 

@@ -37,3 +37,9 @@ func Transient(err error) bool {
 		errors.As(err, &ne) && ne.Timeout() ||
 		strings.Contains(err.Error(), "connection reset by peer")
 }
+
+// Refused reports whether Vault refused the request's token (403).
+func Refused(err error) bool {
+	var re *vaultapi.ResponseError
+	return errors.As(err, &re) && re.StatusCode == 403
+}
