@@ -48,6 +48,17 @@ func vaultClientNoToken(counter *live.Counter) (*vaultapi.Client, error) {
 
 // kubeClient builds a dynamic client, counting requests.
 func (c connection) kubeClient(counter *live.Counter) (dynamic.Interface, error) {
+	cfg, err := c.restConfig()
+	if err != nil {
+		return nil, err
+	}
+	cfg.Wrap(func(rt http.RoundTripper) http.RoundTripper { return counter.Wrap(rt) })
+	return dynamic.NewForConfig(cfg)
+}
+
+// restConfig resolves --kubeconfig, KUBECONFIG, ~/.kube/config, then the
+// in-cluster config.
+func (c connection) restConfig() (*rest.Config, error) {
 	rules := clientcmd.NewDefaultClientConfigLoadingRules() // KUBECONFIG, ~/.kube/config
 	if c.kubeconfig != "" {
 		rules.ExplicitPath = c.kubeconfig
@@ -62,6 +73,5 @@ func (c connection) kubeClient(counter *live.Counter) (dynamic.Interface, error)
 		}
 	}
 	cfg.QPS, cfg.Burst = 50, 100 // client-go's 5/10 throttles even a small plan
-	cfg.Wrap(func(rt http.RoundTripper) http.RoundTripper { return counter.Wrap(rt) })
-	return dynamic.NewForConfig(cfg)
+	return cfg, nil
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"k8s.io/client-go/kubernetes"
 
 	"github.com/syncd-dev/syncd/internal/daemon"
 	"github.com/syncd-dev/syncd/internal/live"
@@ -33,6 +34,10 @@ type runFlags struct {
 	vaultAuthMount    string
 	vaultRole         string
 	vaultJWTFile      string
+	leaderElect       bool
+	leaseNamespace    string
+	leaseName         string
+	identity          string
 }
 
 func newRun(o *options) *cobra.Command {
@@ -66,6 +71,11 @@ the others reconcile. HTTP on --listen: /healthz, /readyz, /metrics, /status,
 	fl.StringVar(&f.vaultAuthMount, "vault-auth-mount", envOr("SYNCD_VAULT_AUTH_MOUNT", "kubernetes"), "Kubernetes auth mount syncd logs in with")
 	fl.StringVar(&f.vaultRole, "vault-role", envOr("SYNCD_VAULT_ROLE", "syncd"), "Kubernetes auth role syncd logs in as")
 	fl.StringVar(&f.vaultJWTFile, "vault-jwt-file", envOr("SYNCD_VAULT_JWT_FILE", vaultauth.DefaultJWTFile), "service-account token to log in with")
+	host, _ := os.Hostname()
+	fl.BoolVar(&f.leaderElect, "leader-elect", os.Getenv("SYNCD_LEADER_ELECT") == "true", "reconcile only while holding a Kubernetes Lease; other replicas stand by ($SYNCD_LEADER_ELECT)")
+	fl.StringVar(&f.leaseNamespace, "lease-namespace", envOr("POD_NAMESPACE", "syncd"), "namespace of the Lease ($POD_NAMESPACE)")
+	fl.StringVar(&f.leaseName, "lease-name", "syncd", "name of the Lease")
+	fl.StringVar(&f.identity, "identity", envOr("POD_NAME", host), "this replica's name in the Lease ($POD_NAME)")
 	f.planOptions.flags(cmd)
 	return cmd
 }
@@ -151,8 +161,20 @@ func (o *options) runDaemon(ctx context.Context, f *runFlags) error {
 			o.log.Error("http server", "error", err)
 		}
 	}()
-	o.log.Info("syncd running", "listen", ln.Addr().String(), "mode", mode, "poll", f.poll, "scan", f.scan)
-	d.Run(ctx)
+	o.log.Info("syncd running", "listen", ln.Addr().String(), "mode", mode, "poll", f.poll, "scan", f.scan, "leader_elect", f.leaderElect)
+	if f.leaderElect {
+		rc, err := f.conn.restConfig()
+		if err != nil {
+			return err
+		}
+		cs, err := kubernetes.NewForConfig(rc)
+		if err != nil {
+			return err
+		}
+		d.RunElected(ctx, daemon.Election{Client: cs, Namespace: f.leaseNamespace, Name: f.leaseName, Identity: f.identity})
+	} else {
+		d.Run(ctx)
+	}
 	shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
 	_ = srv.Shutdown(shutdown)

@@ -21,6 +21,7 @@ type Metrics struct {
 	TenantErrors *prometheus.GaugeVec
 	SourceUp     prometheus.Gauge
 	Reconciles   *prometheus.CounterVec
+	Leader       prometheus.Gauge
 }
 
 // NewMetrics registers the metrics.
@@ -45,8 +46,10 @@ func NewMetrics() *Metrics {
 			Help: "1 when the last fetch of the source worked; 0 when the last-known-good state is in use."}),
 		Reconciles: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "syncd_reconciles_total",
 			Help: "Reconciles, by outcome (ok, error, skipped)."}, []string{"outcome"}),
+		Leader: prometheus.NewGauge(prometheus.GaugeOpts{Name: "syncd_leader",
+			Help: "1 while this replica holds the lease and reconciles."}),
 	}
-	m.Registry.MustRegister(m.Duration, m.Changes, m.Drift, m.LastSuccess, m.LastRevision, m.Requests, m.TenantErrors, m.SourceUp, m.Reconciles)
+	m.Registry.MustRegister(m.Duration, m.Changes, m.Drift, m.LastSuccess, m.LastRevision, m.Requests, m.TenantErrors, m.SourceUp, m.Reconciles, m.Leader)
 	return m
 }
 

@@ -9,14 +9,16 @@ import (
 // Status is the daemon's last word on everything, served at /status.
 type Status struct {
 	// Revision is the revision last reconciled.
-	Revision     string                   `json:"revision"`
-	LastRun      time.Time                `json:"lastRun"`
-	LastSuccess  time.Time                `json:"lastSuccess"`
-	SourceError  string                   `json:"sourceError,omitempty"`
-	LoadError    string                   `json:"loadError,omitempty"`
-	ReconcileErr string                   `json:"reconcileError,omitempty"`
-	Mode         Mode                     `json:"mode"`
-	Tenants      map[string]*TenantStatus `json:"tenants"`
+	Revision     string    `json:"revision"`
+	LastRun      time.Time `json:"lastRun"`
+	LastSuccess  time.Time `json:"lastSuccess"`
+	SourceError  string    `json:"sourceError,omitempty"`
+	LoadError    string    `json:"loadError,omitempty"`
+	ReconcileErr string    `json:"reconcileError,omitempty"`
+	Mode         Mode      `json:"mode"`
+	// Leader is set while this replica holds the lease (with election).
+	Leader  bool                     `json:"leader"`
+	Tenants map[string]*TenantStatus `json:"tenants"`
 }
 
 // TenantStatus is one tenant's last reconcile.
@@ -74,6 +76,9 @@ func contains(s []string, v string) bool {
 	}
 	return false
 }
+
+// Status returns a copy of the status.
+func (d *Daemon) Status() Status { return d.snapshot() }
 
 // snapshot returns a copy of the status.
 func (d *Daemon) snapshot() Status {
