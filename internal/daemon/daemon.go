@@ -51,11 +51,12 @@ type Daemon struct {
 	cfg     Config
 	trigger chan struct{}
 
-	mu      sync.Mutex
-	full    bool // the next reconcile plans every tenant
-	state   state
-	status  Status
-	backoff map[string]backoff
+	mu        sync.Mutex
+	full      bool // the next reconcile plans every tenant
+	state     state
+	status    Status
+	backoff   map[string]backoff
+	lastEvent map[string]string // tenant -> the error last reported in an Event
 }
 
 type backoff struct {
@@ -84,7 +85,7 @@ func New(cfg Config) *Daemon {
 		cfg.Metrics = NewMetrics()
 	}
 	return &Daemon{cfg: cfg, trigger: make(chan struct{}, 1), full: true,
-		status: Status{Tenants: map[string]*TenantStatus{}}, backoff: map[string]backoff{}}
+		status: Status{Tenants: map[string]*TenantStatus{}}, backoff: map[string]backoff{}, lastEvent: map[string]string{}}
 }
 
 // Trigger asks for a reconcile soon; triggers that arrive while one runs

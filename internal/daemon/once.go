@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/syncd-dev/syncd/internal/apply"
@@ -84,6 +85,7 @@ func (d *Daemon) Once(ctx context.Context, full bool) (out Outcome) {
 		out.Result = planned.Apply(ctx, plan, d.cfg.Apply)
 	}
 	d.settle(repo, snap, scope, out)
+	d.emitEvents(ctx, clients, repo, failedTenants(out))
 	return out
 }
 
@@ -221,9 +223,11 @@ func (d *Daemon) settle(repo *reconcile.Repo, snap source.Snapshot, scope []stri
 func failedTenants(out Outcome) map[string]string {
 	failed := map[string]string{}
 	if out.Plan != nil {
+		root := map[string]bool{} // prefer a root cause to a dependent's "skipped"
 		for _, e := range out.Plan.Errors {
-			if e.Tenant != "" && failed[e.Tenant] == "" {
-				failed[e.Tenant] = e.Message
+			isRoot := !strings.HasPrefix(e.Message, "skipped:")
+			if e.Tenant != "" && (failed[e.Tenant] == "" || isRoot && !root[e.Tenant]) {
+				failed[e.Tenant], root[e.Tenant] = e.ID.Short()+": "+e.Message, isRoot
 			}
 		}
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	vaultapi "github.com/hashicorp/vault/api"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
 
@@ -344,5 +345,33 @@ func TestRunOnce(t *testing.T) {
 	code, out, errOut = syncd(t, bed.VaultToken, kubeconfig(t, ""), "run", "--once", "--dir", r.dir)
 	if code != 1 || !strings.Contains(out, "1 failed") {
 		t.Errorf("run --once with a failing change: exit %d\n%s\n%s", code, out, errOut)
+	}
+}
+
+// TestDaemonEventOnFailure: a tenant whose reconcile fails gets a Warning
+// Event in its own namespace, once per distinct error.
+func TestDaemonEventOnFailure(t *testing.T) {
+	testbed.Require(t, bed)
+	ctx := context.Background()
+	r := newRepo(t, "e2e-evt", map[string]string{"shop": "  secrets:\n    - {name: s, path: a/b, keys: [k]}\n"})
+	namespace(t, "e2e-evt-shop", "eso")
+	// Someone else's policy holds the tenant's policy name.
+	must(t, bed.Vault.Sys().PutPolicy("e2e-evt-app-shop", `path "secret/data/x" { capabilities = ["read"] }`))
+	d := daemonFor(t, newGitRepo(t, r), daemon.Heal)
+	for range 2 {
+		if out := d.Once(ctx, true); out.OK() {
+			t.Fatal("a reconcile over an unowned policy succeeded")
+		}
+	}
+	evs, err := bed.Kube.CoreV1().Events("e2e-evt-shop").List(ctx, metav1.ListOptions{})
+	must(t, err)
+	var got []string
+	for _, e := range evs.Items {
+		if e.Reason == "SyncFailed" {
+			got = append(got, e.Type+" "+e.Message)
+		}
+	}
+	if len(got) != 1 || !strings.HasPrefix(got[0], "Warning syncd could not reconcile tenant shop: ") || !strings.Contains(got[0], "syncd does not own it") {
+		t.Errorf("events %q, want one Warning naming the cause", got)
 	}
 }
