@@ -11,9 +11,10 @@ import (
 
 	"github.com/syncd-dev/syncd/internal/desired"
 	"github.com/syncd-dev/syncd/internal/object"
+	"github.com/syncd-dev/syncd/internal/policy"
 )
 
-var renderFormats = []string{"yaml", "json", "hcl", "manifests"}
+var renderFormats = []string{"yaml", "json", "hcl", "manifests", "vault-policy"}
 
 func newRender(o *options) *cobra.Command {
 	var format string
@@ -23,7 +24,8 @@ func newRender(o *options) *cobra.Command {
 		Short: "Print the desired state computed from the tenant files, offline",
 		Long: `render prints the desired state: -o yaml or json for every object,
 -o hcl for the Vault policies, -o manifests for the Kubernetes objects as a
-multi-document YAML stream. It refuses to render when any file is invalid.`,
+multi-document YAML stream, -o vault-policy for the Vault policy syncd itself
+needs to manage this config's tenants (least privilege). It refuses to render when any file is invalid.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if !slices.Contains(renderFormats, format) {
@@ -42,11 +44,16 @@ multi-document YAML stream. It refuses to render when any file is invalid.`,
 				}
 				return exitError{ExitError}
 			}
+			if format == "vault-policy" { // from the config alone: it covers every tenant
+				_, err := o.stdout.Write(policy.Render(desired.OperatorPolicy(l.Cfg),
+					"The Vault policy syncd needs for this platform config, and no more (syncd render -o vault-policy)."))
+				return err
+			}
 			state := filterTenants(l.State, only)
 			return renderState(o.stdout, state, format)
 		},
 	}
-	cmd.Flags().StringVarP(&format, "output", "o", "yaml", "output format: yaml, json, hcl, manifests")
+	cmd.Flags().StringVarP(&format, "output", "o", "yaml", "output format: yaml, json, hcl, manifests, vault-policy (the policy syncd itself needs)")
 	cmd.Flags().StringSliceVar(&only, "tenant", nil, "render only these tenants (repeatable)")
 	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(renderFormats, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
