@@ -19,7 +19,9 @@ func OperatorPolicy(cfg *config.Config) policy.Policy {
 	m := cfg.Vault.Mounts
 	crud := []string{"create", "read", "update", "delete"}
 	var p policy.Policy
-	add := func(path string, caps ...string) { p.Rules = append(p.Rules, policy.Rule{Path: path, Capabilities: caps}) }
+	add := func(path string, caps ...string) {
+		p.Rules = append(p.Rules, policy.Rule{Path: path, Capabilities: caps})
+	}
 	add("sys/policies/acl", "list")
 	add("sys/policies/acl/"+glob(cfg.Names.Policy), crud...)
 	add("auth/"+m.KubernetesAuth+"/role", "list")
