@@ -33,6 +33,7 @@ func (d *Daemon) RunElected(ctx context.Context, e Election) {
 		Client:     e.Client.CoordinationV1(),
 		LockConfig: resourcelock.ResourceLockConfig{Identity: e.Identity},
 	}
+	d.setLeader(false) // a standby until it holds the lease
 	for ctx.Err() == nil {
 		leaderelection.RunOrDie(ctx, leaderelection.LeaderElectionConfig{
 			Lock: lock, ReleaseOnCancel: true, Name: e.Name,
@@ -55,6 +56,6 @@ func (d *Daemon) RunElected(ctx context.Context, e Election) {
 func (d *Daemon) setLeader(leading bool) {
 	d.cfg.Metrics.Leader.Set(boolGauge(leading))
 	d.mu.Lock()
-	d.status.Leader = leading
+	d.status.Leader, d.status.Standby = leading, !leading
 	d.mu.Unlock()
 }

@@ -25,11 +25,15 @@ func (d *Daemon) Handler(secret string) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok\n") })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) {
-		if d.snapshot().LastSuccess.IsZero() {
+		st := d.snapshot()
+		switch {
+		case st.Standby:
+			_, _ = io.WriteString(w, "ok: standing by\n")
+		case st.LastSuccess.IsZero():
 			http.Error(w, "no reconcile has succeeded yet", http.StatusServiceUnavailable)
-			return
+		default:
+			_, _ = io.WriteString(w, "ok\n")
 		}
-		_, _ = io.WriteString(w, "ok\n")
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(d.cfg.Metrics.Registry, promhttp.HandlerOpts{}))
 	mux.HandleFunc("GET /status", func(w http.ResponseWriter, _ *http.Request) {

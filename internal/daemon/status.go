@@ -17,7 +17,9 @@ type Status struct {
 	ReconcileErr string    `json:"reconcileError,omitempty"`
 	Mode         Mode      `json:"mode"`
 	// Leader is set while this replica holds the lease (with election).
-	Leader  bool                     `json:"leader"`
+	Leader bool `json:"leader"`
+	// Standby is set while this replica waits for the lease.
+	Standby bool                     `json:"standby"`
 	Tenants map[string]*TenantStatus `json:"tenants"`
 }
 
