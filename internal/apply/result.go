@@ -31,6 +31,8 @@ type Result struct {
 	StartedAt  time.Time        `json:"startedAt"`
 	FinishedAt time.Time        `json:"finishedAt"`
 	Plan       diff.Fingerprint `json:"plan"`
+	// Revision names the files applied from (the plan's).
+	Revision string `json:"revision,omitempty"`
 	// Changes are in the plan's order; no-ops are left out.
 	Changes []ChangeResult `json:"changes"`
 	// Errors concern the run rather than one change (recording ownership).

@@ -64,7 +64,7 @@ func Run(ctx context.Context, p *diff.Plan, writers map[object.System]Writer, re
 	if r.opts.Retry.Attempts == 0 {
 		r.opts.Retry = DefaultRetry
 	}
-	res := &Result{Version: SchemaVersion, StartedAt: r.opts.Now().UTC(), Plan: p.Live}
+	res := &Result{Version: SchemaVersion, StartedAt: r.opts.Now().UTC(), Plan: p.Live, Revision: p.Revision}
 	var changes []diff.Change
 	byTenant := map[string][]diff.Change{}
 	for _, c := range p.Changes {

@@ -19,6 +19,9 @@ func writeResult(w io.Writer, r *apply.Result, format string) error {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "syncd apply: %s\n", resultLine(r))
+	if r.Revision != "" {
+		fmt.Fprintf(&b, "revision %s\n", r.Revision)
+	}
 	tenants, groups := resultsByTenant(r)
 	for _, t := range tenants {
 		fmt.Fprintf(&b, "\ntenant %s\n", t)
