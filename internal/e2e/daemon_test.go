@@ -375,3 +375,108 @@ func TestDaemonEventOnFailure(t *testing.T) {
 		t.Errorf("events %q, want one Warning naming the cause", got)
 	}
 }
+
+// TestDaemonKeepsLastKnownGood: a revision whose syncd.yaml does not load is
+// reported (in /status and the outcome) and the last good revision goes on
+// being reconciled: nothing is deleted.
+func TestDaemonKeepsLastKnownGood(t *testing.T) {
+	testbed.Require(t, bed)
+	ctx := context.Background()
+	r := newRepo(t, "e2e-lkg", map[string]string{"shop": "  secrets:\n    - {name: s, path: a/b, keys: [k]}\n"})
+	namespace(t, "e2e-lkg-shop", "eso")
+	g := newGitRepo(t, r)
+	d := daemonFor(t, g, daemon.Heal)
+	if out := d.Once(ctx, true); !out.OK() {
+		t.Fatalf("%+v", out)
+	}
+	good := d.Status().Revision
+	cfgPath := filepath.Join(r.dir, "syncd.yaml")
+	orig, err := os.ReadFile(cfgPath)
+	must(t, err)
+	must(t, os.WriteFile(cfgPath, append(orig, "guard:\n  maxDeletes: many\n"...), 0o644))
+	r.writeTenant(t, "shop", "") // and the tenant is gone in the bad revision
+	g.commit()
+	out := d.Once(ctx, true)
+	st := d.Status()
+	if out.Err == nil || !strings.Contains(st.LoadError, "syncd.yaml") || out.Revision != good {
+		t.Errorf("bad revision: outcome %+v, status load error %q; want the error and the last good revision %s", out, st.LoadError, good)
+	}
+	if out.Plan == nil || out.Plan.Summary.Delete != 0 || policyOf("e2e-lkg-app-shop") == "" {
+		t.Errorf("the last good revision was not what was reconciled: %+v", out.Plan)
+	}
+}
+
+// TestDaemonCoalescesTriggers: a burst of triggers during a reconcile makes
+// at most one more reconcile.
+func TestDaemonCoalescesTriggers(t *testing.T) {
+	testbed.Require(t, bed)
+	r := newRepo(t, "e2e-burst", map[string]string{"shop": "  secrets:\n    - {name: s, path: a/b, keys: [k]}\n"})
+	namespace(t, "e2e-burst-shop", "eso")
+	d := daemonFor(t, newGitRepo(t, r), daemon.Heal)
+	srv := httptest.NewServer(d.Handler(""))
+	defer srv.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { d.Run(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+	eventually(t, "the first reconcile", 30*time.Second, func() (bool, string) { return !d.Status().LastRun.IsZero(), "" })
+	for range 50 {
+		d.Trigger(true)
+	}
+	time.Sleep(3 * time.Second)
+	m := get(t, srv.URL+"/metrics")
+	total := 0.0
+	for _, l := range strings.Split(m, "\n") {
+		if strings.HasPrefix(l, "syncd_reconciles_total{") {
+			var v float64
+			_, _ = fmt.Sscanf(l[strings.LastIndex(l, " ")+1:], "%g", &v)
+			total += v
+		}
+	}
+	if total < 2 || total > 3 {
+		t.Errorf("%v reconciles for one start and a burst of 50 triggers, want 2 or 3", total)
+	}
+}
+
+// TestDaemonBacksOffAFailingTenant: a tenant whose reconcile failed is not
+// retried until its backoff ends; the others go on.
+func TestDaemonBacksOffAFailingTenant(t *testing.T) {
+	testbed.Require(t, bed)
+	ctx := context.Background()
+	r := newRepo(t, "e2e-bko", map[string]string{
+		"shop": "  secrets:\n    - {name: s, path: a/b, keys: [k]}\n",
+		"blog": "  secrets:\n    - {name: m, path: mail, keys: [k]}\n",
+	})
+	namespace(t, "e2e-bko-shop", "eso")
+	namespace(t, "e2e-bko-blog", "eso")
+	must(t, bed.Vault.Sys().PutPolicy("e2e-bko-app-shop", `path "secret/data/x" { capabilities = ["read"] }`)) // not syncd's
+	newGitRepo(t, r)
+	c := bedClients(t)
+	d := daemon.New(daemon.Config{
+		Source: source.Git{URL: "file://" + r.dir, Ref: "master", CacheDir: t.TempDir()},
+		Poll:   time.Hour, Scan: time.Hour,
+		Clients: func(context.Context) (reconcile.Clients, error) { return c, nil },
+		Plan:    reconcile.PlanOptions{Adopt: false},
+		Backoff: time.Hour, MaxBackoff: time.Hour,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+	d.Once(ctx, true)
+	st := d.Status()
+	if st.Tenants["shop"] == nil || st.Tenants["shop"].BackoffUntil.Before(time.Now().Add(50*time.Minute)) || st.Tenants["shop"].Error == "" {
+		t.Fatalf("shop's status: %+v", st.Tenants["shop"])
+	}
+	if policyOf("e2e-bko-app-blog") == "" {
+		t.Error("blog did not reconcile beside the failing shop")
+	}
+	must(t, bed.Vault.Sys().DeletePolicy("e2e-bko-app-shop")) // the cause is gone ...
+	if out := d.Once(ctx, true); out.Result != nil {
+		for _, c := range out.Result.Changes {
+			if c.Tenant == "shop" {
+				t.Errorf("shop was retried during its backoff: %s %s", c.Action, c.ID)
+			}
+		}
+	}
+	if policyOf("e2e-bko-app-shop") != "" {
+		t.Error("shop's policy was written during its backoff")
+	}
+}
