@@ -25,21 +25,25 @@ func auditDevice(t *testing.T) func() []auditEntry {
 	name := fmt.Sprintf("e2e-%d", time.Now().UnixNano())
 	must(t, bed.Vault.Sys().EnableAuditWithOptions(name, &vaultapi.EnableAuditOptions{Type: "file", Options: map[string]string{"file_path": path}}))
 	t.Cleanup(func() { _ = bed.Vault.Sys().DisableAudit(name) })
-	return func() []auditEntry {
-		f, err := os.Open(path)
-		must(t, err)
-		defer f.Close()
-		var out []auditEntry
-		sc := bufio.NewScanner(f)
-		sc.Buffer(make([]byte, 1<<20), 1<<24)
-		for sc.Scan() {
-			var e auditEntry
-			if json.Unmarshal(sc.Bytes(), &e) == nil {
-				out = append(out, e)
-			}
+	return func() []auditEntry { return readAudit(t, path) }
+}
+
+// readAudit parses a file audit device's log.
+func readAudit(t *testing.T, path string) []auditEntry {
+	t.Helper()
+	f, err := os.Open(path)
+	must(t, err)
+	defer f.Close()
+	var out []auditEntry
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<24)
+	for sc.Scan() {
+		var e auditEntry
+		if json.Unmarshal(sc.Bytes(), &e) == nil {
+			out = append(out, e)
 		}
-		return out
 	}
+	return out
 }
 
 type auditEntry struct {

@@ -2,10 +2,8 @@ package e2e_test
 
 import (
 	"context"
-	"encoding/json"
 	"io"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -32,17 +30,8 @@ func TestDaemonSurvivesVaultRestart(t *testing.T) {
 	pv := bed.PersistentVault(t)
 	auditPath := filepath.Join(t.TempDir(), "audit.log")
 	must(t, pv.Client.Sys().EnableAuditWithOptions("file", &vaultapi.EnableAuditOptions{Type: "file", Options: map[string]string{"file_path": auditPath}}))
-	must(t, pv.Client.Sys().TuneMount("auth/kubernetes", vaultapi.MountConfigInput{AuditNonHMACRequestKeys: []string{"role"}}))
-	must(t, pv.Client.Sys().PutPolicy("syncd", `path "*" { capabilities = ["create", "read", "update", "delete", "list", "sudo"] }`))
-	namespace(t, "e2e-rst-system", "syncd")
-	_, err := pv.Client.Logical().Write("auth/kubernetes/role/syncd", map[string]any{
-		"bound_service_account_names": "syncd", "bound_service_account_namespaces": "e2e-rst-system",
-		"token_policies": "syncd", "token_ttl": "4s", "token_max_ttl": "1h"})
-	must(t, err)
-	jwt, err := testbed.ServiceAccountToken(ctx, bed.Kube, "e2e-rst-system", "syncd", time.Hour)
-	must(t, err)
-	jwtFile := filepath.Join(t.TempDir(), "token")
-	must(t, os.WriteFile(jwtFile, []byte(jwt), 0o600))
+	jwtFile, role := daemonIdentity(t, pv.Client, "e2e-rst-system", "syncd")
+	role("4s", "1h")
 
 	r := newRepo(t, "e2e-rst", map[string]string{"shop": "  secrets:\n    - {name: s, path: a/b, keys: [k]}\n"})
 	namespace(t, "e2e-rst-shop", "eso")
@@ -50,6 +39,7 @@ func TestDaemonSurvivesVaultRestart(t *testing.T) {
 	vc := vaultapi.DefaultConfig()
 	vc.Address = pv.Addr
 	vc.HttpClient.Transport = c.VaultN.Wrap(vc.HttpClient.Transport)
+	var err error
 	c.Vault, err = vaultapi.NewClient(vc)
 	must(t, err)
 	c.Vault.ClearToken()
@@ -60,24 +50,12 @@ func TestDaemonSurvivesVaultRestart(t *testing.T) {
 		Clients: func(context.Context) (reconcile.Clients, error) { return c, auth.Ensure(ctx) },
 		Refused: auth.Refused, Log: log,
 	})
-	logins := func() int {
-		b, err := os.ReadFile(auditPath)
-		must(t, err)
-		n := 0
-		for _, line := range strings.Split(string(b), "\n") {
-			var e auditEntry
-			if json.Unmarshal([]byte(line), &e) == nil && e.Type == "request" && e.Request.Path == "auth/kubernetes/login" && e.Request.Data["role"] == "syncd" {
-				n++
-			}
-		}
-		return n
-	}
 	for range 2 {
 		if out := d.Once(ctx, true); !out.OK() {
 			t.Fatalf("before the restart: %+v", out)
 		}
 	}
-	if n := logins(); n != 1 {
+	if n := logins(readAudit(t, auditPath), "syncd"); n != 1 {
 		t.Fatalf("%d logins before the restart, want 1", n)
 	}
 	pv.Stop()
@@ -95,7 +73,7 @@ func TestDaemonSurvivesVaultRestart(t *testing.T) {
 	if !out.OK() || !strings.Contains(p, "e2e-rst/shop/c/d") {
 		t.Fatalf("after the restart: %+v; policy %q", out, p)
 	}
-	if n := logins(); n != 2 {
+	if n := logins(readAudit(t, auditPath), "syncd"); n != 2 {
 		t.Errorf("%d logins in all, want 2 (one per token)", n)
 	}
 }

@@ -4,12 +4,8 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
-
-	vaultapi "github.com/hashicorp/vault/api"
 
 	"github.com/syncd-dev/syncd/internal/daemon"
 	"github.com/syncd-dev/syncd/internal/reconcile"
@@ -27,20 +23,8 @@ func TestDaemonLogsInOnce(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	audit := auditDevice(t)
-	must(t, bed.Vault.Sys().TuneMount("auth/kubernetes", vaultapi.MountConfigInput{AuditNonHMACRequestKeys: []string{"role"}}))
-	must(t, bed.Vault.Sys().PutPolicy("e2e-syncd", `path "*" { capabilities = ["create", "read", "update", "delete", "list", "sudo"] }`))
-	namespace(t, "e2e-syncd-system", "syncd")
-	role := func(ttl, maxTTL string) {
-		_, err := bed.Vault.Logical().Write("auth/kubernetes/role/e2e-syncd", map[string]any{
-			"bound_service_account_names": "syncd", "bound_service_account_namespaces": "e2e-syncd-system",
-			"token_policies": "e2e-syncd", "token_ttl": ttl, "token_max_ttl": maxTTL})
-		must(t, err)
-	}
+	jwtFile, role := daemonIdentity(t, bed.Vault, "e2e-syncd-system", "e2e-syncd")
 	role("1m", "10m")
-	jwt, err := testbed.ServiceAccountToken(ctx, bed.Kube, "e2e-syncd-system", "syncd", time.Hour)
-	must(t, err)
-	jwtFile := filepath.Join(t.TempDir(), "token")
-	must(t, os.WriteFile(jwtFile, []byte(jwt), 0o600))
 
 	r := newRepo(t, "e2e-auth", map[string]string{"shop": "  secrets:\n    - {name: s, path: a/b, keys: [k]}\n"})
 	namespace(t, "e2e-auth-shop", "eso")
@@ -53,21 +37,12 @@ func TestDaemonLogsInOnce(t *testing.T) {
 		Clients: func(context.Context) (reconcile.Clients, error) { return c, auth.Ensure(ctx) },
 		Refused: auth.Refused, Log: log,
 	})
-	logins := func() int {
-		n := 0
-		for _, e := range audit() {
-			if e.Type == "request" && e.Request.Path == "auth/kubernetes/login" && e.Request.Data["role"] == "e2e-syncd" {
-				n++
-			}
-		}
-		return n
-	}
 	for i := range 4 {
 		if out := d.Once(ctx, true); !out.OK() {
 			t.Fatalf("reconcile %d: %+v", i, out)
 		}
 	}
-	if n := logins(); n != 1 || auth.Logins() != 1 {
+	if n := logins(audit(), "e2e-syncd"); n != 1 || auth.Logins() != 1 {
 		t.Errorf("4 reconciles made %d logins (audit log; %d counted by syncd), want 1", n, auth.Logins())
 	}
 	// The token revoked out of band: the next reconcile is refused (403)
@@ -85,7 +60,7 @@ func TestDaemonLogsInOnce(t *testing.T) {
 	if out := d.Once(ctx, true); !out.OK() {
 		t.Fatalf("after the token expired: %+v", out)
 	}
-	if n := logins(); n != 3 {
+	if n := logins(audit(), "e2e-syncd"); n != 3 {
 		t.Errorf("%d logins, want 3 (first, after the 403, after the token expired)", n)
 	}
 }
