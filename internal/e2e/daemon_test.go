@@ -262,12 +262,14 @@ func TestDaemonWebhook(t *testing.T) {
 	}
 	mac = hmac.New(sha256.New, []byte("hook-secret"))
 	mac.Write(body)
+	sent := time.Now()
 	if code := post("sha256=" + hex.EncodeToString(mac.Sum(nil))); code != http.StatusAccepted {
 		t.Fatalf("good signature: %d", code)
 	}
 	eventually(t, "the reconcile the webhook triggered", 5*time.Second, func() (bool, string) {
 		return policyOf("e2e-hook-app-blog") != "", "no policy for blog yet"
 	})
+	t.Logf("webhook to blog's policy in Vault: %s", time.Since(sent).Round(time.Millisecond))
 }
 
 // TestDaemonWorkIsProportional: a commit that changes one tenant's file
