@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"net/http"
+	"strings"
 
 	vaultapi "github.com/hashicorp/vault/api"
 	"k8s.io/client-go/dynamic"
@@ -69,7 +70,16 @@ func (c connection) restConfig() (*rest.Config, error) {
 		if inCluster, ierr := rest.InClusterConfig(); ierr == nil {
 			cfg = inCluster
 		} else {
-			return nil, fmt.Errorf("kubernetes config: %w", err)
+			tried := rules.GetLoadingPrecedence()
+			if rules.ExplicitPath != "" {
+				tried = []string{rules.ExplicitPath}
+			}
+			ctx := ""
+			if c.kubeContext != "" {
+				ctx = fmt.Sprintf(" (context %q)", c.kubeContext)
+			}
+			return nil, fmt.Errorf("no usable Kubernetes configuration: tried %s%s and the in-cluster service account: %s; set --kubeconfig or KUBECONFIG",
+				strings.Join(tried, ", "), ctx, strings.ReplaceAll(err.Error(), ", try setting KUBERNETES_MASTER environment variable", ""))
 		}
 	}
 	cfg.QPS, cfg.Burst = 50, 100 // client-go's 5/10 throttles even a small plan

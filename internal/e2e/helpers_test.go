@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -189,6 +190,9 @@ func kubeconfig(t *testing.T, token string) string {
 	must(t, clientcmd.WriteToFile(*kc, path))
 	return path
 }
+
+// runCLI runs the CLI in-process with the environment as it is.
+func runCLI(args []string, stdout, stderr io.Writer) int { return cli.Main(args, stdout, stderr) }
 
 // syncd runs the CLI in-process against the bed with vaultToken.
 func syncd(t *testing.T, vaultToken, kubeconfigPath string, args ...string) (int, string, string) {
