@@ -76,7 +76,7 @@ and the External Secrets Operator objects each tenant needs.`,
 	f.StringVar(&o.config, "config", os.Getenv("SYNCD_CONFIG"), "platform config file (default <dir>/syncd.yaml; $SYNCD_CONFIG)")
 	f.StringVar(&o.logLevel, "log-level", envOr("SYNCD_LOG_LEVEL", "info"), "log level: debug, info, warn, error")
 	f.StringVar(&o.logFormat, "log-format", envOr("SYNCD_LOG_FORMAT", "text"), "log format: text or json")
-	root.AddCommand(newValidate(o), newRender(o), newPlan(o), newApply(o), newRun(o), newVerify(o))
+	root.AddCommand(newValidate(o), newRender(o), newPlan(o), newApply(o), newRun(o), newVerify(o), newRotate(o))
 	return root
 }
 
