@@ -19,6 +19,7 @@ type planFlags struct {
 	format           string
 	detailedExitCode bool
 	out              string
+	maxBytes         int
 }
 
 func newPlan(o *options) *cobra.Command {
@@ -42,6 +43,7 @@ Exit status: 0 success (with --detailed-exitcode: no changes), 1 error,
 	fl.StringVarP(&f.format, "output", "o", "text", "output format: text, json, markdown")
 	fl.BoolVar(&f.detailedExitCode, "detailed-exitcode", false, "exit 2 when the plan has changes, 0 when it has none")
 	fl.StringVar(&f.out, "out", "", "also save the plan as JSON to this file, for a later `syncd apply FILE` (-out FILE works too)")
+	fl.IntVar(&f.maxBytes, "max-bytes", 0, "with -o markdown: fit the plan in this many bytes (a PR comment: 65000), keeping the summary, every error and warning, and as many tenants' details as fit")
 	f.planOptions.flags(cmd)
 	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(planFormats, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
@@ -61,8 +63,14 @@ func (o *options) runPlan(ctx context.Context, f *planFlags) error {
 			return fmt.Errorf("--out: %w", err)
 		}
 	}
-	if err := writePlan(o.stdout, plan, f.format, useColor(o.stdout)); err != nil {
-		return err
+	var err2 error
+	if f.format == "markdown" && f.maxBytes > 0 {
+		err2 = writeMarkdownBounded(o.stdout, plan, f.maxBytes)
+	} else {
+		err2 = writePlan(o.stdout, plan, f.format, useColor(o.stdout))
+	}
+	if err2 != nil {
+		return err2
 	}
 	switch {
 	case len(plan.Errors) > 0:

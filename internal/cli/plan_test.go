@@ -199,3 +199,41 @@ func TestMarkdownEscapesUntrustedText(t *testing.T) {
 		}
 	}
 }
+
+// A plan of 1,000 tenants does not fit one PR comment: --max-bytes keeps
+// the summary, every error and warning and as many tenants as fit, and says
+// how many were left out.
+func TestMarkdownFitsOneComment(t *testing.T) {
+	p := &diff.Plan{Summary: diff.Summary{Create: 7000}}
+	p.Errors = []diff.Problem{{Tenant: "t0001", Message: "first error"}, {Tenant: "t0999", Message: "last error"}}
+	p.Warnings = []diff.Problem{{Tenant: "t0500", Message: "a warning"}}
+	for i := range 1000 {
+		tenant := fmt.Sprintf("t%04d", i)
+		for k := range 7 {
+			id := object.ID{System: object.Kubernetes, Kind: object.ExternalSecret, Scope: "ns-" + tenant, Name: fmt.Sprintf("es-%d", k)}
+			p.Changes = append(p.Changes, diff.Change{ID: id, Tenant: tenant, Action: diff.Create, Wave: k,
+				Fields: []diff.Field{{Path: "spec.refreshInterval", After: "1h"}, {Path: "spec.target.name", After: "s"}}})
+		}
+	}
+	var full, fit strings.Builder
+	if err := writeMarkdown(&full, p); err != nil {
+		t.Fatal(err)
+	}
+	if err := writeMarkdownBounded(&fit, p, 65000); err != nil {
+		t.Fatal(err)
+	}
+	out := fit.String()
+	if full.Len() <= 65000 || len(out) > 65000 {
+		t.Fatalf("full %d bytes, bounded %d; want the full plan over and the bounded one within 65000", full.Len(), len(out))
+	}
+	for _, want := range []string{"7000 to create", "first error", "last error", "a warning", "#### Tenant <code>t0000</code>", "tenants' details left out to fit one comment", "<sub>"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("bounded plan lacks %q", want)
+		}
+	}
+	var shown, left, total int
+	shown = strings.Count(out, "#### Tenant ")
+	if _, err := fmt.Sscanf(out[strings.Index(out, "\n_")+2:], "%d of %d tenants", &left, &total); err != nil || shown+left != 1000 || total != 1000 {
+		t.Errorf("%d tenants shown, %d of %d said left out; want them to add up to 1000 (%v)", shown, left, total, err)
+	}
+}

@@ -192,61 +192,91 @@ func problem(e diff.Problem) string {
 	return fmt.Sprintf("%s: %s", e.ID.Short(), e.Message)
 }
 
-func writeMarkdown(w io.Writer, p *diff.Plan) error {
-	var b strings.Builder
-	fmt.Fprintf(&b, "### syncd plan\n\n%s.\n", summaryLine(p))
+func writeMarkdown(w io.Writer, p *diff.Plan) error { return writeMarkdownBounded(w, p, 0) }
+
+// writeMarkdownBounded is writeMarkdown within max bytes (0: no bound), for
+// a PR comment (GitHub caps one at 65,536 characters). The summary, every
+// error and warning, the held and waiting tenants and the footer are always
+// kept; tenants' details follow in order while they fit, and a note says how
+// many were left out.
+func writeMarkdownBounded(w io.Writer, p *diff.Plan, max int) error {
+	var head, tail strings.Builder
+	fmt.Fprintf(&head, "### syncd plan\n\n%s.\n", summaryLine(p))
 	if p.Revision != "" {
-		fmt.Fprintf(&b, "\nRevision %s.\n", mdCode(p.Revision))
+		fmt.Fprintf(&head, "\nRevision %s.\n", mdCode(p.Revision))
 	}
 	if len(p.Errors) > 0 {
-		fmt.Fprintf(&b, "\n**Errors**\n\n")
+		fmt.Fprintf(&head, "\n**Errors**\n\n")
 		for _, e := range p.Errors {
-			fmt.Fprintf(&b, "- :x: %s\n", mdEscape(problem(e)))
+			fmt.Fprintf(&head, "- :x: %s\n", mdEscape(problem(e)))
 		}
 	}
 	if len(p.Warnings) > 0 {
-		fmt.Fprintf(&b, "\n**Warnings**\n\n")
+		fmt.Fprintf(&head, "\n**Warnings**\n\n")
 		for _, e := range p.Warnings {
-			fmt.Fprintf(&b, "- :warning: %s\n", mdEscape(problem(e)))
+			fmt.Fprintf(&head, "- :warning: %s\n", mdEscape(problem(e)))
 		}
 	}
+	writeMarkdownTail(&tail, p)
 	names, groups := byTenant(p)
-	for _, t := range names {
-		fmt.Fprintf(&b, "\n#### Tenant %s\n\n", mdCode(t))
-		fmt.Fprintf(&b, "| | action | object | wave |\n|---|---|---|---|\n")
-		for _, c := range groups[t] {
-			fmt.Fprintf(&b, "| %s | %s | %s | %d |\n", mdCode(symbols[c.Action]), c.Action, mdCode(c.ID.Short()), c.Wave)
+	var body strings.Builder
+	left := 0
+	const noteRoom = 200 // the left-out note
+	for i, t := range names {
+		section := markdownTenant(t, groups[t])
+		if max > 0 && head.Len()+body.Len()+len(section)+tail.Len()+noteRoom > max {
+			left = len(names) - i
+			break
 		}
-		for _, c := range groups[t] {
-			if len(c.Fields) == 0 && c.Note == "" {
-				continue
-			}
-			fmt.Fprintf(&b, "\n<details><summary>%s %s</summary>\n\n", c.Action, mdCode(c.ID.Short()))
-			if c.Note != "" {
-				fmt.Fprintf(&b, "%s\n\n", mdEscape(c.Note))
-			}
-			if len(c.Fields) > 0 {
-				fmt.Fprintf(&b, "```diff\n")
-				var fb strings.Builder
-				for _, f := range c.Fields {
-					mdField(&fb, f)
-				}
-				b.WriteString(strings.ReplaceAll(fb.String(), "```", "'''"))
-				fmt.Fprintf(&b, "```\n")
-			}
-			fmt.Fprintf(&b, "\n</details>\n")
-		}
+		body.WriteString(section)
 	}
+	if left > 0 {
+		fmt.Fprintf(&body, "\n_%d of %d tenants' details left out to fit one comment; the full plan is in the job's artifact (syncd plan -o markdown without --max-bytes)._\n", left, len(names))
+	}
+	_, err := io.WriteString(w, head.String()+body.String()+tail.String())
+	return err
+}
+
+// markdownTenant is one tenant's table and details.
+func markdownTenant(t string, changes []diff.Change) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n#### Tenant %s\n\n", mdCode(t))
+	fmt.Fprintf(&b, "| | action | object | wave |\n|---|---|---|---|\n")
+	for _, c := range changes {
+		fmt.Fprintf(&b, "| %s | %s | %s | %d |\n", mdCode(symbols[c.Action]), c.Action, mdCode(c.ID.Short()), c.Wave)
+	}
+	for _, c := range changes {
+		if len(c.Fields) == 0 && c.Note == "" {
+			continue
+		}
+		fmt.Fprintf(&b, "\n<details><summary>%s %s</summary>\n\n", c.Action, mdCode(c.ID.Short()))
+		if c.Note != "" {
+			fmt.Fprintf(&b, "%s\n\n", mdEscape(c.Note))
+		}
+		if len(c.Fields) > 0 {
+			fmt.Fprintf(&b, "```diff\n")
+			var fb strings.Builder
+			for _, f := range c.Fields {
+				mdField(&fb, f)
+			}
+			b.WriteString(strings.ReplaceAll(fb.String(), "```", "'''"))
+			fmt.Fprintf(&b, "```\n")
+		}
+		fmt.Fprintf(&b, "\n</details>\n")
+	}
+	return b.String()
+}
+
+// writeMarkdownTail writes the held and waiting tenants and the footer.
+func writeMarkdownTail(b *strings.Builder, p *diff.Plan) {
 	if len(p.Held) > 0 {
-		fmt.Fprintf(&b, "\n**Held** (tenant file invalid, live objects left untouched): %s\n", mdEscape(strings.Join(p.Held, ", ")))
+		fmt.Fprintf(b, "\n**Held** (tenant file invalid, live objects left untouched): %s\n", mdEscape(strings.Join(p.Held, ", ")))
 	}
 	for _, wt := range p.Waiting {
-		fmt.Fprintf(&b, "\n**Waiting**: tenant %s's policy %s is deleted after %s\n", mdCode(wt.Tenant), mdCode(wt.Policy), wt.DeleteAfter.Format("2006-01-02 15:04 MST"))
+		fmt.Fprintf(b, "\n**Waiting**: tenant %s's policy %s is deleted after %s\n", mdCode(wt.Tenant), mdCode(wt.Policy), wt.DeleteAfter.Format("2006-01-02 15:04 MST"))
 	}
-	fmt.Fprintf(&b, "\n<sub>%d Vault and %d Kubernetes requests · live state %s · inventory v%d</sub>\n",
+	fmt.Fprintf(b, "\n<sub>%d Vault and %d Kubernetes requests · live state %s · inventory v%d</sub>\n",
 		p.Requests.Vault, p.Requests.Kubernetes, mdCode(p.Live.Hash), p.Live.InventoryVersion)
-	_, err := io.WriteString(w, b.String())
-	return err
 }
 
 // mdEscaper turns untrusted text (tenant values inside messages, names)

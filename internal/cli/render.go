@@ -14,7 +14,7 @@ import (
 	"github.com/syncd-dev/syncd/internal/policy"
 )
 
-var renderFormats = []string{"yaml", "json", "hcl", "manifests", "vault-policy"}
+var renderFormats = []string{"yaml", "json", "hcl", "manifests", "vault-policy", "vault-policy-readonly"}
 
 func newRender(o *options) *cobra.Command {
 	var format string
@@ -44,16 +44,21 @@ needs to manage this config's tenants (least privilege). It refuses to render wh
 				}
 				return exitError{ExitError}
 			}
-			if format == "vault-policy" { // from the config alone: it covers every tenant
+			switch format { // from the config alone: they cover every tenant
+			case "vault-policy":
 				_, err := o.stdout.Write(policy.Render(desired.OperatorPolicy(l.Cfg),
 					"The Vault policy syncd needs for this platform config, and no more (syncd render -o vault-policy)."))
+				return err
+			case "vault-policy-readonly":
+				_, err := o.stdout.Write(policy.Render(desired.ReadOnlyPolicy(l.Cfg),
+					"What syncd plan needs (a PR check): read and list only (syncd render -o vault-policy-readonly)."))
 				return err
 			}
 			state := filterTenants(l.State, only)
 			return renderState(o.stdout, state, format)
 		},
 	}
-	cmd.Flags().StringVarP(&format, "output", "o", "yaml", "output format: yaml, json, hcl, manifests, vault-policy (the policy syncd itself needs)")
+	cmd.Flags().StringVarP(&format, "output", "o", "yaml", "output format: yaml, json, hcl, manifests, vault-policy (the policy syncd itself needs), vault-policy-readonly (what plan needs)")
 	cmd.Flags().StringSliceVar(&only, "tenant", nil, "render only these tenants (repeatable)")
 	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(renderFormats, cobra.ShellCompDirectiveNoFileComp))
 	return cmd

@@ -47,3 +47,16 @@ func glob(tmpl string) string {
 	}
 	return tmpl
 }
+
+// ReadOnlyPolicy is OperatorPolicy cut down to what `syncd plan` needs:
+// read and list, so a PR check can plan and never write.
+func ReadOnlyPolicy(cfg *config.Config) policy.Policy {
+	var p policy.Policy
+	for _, r := range OperatorPolicy(cfg).Rules {
+		caps := slices.DeleteFunc(slices.Clone(r.Capabilities), func(c string) bool { return c != "read" && c != "list" })
+		if len(caps) > 0 {
+			p.Rules = append(p.Rules, policy.Rule{Path: r.Path, Capabilities: caps})
+		}
+	}
+	return p.Normalize()
+}

@@ -2,63 +2,50 @@ package e2e_test
 
 import (
 	"context"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	vaultapi "github.com/hashicorp/vault/api"
 	corev1 "k8s.io/api/core/v1"
-	rbacv1 "k8s.io/api/rbac/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
 
+	"github.com/syncd-dev/syncd/internal/desired"
+	"github.com/syncd-dev/syncd/internal/policy"
 	"github.com/syncd-dev/syncd/internal/testbed"
 )
 
-// readOnlyPolicy lets a token list and read what plan reads, and nothing else.
-const readOnlyPolicy = `
-path "sys/policies/acl"        { capabilities = ["list"] }
-path "sys/policies/acl/*"      { capabilities = ["read"] }
-path "auth/kubernetes/role"    { capabilities = ["list"] }
-path "auth/kubernetes/role/*"  { capabilities = ["read"] }
-path "database/roles"          { capabilities = ["list"] }
-path "database/roles/*"        { capabilities = ["read"] }
-path "database/config/*"       { capabilities = ["read"] }
-path "secret/metadata/*"       { capabilities = ["read", "list"] }
-path "secret/data/syncd/*"     { capabilities = ["read"] }
-`
-
-// TestPlanIsReadOnly runs plan with a Vault token that may only read and list,
-// and a Kubernetes identity whose RBAC allows only get and list: any write
-// would be refused and fail the plan.
+// TestPlanIsReadOnly runs plan with a Vault token holding only the policy
+// `syncd render -o vault-policy-readonly` gives (examples/ci's PR check), and
+// a Kubernetes identity bound by examples/ci/plan-readonly-rbac.yaml: reads
+// and lists only, so any write would be refused and fail the plan.
 func TestPlanIsReadOnly(t *testing.T) {
 	testbed.Require(t, bed)
 	ctx := context.Background()
 	r := seeded(t, "e2e-ro")
 
-	must(t, bed.Vault.Sys().PutPolicy("syncd-plan-readonly", readOnlyPolicy))
+	must(t, bed.Vault.Sys().PutPolicy("syncd-plan-readonly", string(policy.Render(desired.ReadOnlyPolicy(r.cfg)))))
 	tok, err := bed.Vault.Auth().Token().Create(&vaultapi.TokenCreateRequest{Policies: []string{"syncd-plan-readonly"}, NoDefaultPolicy: true, TTL: "10m"})
 	must(t, err)
 	vaultToken := tok.Auth.ClientToken
 
 	must(t, testbed.EnsureServiceAccount(ctx, bed.Kube, "syncd-system", "syncd-plan"))
-	_, err = bed.Kube.RbacV1().ClusterRoles().Create(ctx, &rbacv1.ClusterRole{
-		ObjectMeta: metav1.ObjectMeta{Name: "syncd-plan-readonly"},
-		Rules: []rbacv1.PolicyRule{
-			{APIGroups: []string{"external-secrets.io"}, Resources: []string{"externalsecrets", "secretstores"}, Verbs: []string{"get", "list"}},
-			{APIGroups: []string{"generators.external-secrets.io"}, Resources: []string{"vaultdynamicsecrets"}, Verbs: []string{"get", "list"}},
-			{APIGroups: []string{""}, Resources: []string{"namespaces", "serviceaccounts"}, Verbs: []string{"get", "list"}},
-		},
-	}, metav1.CreateOptions{})
+	root, err := testbed.RepoRoot()
 	must(t, err)
-	_, err = bed.Kube.RbacV1().ClusterRoleBindings().Create(ctx, &rbacv1.ClusterRoleBinding{
-		ObjectMeta: metav1.ObjectMeta{Name: "syncd-plan-readonly"},
-		RoleRef:    rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: "ClusterRole", Name: "syncd-plan-readonly"},
-		Subjects:   []rbacv1.Subject{{Kind: "ServiceAccount", Namespace: "syncd-system", Name: "syncd-plan"}},
-	}, metav1.CreateOptions{})
-	must(t, err)
+	for _, o := range kustomizeFile(t, filepath.Join(root, "examples", "ci", "plan-readonly-rbac.yaml")) {
+		res := map[string]string{"ClusterRole": "clusterroles", "ClusterRoleBinding": "clusterrolebindings"}[o.GetKind()]
+		gvr := schema.GroupVersionResource{Group: "rbac.authorization.k8s.io", Version: "v1", Resource: res}
+		_, err := bed.Dynamic.Resource(gvr).Create(ctx, o, metav1.CreateOptions{})
+		must(t, err)
+		t.Cleanup(func() {
+			_ = bed.Dynamic.Resource(gvr).Delete(context.Background(), o.GetName(), metav1.DeleteOptions{})
+		})
+	}
 	jwt, err := testbed.ServiceAccountToken(ctx, bed.Kube, "syncd-system", "syncd-plan", 10*time.Minute)
 	must(t, err)
 	readOnly := kubeconfig(t, jwt)
