@@ -5,7 +5,7 @@ BIN   ?= bin/syncd
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 FUZZTIME ?= 30s
 
-.PHONY: help build test test-unit lint fuzz golden testbed testbed-up testbed-down testbed-env clean
+.PHONY: help build test test-unit lint fuzz golden testbed testbed-up testbed-down testbed-env demo clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -32,6 +32,9 @@ golden: ## rewrite golden files after an intended output change
 
 testbed: ## build (or reuse) Vault, kube-apiserver, etcd, ESO CRDs into the cache; install PostgreSQL if missing
 	@hack/testbed/build.sh >&2
+
+demo: testbed ## the story on a fresh test bed, real commands and their output (about a minute)
+	@$(GO) run ./hack/demo
 
 testbed-up: testbed ## start the test bed in the background; eval "$$(make -s testbed-up)"
 	@$(GO) run ./hack/testbed/bed up
