@@ -19,6 +19,7 @@ import (
 	"github.com/syncd-dev/syncd/internal/live"
 	"github.com/syncd-dev/syncd/internal/reconcile"
 	"github.com/syncd-dev/syncd/internal/source"
+	"github.com/syncd-dev/syncd/internal/verify"
 	"github.com/syncd-dev/syncd/internal/vaultauth"
 )
 
@@ -27,6 +28,7 @@ type runFlags struct {
 	once              bool
 	mode              string
 	poll, scan        time.Duration
+	verifyEvery       time.Duration
 	listen            string
 	webhookSecretFile string
 	parallelism       int
@@ -64,6 +66,7 @@ the others reconcile. HTTP on --listen: /healthz, /readyz, /metrics, /status,
 	fl.StringVar(&f.mode, "mode", envOr("SYNCD_MODE", "heal"), "heal (apply) or report (plan only) ($SYNCD_MODE)")
 	fl.DurationVar(&f.poll, "poll", time.Minute, "how often to fetch the source")
 	fl.DurationVar(&f.scan, "scan", 10*time.Minute, "how often to plan every tenant even when the source has not moved (drift)")
+	fl.DurationVar(&f.verifyEvery, "verify-every", 0, "prove isolation live (as syncd verify) this often and export syncd_verify_* metrics per tenant; 0 off; needs create on serviceaccounts/token (deploy/optional/verify-rbac.yaml)")
 	fl.StringVar(&f.listen, "listen", envOr("SYNCD_LISTEN", "127.0.0.1:8080"), "HTTP address for health, metrics, status and webhooks ($SYNCD_LISTEN)")
 	fl.StringVar(&f.webhookSecretFile, "webhook-secret-file", os.Getenv("SYNCD_WEBHOOK_SECRET_FILE"), "file holding the push webhooks' shared secret; without it the webhooks are off")
 	fl.IntVar(&f.parallelism, "parallelism", 4, "changes of one wave in flight at once")
@@ -123,6 +126,24 @@ func (o *options) runDaemon(ctx context.Context, f *runFlags) error {
 		Plan:    reconcile.PlanOptions{Adopt: f.adopt, AllowDeletes: f.allowDeletes, Timeout: f.timeout},
 		Apply:   reconcile.ApplyOptions{Parallelism: f.parallelism},
 		Log:     o.log,
+	}
+	if f.verifyEvery > 0 && !f.once {
+		rc, err := f.conn.restConfig()
+		if err != nil {
+			return err
+		}
+		kc, err := kubernetes.NewForConfig(rc)
+		if err != nil {
+			return err
+		}
+		vc, err := vaultClientNoToken(&live.Counter{}) // verify logs in as each tenant; it needs no token of syncd's
+		if err != nil {
+			return err
+		}
+		cfg.VerifyEvery = f.verifyEvery
+		cfg.Verify = func(ctx context.Context, repo *reconcile.Repo) *verify.Report {
+			return verify.Run(ctx, repo.Cfg, repo.State, nil, verify.KubeTokens{Client: kc}, verify.VaultClient{Client: vc}, verify.Options{})
+		}
 	}
 	if dir, ok := src.(source.Dir); ok && !f.once {
 		if cfg.Watch, err = dir.Watch(ctx, 500*time.Millisecond); err != nil {

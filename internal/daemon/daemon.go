@@ -4,10 +4,12 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/syncd-dev/syncd/internal/reconcile"
 	"github.com/syncd-dev/syncd/internal/source"
+	"github.com/syncd-dev/syncd/internal/verify"
 )
 
 // Mode is what the daemon does about drift.
@@ -42,8 +44,13 @@ type Config struct {
 	// Backoff is the first delay after a tenant's reconcile failed;
 	// it doubles up to MaxBackoff.
 	Backoff, MaxBackoff time.Duration
-	Log                 *slog.Logger
-	Metrics             *Metrics
+	// Verify, when set, proves isolation live (internal/verify) on the
+	// last-known-good state every VerifyEvery; the result is in the
+	// syncd_verify_* metrics per tenant.
+	Verify      func(ctx context.Context, repo *reconcile.Repo) *verify.Report
+	VerifyEvery time.Duration
+	Log         *slog.Logger
+	Metrics     *Metrics
 }
 
 // Daemon reconciles until its context ends.
@@ -57,6 +64,7 @@ type Daemon struct {
 	status    Status
 	backoff   map[string]backoff
 	lastEvent map[string]string // tenant -> the error last reported in an Event
+	verifying atomic.Bool       // a verification runs
 }
 
 type backoff struct {
@@ -109,11 +117,19 @@ func (d *Daemon) Run(ctx context.Context) {
 	defer poll.Stop()
 	scan := time.NewTicker(d.cfg.Scan)
 	defer scan.Stop()
+	var verifyC <-chan time.Time
+	if d.cfg.Verify != nil && d.cfg.VerifyEvery > 0 {
+		t := time.NewTicker(d.cfg.VerifyEvery)
+		defer t.Stop()
+		verifyC = t.C
+	}
 	d.Trigger(true)
 	for {
 		select {
 		case <-ctx.Done():
 			return
+		case <-verifyC:
+			d.startVerify(ctx)
 		case <-poll.C:
 			d.Trigger(false)
 		case <-scan.C:

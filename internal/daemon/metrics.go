@@ -22,6 +22,9 @@ type Metrics struct {
 	SourceUp     prometheus.Gauge
 	Reconciles   *prometheus.CounterVec
 	Leader       prometheus.Gauge
+	// The last live verification (syncd run --verify-every).
+	VerifyOK, VerifyProblems *prometheus.GaugeVec
+	VerifyLast               prometheus.Gauge
 }
 
 // NewMetrics registers the metrics.
@@ -48,8 +51,15 @@ func NewMetrics() *Metrics {
 			Help: "Reconciles, by outcome (ok, error, skipped)."}, []string{"outcome"}),
 		Leader: prometheus.NewGauge(prometheus.GaugeOpts{Name: "syncd_leader",
 			Help: "1 while this replica holds the lease and reconciles."}),
+		VerifyOK: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "syncd_verify_tenant_ok",
+			Help: "1 when the last live verification found the tenant isolated with every grant; 0 otherwise."}, []string{"tenant"}),
+		VerifyProblems: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "syncd_verify_problems",
+			Help: "Violations and missing grants the last live verification found, by tenant."}, []string{"tenant"}),
+		VerifyLast: prometheus.NewGauge(prometheus.GaugeOpts{Name: "syncd_verify_last_run_timestamp_seconds",
+			Help: "When the last live verification ended."}),
 	}
-	m.Registry.MustRegister(m.Duration, m.Changes, m.Drift, m.LastSuccess, m.LastRevision, m.Requests, m.TenantErrors, m.SourceUp, m.Reconciles, m.Leader)
+	m.Registry.MustRegister(m.Duration, m.Changes, m.Drift, m.LastSuccess, m.LastRevision, m.Requests, m.TenantErrors, m.SourceUp, m.Reconciles, m.Leader,
+		m.VerifyOK, m.VerifyProblems, m.VerifyLast)
 	return m
 }
 

@@ -58,6 +58,8 @@ type Report struct {
 	Violations int      `json:"violations"`
 	Missing    int      `json:"missing"`
 	Errors     []string `json:"errors,omitempty"`
+	// Failed names the tenants behind Errors.
+	Failed []string `json:"failedTenants,omitempty"`
 	// Tokens counts the Vault tokens created, Revoked those revoked again.
 	Tokens, Revoked int
 }
@@ -96,6 +98,7 @@ func Run(ctx context.Context, cfg *config.Config, st *desired.State, only []stri
 		}
 		if err := r.tenant(ctx, cfg, st, i, paths[t.Name], sample(others, opts.MaxOthers), k, v, opts); err != nil {
 			r.Errors = append(r.Errors, fmt.Sprintf("tenant %s: %v", t.Name, err))
+			r.Failed = append(r.Failed, t.Name)
 		}
 	}
 	for _, c := range r.Checks {

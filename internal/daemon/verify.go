@@ -1,0 +1,63 @@
+package daemon
+
+import (
+	"context"
+	"time"
+
+	"github.com/syncd-dev/syncd/internal/reconcile"
+	"github.com/syncd-dev/syncd/internal/verify"
+)
+
+// startVerify verifies the last-known-good state in the background, unless
+// a verification still runs (then this tick is dropped). It is called from
+// Run's goroutine, the only one that touches d.state.
+func (d *Daemon) startVerify(ctx context.Context) {
+	repo := d.state.repo
+	if repo == nil || !d.verifying.CompareAndSwap(false, true) {
+		return
+	}
+	go func() {
+		defer d.verifying.Store(false)
+		d.Verify(ctx, repo)
+	}()
+}
+
+// Verify proves isolation live for repo's tenants with Config.Verify and
+// records the result in the metrics: syncd_verify_tenant_ok (1 isolated
+// with every grant, 0 otherwise), syncd_verify_problems (violations and
+// missing grants) per tenant, and when it ran.
+func (d *Daemon) Verify(ctx context.Context, repo *reconcile.Repo) *verify.Report {
+	rep := d.cfg.Verify(ctx, repo)
+	m := d.cfg.Metrics
+	problems := map[string]int{}
+	for _, t := range repo.State.Tenants {
+		problems[t.Name] = 0
+	}
+	for _, c := range rep.Checks {
+		if !c.OK {
+			problems[c.Tenant]++
+		}
+	}
+	failed := map[string]bool{}
+	for _, n := range rep.Failed {
+		failed[n] = true
+	}
+	m.VerifyOK.Reset()
+	m.VerifyProblems.Reset()
+	for name, n := range problems {
+		ok := 0.0
+		if n == 0 && !failed[name] {
+			ok = 1
+		}
+		m.VerifyOK.WithLabelValues(name).Set(ok)
+		m.VerifyProblems.WithLabelValues(name).Set(float64(n))
+	}
+	m.VerifyLast.Set(float64(time.Now().Unix()))
+	if rep.OK() {
+		d.cfg.Log.Info("verify: every tenant isolated", "checks", len(rep.Checks), "tokens", rep.Tokens, "revoked", rep.Revoked)
+	} else {
+		d.cfg.Log.Error("verify: isolation problems", "violations", rep.Violations, "missing", rep.Missing,
+			"failed_tenants", rep.Failed, "errors", rep.Errors)
+	}
+	return rep
+}
