@@ -19,8 +19,8 @@ import (
 	"github.com/syncd-dev/syncd/internal/live"
 	"github.com/syncd-dev/syncd/internal/reconcile"
 	"github.com/syncd-dev/syncd/internal/source"
-	"github.com/syncd-dev/syncd/internal/verify"
 	"github.com/syncd-dev/syncd/internal/vaultauth"
+	"github.com/syncd-dev/syncd/internal/verify"
 )
 
 type runFlags struct {
