@@ -66,7 +66,7 @@ the others reconcile. HTTP on --listen: /healthz, /readyz, /metrics, /status,
 	fl.StringVar(&f.mode, "mode", envOr("SYNCD_MODE", "heal"), "heal (apply) or report (plan only) ($SYNCD_MODE)")
 	fl.DurationVar(&f.poll, "poll", time.Minute, "how often to fetch the source")
 	fl.DurationVar(&f.scan, "scan", 10*time.Minute, "how often to plan every tenant even when the source has not moved (drift)")
-	fl.DurationVar(&f.verifyEvery, "verify-every", 0, "prove isolation live (as syncd verify) this often and export syncd_verify_* metrics per tenant; 0 off; needs create on serviceaccounts/token (deploy/optional/verify-rbac.yaml)")
+	fl.DurationVar(&f.verifyEvery, "verify-every", 0, "prove isolation live (as syncd verify) this often and export syncd_verify_* metrics per tenant; 0 off; needs create on serviceaccounts/token (deploy/components/verify)")
 	fl.StringVar(&f.listen, "listen", envOr("SYNCD_LISTEN", "127.0.0.1:8080"), "HTTP address for health, metrics, status and webhooks ($SYNCD_LISTEN)")
 	fl.StringVar(&f.webhookSecretFile, "webhook-secret-file", os.Getenv("SYNCD_WEBHOOK_SECRET_FILE"), "file holding the push webhooks' shared secret; without it the webhooks are off")
 	fl.IntVar(&f.parallelism, "parallelism", 4, "changes of one wave in flight at once")

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -83,11 +85,33 @@ func TestDeployManifests(t *testing.T) {
 			t.Errorf("%s %s: %v", o.GetKind(), o.GetName(), err)
 		}
 	}
-	component := kustomizeFile(t, filepath.Join(root, "deploy", "components", "manage-namespaces", "rbac.yaml"))
-	for _, o := range component {
+	// deploy/ with both components: every object accepted, the verify
+	// component's flag reaches the Deployment.
+	overlay := t.TempDir()
+	base, err := filepath.Rel(overlay, filepath.Join(root, "deploy"))
+	must(t, err)
+	must(t, os.WriteFile(filepath.Join(overlay, "kustomization.yaml"), []byte(fmt.Sprintf(
+		"apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [%s]\ncomponents: [%s/components/manage-namespaces, %s/components/verify]\n",
+		base, base, base)), 0o644))
+	withComponents := kustomize(t, overlay)
+	var verifyRBAC []*unstructured.Unstructured
+	for _, o := range withComponents {
 		if err := create(o, true); err != nil {
-			t.Errorf("component %s %s: %v", o.GetKind(), o.GetName(), err)
+			t.Errorf("with components: %s %s: %v", o.GetKind(), o.GetName(), err)
 		}
+		if o.GetName() == "syncd-verify" {
+			verifyRBAC = append(verifyRBAC, o)
+		}
+		if o.GetKind() == "Deployment" {
+			containers, _, _ := unstructured.NestedSlice(o.Object, "spec", "template", "spec", "containers")
+			args, _, _ := unstructured.NestedStringSlice(containers[0].(map[string]any), "args")
+			if !slices.Contains(args, "--verify-every=1h") {
+				t.Errorf("components/verify: the Deployment's args %v lack --verify-every=1h", args)
+			}
+		}
+	}
+	if len(verifyRBAC) != 2 || len(withComponents) != len(objs)+4 {
+		t.Errorf("with components: %d objects (deploy/ alone %d), verify RBAC %d; want 4 more and 2", len(withComponents), len(objs), len(verifyRBAC))
 	}
 
 	t.Run("its RBAC and Vault policy are enough for syncd", func(t *testing.T) {
@@ -108,6 +132,18 @@ func TestDeployManifests(t *testing.T) {
 		code, out, errOut := syncd(t, tok.Auth.ClientToken, kubeconfig(t, jwt), "apply", "--dir", r.dir, "--auto-approve")
 		if code != 0 || !strings.Contains(out, "4 applied, 0 failed, 0 skipped") {
 			t.Fatalf("apply as deploy/'s service account: exit %d\n%s\n%s", code, out, errOut)
+		}
+		// components/verify's one permission is what syncd verify needs
+		// beyond deploy/'s (it uses no Vault token of syncd's).
+		if code, out, _ := syncd(t, "", kubeconfig(t, jwt), "verify", "--dir", r.dir); code != 1 || !strings.Contains(out, "forbidden") {
+			t.Errorf("verify without components/verify: exit %d, want 1 and a refused TokenRequest\n%s", code, out)
+		}
+		for _, o := range verifyRBAC {
+			must(t, create(o, false))
+			t.Cleanup(func() { deleteObject(t, mapper, o) })
+		}
+		if code, out, errOut := syncd(t, "", kubeconfig(t, jwt), "verify", "--dir", r.dir); code != 0 || !strings.Contains(out, "0 violations, 0 missing grants, 0 errors") {
+			t.Errorf("verify with components/verify: exit %d\n%s\n%s", code, out, errOut)
 		}
 	})
 	t.Run("deploy/vault/syncd-policy.hcl is what the shipped config renders", func(t *testing.T) {
