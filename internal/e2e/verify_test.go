@@ -97,7 +97,22 @@ func TestVerify(t *testing.T) {
 		}
 	})
 	t.Run("every token verify created is revoked", func(t *testing.T) {
+		before := accessors(t)
 		_, rep := run()
+		// Looked up afterwards: no token verify logged in for is still alive.
+		for a := range accessors(t) {
+			if before[a] {
+				continue
+			}
+			s, err := bed.Vault.Logical().Write("auth/token/lookup-accessor", map[string]any{"accessor": a})
+			if err != nil || s == nil {
+				continue // gone meanwhile
+			}
+			meta, _ := s.Data["meta"].(map[string]any)
+			if strings.HasPrefix(stringOf(meta["role"]), "e2e-ver-") {
+				t.Errorf("a token of role %v outlived verify", s.Data["meta"])
+			}
+		}
 		logins, revokes := 0, 0
 		for _, e := range audit() {
 			if e.Type != "response" || e.Error != "" {
@@ -114,6 +129,18 @@ func TestVerify(t *testing.T) {
 			t.Errorf("tokens %d, revoked %d; audit: %d logins, %d revoke-self", rep.Tokens, rep.Revoked, logins, revokes)
 		}
 	})
+}
+
+// accessors lists every live token's accessor.
+func accessors(t *testing.T) map[string]bool {
+	t.Helper()
+	s, err := bed.Vault.Logical().List("auth/token/accessors")
+	must(t, err)
+	out := map[string]bool{}
+	for _, k := range s.Data["keys"].([]any) {
+		out[k.(string)] = true
+	}
+	return out
 }
 
 func stringOf(v any) string {
