@@ -7,6 +7,7 @@ import (
 
 	vaultapi "github.com/hashicorp/vault/api"
 	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 
@@ -59,6 +60,20 @@ func (c connection) kubeClient(counter *live.Counter) (dynamic.Interface, error)
 
 // restConfig resolves --kubeconfig, KUBECONFIG, ~/.kube/config, then the
 // in-cluster config.
+// typedClient is the typed client, for what the dynamic one does not do
+// (TokenRequest, Leases, Deployments).
+func (c connection) typedClient() (kubernetes.Interface, error) {
+	rc, err := c.restConfig()
+	if err != nil {
+		return nil, err
+	}
+	cs, err := kubernetes.NewForConfig(rc)
+	if err != nil {
+		return nil, err
+	}
+	return cs, nil
+}
+
 func (c connection) restConfig() (*rest.Config, error) {
 	rules := clientcmd.NewDefaultClientConfigLoadingRules() // KUBECONFIG, ~/.kube/config
 	if c.kubeconfig != "" {

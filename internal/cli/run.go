@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"k8s.io/client-go/kubernetes"
 
 	"github.com/syncd-dev/syncd/internal/daemon"
 	"github.com/syncd-dev/syncd/internal/live"
@@ -128,11 +127,7 @@ func (o *options) runDaemon(ctx context.Context, f *runFlags) error {
 		Log:     o.log,
 	}
 	if f.verifyEvery > 0 && !f.once {
-		rc, err := f.conn.restConfig()
-		if err != nil {
-			return err
-		}
-		kc, err := kubernetes.NewForConfig(rc)
+		kc, err := f.conn.typedClient()
 		if err != nil {
 			return err
 		}
@@ -184,11 +179,7 @@ func (o *options) runDaemon(ctx context.Context, f *runFlags) error {
 	}()
 	o.log.Info("syncd running", "listen", ln.Addr().String(), "mode", mode, "poll", f.poll, "scan", f.scan, "leader_elect", f.leaderElect)
 	if f.leaderElect {
-		rc, err := f.conn.restConfig()
-		if err != nil {
-			return err
-		}
-		cs, err := kubernetes.NewForConfig(rc)
+		cs, err := f.conn.typedClient()
 		if err != nil {
 			return err
 		}

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
-	"k8s.io/client-go/kubernetes"
 
 	"github.com/syncd-dev/syncd/internal/live"
 	"github.com/syncd-dev/syncd/internal/verify"
@@ -62,11 +61,7 @@ func (o *options) runVerify(ctx context.Context, po *planOptions, only []string,
 			return fmt.Errorf("no valid tenant file for %q", name)
 		}
 	}
-	rc, err := po.conn.restConfig()
-	if err != nil {
-		return err
-	}
-	kc, err := kubernetes.NewForConfig(rc)
+	kc, err := po.conn.typedClient()
 	if err != nil {
 		return err
 	}
