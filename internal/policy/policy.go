@@ -87,7 +87,7 @@ func Render(p Policy, comment ...string) []byte {
 			blk.Body().SetAttributeRaw(k, rawTokens(r.Other[k]))
 		}
 	}
-	return hclwrite.Format(f.Bytes())
+	return f.Bytes() // Bytes formats the tokens already (hclwrite.File.WriteTo)
 }
 
 // Canonical renders p normalised and without comments: equal text means equal
