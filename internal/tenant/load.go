@@ -9,9 +9,12 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/syncd-dev/syncd/internal/config"
 	"github.com/syncd-dev/syncd/internal/strictyaml"
@@ -112,8 +115,9 @@ func Parse(files []File, cfg *config.Config) *Set {
 	set := &Set{Invalid: map[string]error{}, Digest: digest(files)}
 	var decoded []*Tenant // valid, or partially decoded despite errors
 	failed := map[*Tenant]bool{}
-	for _, f := range files {
-		t, err := decode(f.Path, f.Data, cfg)
+	results := decodeAll(files, cfg)
+	for i, f := range files {
+		t, err := results[i].t, results[i].err
 		if err != nil {
 			set.invalid(f.Path, err)
 			if t == nil || t.Metadata.Name == "" {
@@ -220,4 +224,29 @@ func digest(files []File) string {
 		h.Write(f.Data)
 	}
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+type decodeResult struct {
+	t   *Tenant
+	err error
+}
+
+// decodeAll decodes every file on every core; the results keep the files'
+// order, so everything after is as deterministic as a sequential decode.
+func decodeAll(files []File, cfg *config.Config) []decodeResult {
+	out := make([]decodeResult, len(files))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(files)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1) - 1); i < len(files); i = int(next.Add(1) - 1) {
+				t, err := decode(files[i].Path, files[i].Data, cfg)
+				out[i] = decodeResult{t, err}
+			}
+		}()
+	}
+	wg.Wait()
+	return out
 }
