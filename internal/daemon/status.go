@@ -21,6 +21,19 @@ type Status struct {
 	// Standby is set while this replica waits for the lease.
 	Standby bool                     `json:"standby"`
 	Tenants map[string]*TenantStatus `json:"tenants"`
+	// Verify is the last live isolation proof (--verify-every).
+	Verify *VerifyStatus `json:"verify,omitempty"`
+}
+
+// VerifyStatus sums up the last live verification.
+type VerifyStatus struct {
+	At         time.Time `json:"at"`
+	Checks     int       `json:"checks"`
+	Violations int       `json:"violations"`
+	Missing    int       `json:"missing"`
+	// Problems names each failed check ("tenant kind path: problem") and
+	// each tenant that could not be verified.
+	Problems []string `json:"problems,omitempty"`
 }
 
 // TenantStatus is one tenant's last reconcile.

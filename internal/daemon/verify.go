@@ -52,7 +52,16 @@ func (d *Daemon) Verify(ctx context.Context, repo *reconcile.Repo) *verify.Repor
 		m.VerifyOK.WithLabelValues(name).Set(ok)
 		m.VerifyProblems.WithLabelValues(name).Set(float64(n))
 	}
-	m.VerifyLast.Set(float64(time.Now().Unix()))
+	now := time.Now()
+	m.VerifyLast.Set(float64(now.Unix()))
+	vs := &VerifyStatus{At: now, Checks: len(rep.Checks), Violations: rep.Violations, Missing: rep.Missing}
+	for _, c := range rep.Checks {
+		if !c.OK {
+			vs.Problems = append(vs.Problems, c.Tenant+" "+c.Kind+" "+c.Path+": "+c.Problem)
+		}
+	}
+	vs.Problems = append(vs.Problems, rep.Errors...)
+	d.setError(func(s *Status) { s.Verify = vs })
 	if rep.OK() {
 		d.cfg.Log.Info("verify: every tenant isolated", "checks", len(rep.Checks), "tokens", rep.Tokens, "revoked", rep.Revoked)
 	} else {

@@ -67,6 +67,10 @@ func TestVerifyMetrics(t *testing.T) {
 			if diff := cmp.Diff(tc.wantProblems, gotProblems); diff != "" {
 				t.Errorf("syncd_verify_problems (-want +got):\n%s", diff)
 			}
+			if st := d.status.Verify; st == nil || st.Violations != tc.report.Violations || st.Missing != tc.report.Missing ||
+				len(st.Problems) != int(sum(gotProblems))+len(tc.report.Errors) {
+				t.Errorf("/status verify: %+v", st)
+			}
 			var last dto.Metric
 			if err := d.cfg.Metrics.VerifyLast.Write(&last); err != nil || last.GetGauge().GetValue() == 0 {
 				t.Errorf("syncd_verify_last_run_timestamp_seconds not set (%v)", err)
@@ -90,4 +94,12 @@ func series(t *testing.T, g *prometheus.GaugeVec) map[string]float64 {
 		out[d.GetLabel()[0].GetValue()] = d.GetGauge().GetValue()
 	}
 	return out
+}
+
+func sum(m map[string]float64) float64 {
+	var n float64
+	for _, v := range m {
+		n += v
+	}
+	return n
 }

@@ -94,6 +94,11 @@ func TestDaemonVerifiesPeriodically(t *testing.T) {
 	if strings.Contains(m, `syncd_verify_problems{tenant="shop"} 0`) {
 		t.Errorf("shop's widened policy is not counted:\n%s", grep(m, "syncd_verify"))
 	}
+	var st daemon.Status
+	getJSON(t, srv.URL+"/status", &st)
+	if st.Verify == nil || st.Verify.Violations == 0 || !strings.Contains(strings.Join(st.Verify.Problems, "\n"), "shop other "+r.cfg.Vault.Mounts.KV+"/data/e2e-dver/blog/mail") {
+		t.Errorf("/status does not show shop's violation: %+v", st.Verify)
+	}
 	var named bool
 	for _, c := range rep.Checks {
 		named = named || (c.Tenant == "shop" && !c.OK && strings.Contains(c.Path, "e2e-dver/blog/mail"))
