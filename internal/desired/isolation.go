@@ -7,6 +7,7 @@ import (
 
 	"github.com/syncd-dev/syncd/internal/config"
 	"github.com/syncd-dev/syncd/internal/object"
+	"github.com/syncd-dev/syncd/internal/par"
 	"github.com/syncd-dev/syncd/internal/policy"
 )
 
@@ -44,59 +45,70 @@ func Areas(cfg *config.Config, t Tenant, dbRoles []string) []policy.Area {
 // tenants share a namespace.
 func CheckIsolation(cfg *config.Config, s *State) error {
 	var errs []error
-	fail := func(id object.ID, tenant string, format string, args ...any) {
-		errs = append(errs, &IsolationError{ID: id, Tenant: tenant, Err: fmt.Errorf(format, args...)})
-	}
 	namespaces := map[string]string{}
 	for _, t := range s.Tenants {
 		if prev, ok := namespaces[t.Namespace]; ok {
-			fail(NewIDs(cfg).Namespace(t.Namespace), t.Name, "namespace shared with tenant %s", prev)
+			errs = append(errs, &IsolationError{ID: NewIDs(cfg).Namespace(t.Namespace), Tenant: t.Name, Err: fmt.Errorf("namespace shared with tenant %s", prev)})
 		}
 		namespaces[t.Namespace] = t.Name
 	}
-	for _, t := range s.Tenants {
-		var dbRoles []string
-		for _, id := range t.Objects {
-			if o, _ := s.Get(id); id.Kind == object.DatabaseRole {
-				dbRoles = append(dbRoles, o.Spec.(*DatabaseRoleSpec).Name)
-			}
+	// Each tenant's proof is independent of the others': on every core,
+	// the errors collected in tenant order.
+	perTenant := make([][]error, len(s.Tenants))
+	par.Each(len(s.Tenants), func(i int) { perTenant[i] = checkTenant(cfg, s, s.Tenants[i]) })
+	for _, e := range perTenant {
+		errs = append(errs, e...)
+	}
+	return errors.Join(errs...)
+}
+
+// checkTenant proves one tenant's objects stay inside the tenant.
+func checkTenant(cfg *config.Config, s *State, t Tenant) []error {
+	var errs []error
+	fail := func(id object.ID, tenant string, format string, args ...any) {
+		errs = append(errs, &IsolationError{ID: id, Tenant: tenant, Err: fmt.Errorf(format, args...)})
+	}
+	var dbRoles []string
+	for _, id := range t.Objects {
+		if o, _ := s.Get(id); id.Kind == object.DatabaseRole {
+			dbRoles = append(dbRoles, o.Spec.(*DatabaseRoleSpec).Name)
 		}
-		areas := Areas(cfg, t, dbRoles)
-		for _, id := range t.Objects {
-			o, _ := s.Get(id)
-			switch spec := o.Spec.(type) {
-			case *PolicySpec:
-				p, err := policy.Parse([]byte(spec.HCL), id.Name+".hcl")
-				if err != nil {
-					fail(id, t.Name, "rendered HCL does not parse: %w", err)
-				} else if err := policy.Confined(p, areas, policy.ReadOnly); err != nil {
-					fail(id, t.Name, "%w", err)
+	}
+	areas := Areas(cfg, t, dbRoles)
+	for _, id := range t.Objects {
+		o, _ := s.Get(id)
+		switch spec := o.Spec.(type) {
+		case *PolicySpec:
+			p, err := policy.Parse([]byte(spec.HCL), id.Name+".hcl")
+			if err != nil {
+				fail(id, t.Name, "rendered HCL does not parse: %w", err)
+			} else if err := policy.Confined(p, areas, policy.ReadOnly); err != nil {
+				fail(id, t.Name, "%w", err)
+			}
+		case *AuthRoleSpec:
+			if !slices.Equal(spec.BoundServiceAccountNamespaces, []string{t.Namespace}) {
+				fail(id, t.Name, "binds namespaces %v, want only %s", spec.BoundServiceAccountNamespaces, t.Namespace)
+			}
+			if !slices.Equal(spec.TokenPolicies, []string{cfg.PolicyName(t.Name)}) {
+				fail(id, t.Name, "grants policies %v, want only %s", spec.TokenPolicies, cfg.PolicyName(t.Name))
+			}
+		case *ManifestSpec:
+			if id.Kind == object.Namespace {
+				if id.Name != t.Namespace {
+					fail(id, t.Name, "is namespace %s, not the tenant's %s", id.Name, t.Namespace)
 				}
-			case *AuthRoleSpec:
-				if !slices.Equal(spec.BoundServiceAccountNamespaces, []string{t.Namespace}) {
-					fail(id, t.Name, "binds namespaces %v, want only %s", spec.BoundServiceAccountNamespaces, t.Namespace)
-				}
-				if !slices.Equal(spec.TokenPolicies, []string{cfg.PolicyName(t.Name)}) {
-					fail(id, t.Name, "grants policies %v, want only %s", spec.TokenPolicies, cfg.PolicyName(t.Name))
-				}
-			case *ManifestSpec:
-				if id.Kind == object.Namespace {
-					if id.Name != t.Namespace {
-						fail(id, t.Name, "is namespace %s, not the tenant's %s", id.Name, t.Namespace)
-					}
-				} else if id.Scope != t.Namespace {
-					fail(id, t.Name, "lives in namespace %s, not the tenant's %s", id.Scope, t.Namespace)
-				}
-				if role, ok := LoginRole(spec.Object); ok && role != cfg.AuthRoleName(t.Name) {
-					fail(id, t.Name, "logs in to Vault as role %q, not the tenant's %q", role, cfg.AuthRoleName(t.Name))
-				}
-				if _, ok := LoginRole(spec.Object); ok && cfg.Auth.Audience != "" && !slices.Contains(LoginAudiences(spec.Object), cfg.Auth.Audience) {
-					fail(id, t.Name, "requests service account tokens for audiences %v, but the auth role requires %q: every login would be refused", LoginAudiences(spec.Object), cfg.Auth.Audience)
-				}
+			} else if id.Scope != t.Namespace {
+				fail(id, t.Name, "lives in namespace %s, not the tenant's %s", id.Scope, t.Namespace)
+			}
+			if role, ok := LoginRole(spec.Object); ok && role != cfg.AuthRoleName(t.Name) {
+				fail(id, t.Name, "logs in to Vault as role %q, not the tenant's %q", role, cfg.AuthRoleName(t.Name))
+			}
+			if _, ok := LoginRole(spec.Object); ok && cfg.Auth.Audience != "" && !slices.Contains(LoginAudiences(spec.Object), cfg.Auth.Audience) {
+				fail(id, t.Name, "requests service account tokens for audiences %v, but the auth role requires %q: every login would be refused", LoginAudiences(spec.Object), cfg.Auth.Audience)
 			}
 		}
 	}
-	return errors.Join(errs...)
+	return errs
 }
 
 // LoginRole finds the Kubernetes auth role an ESO object logs in with.

@@ -9,14 +9,12 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"sort"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/syncd-dev/syncd/internal/config"
+	"github.com/syncd-dev/syncd/internal/par"
 	"github.com/syncd-dev/syncd/internal/strictyaml"
 )
 
@@ -235,18 +233,9 @@ type decodeResult struct {
 // order, so everything after is as deterministic as a sequential decode.
 func decodeAll(files []File, cfg *config.Config) []decodeResult {
 	out := make([]decodeResult, len(files))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(files)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := int(next.Add(1) - 1); i < len(files); i = int(next.Add(1) - 1) {
-				t, err := decode(files[i].Path, files[i].Data, cfg)
-				out[i] = decodeResult{t, err}
-			}
-		}()
-	}
-	wg.Wait()
+	par.Each(len(files), func(i int) {
+		t, err := decode(files[i].Path, files[i].Data, cfg)
+		out[i] = decodeResult{t, err}
+	})
 	return out
 }
