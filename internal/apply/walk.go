@@ -3,6 +3,7 @@ package apply
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/syncd-dev/syncd/internal/diff"
 	"github.com/syncd-dev/syncd/internal/object"
+	"github.com/syncd-dev/syncd/internal/par"
 )
 
 // Writer makes one change in the system it serves. It must be idempotent:
@@ -93,7 +95,7 @@ func Run(ctx context.Context, p *diff.Plan, writers map[object.System]Writer, re
 		}
 		r.wave(ctx, w, waves, wave)
 	}
-	for _, tenant := range sortedKeys(byTenant) {
+	for _, tenant := range slices.Sorted(maps.Keys(byTenant)) {
 		var results []ChangeResult
 		for _, c := range byTenant[tenant] {
 			results = append(results, *r.status[c.ID])
@@ -132,7 +134,7 @@ type run struct {
 // begin records every tenant's intents before anything is written; a tenant
 // whose record cannot be written is not touched at all.
 func (r *run) begin(ctx context.Context, p *diff.Plan, byTenant map[string][]diff.Change) {
-	tenants := sortedKeys(byTenant)
+	tenants := slices.Sorted(maps.Keys(byTenant))
 	errs := make([]error, len(tenants))
 	r.pool(len(tenants), func(i int) {
 		errs[i] = r.rec.Begin(ctx, tenants[i], p.Live.TenantVersions[tenants[i]], byTenant[tenants[i]])
@@ -227,25 +229,4 @@ func (r *run) end(c diff.Change, st Status, attempts int, msg string, up *object
 }
 
 // pool runs fn(0..n-1) with at most Parallelism at once.
-func (r *run) pool(n int, fn func(int)) {
-	sem := make(chan struct{}, r.opts.Parallelism)
-	var wg sync.WaitGroup
-	for i := range n {
-		sem <- struct{}{}
-		wg.Add(1)
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			fn(i)
-		}()
-	}
-	wg.Wait()
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
-}
+func (r *run) pool(n int, fn func(int)) { par.Bounded(n, r.opts.Parallelism, fn) }

@@ -1,6 +1,7 @@
 package daemon
 
 import (
+	"slices"
 	"time"
 
 	"github.com/syncd-dev/syncd/internal/diff"
@@ -73,7 +74,7 @@ func (d *Daemon) recordTenants(out Outcome, failed map[string]string, revision s
 		}
 	}
 	for name, ts := range d.status.Tenants {
-		if out.Scope != nil && !contains(out.Scope, name) {
+		if out.Scope != nil && !slices.Contains(out.Scope, name) {
 			continue
 		}
 		ts.Revision, ts.LastRun, ts.Drift, ts.Error = revision, now, drift[name], failed[name]
@@ -81,15 +82,6 @@ func (d *Daemon) recordTenants(out Outcome, failed map[string]string, revision s
 		ts.Changes = drift[name]
 		d.cfg.Metrics.TenantErrors.WithLabelValues(name).Set(boolGauge(failed[name] != ""))
 	}
-}
-
-func contains(s []string, v string) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // Status returns a copy of the status.

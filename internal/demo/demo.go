@@ -7,16 +7,20 @@ package demo
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -153,11 +157,7 @@ func (d *story) secrets(ctx context.Context) error {
 			for {
 				s, err := d.bed.Kube.CoreV1().Secrets(ns).Get(ctx, name, metav1.GetOptions{})
 				if err == nil && len(s.Data) > 0 {
-					keys := make([]string, 0, len(s.Data))
-					for k := range s.Data {
-						keys = append(keys, k)
-					}
-					fmt.Fprintf(d.w, "  Secret %s/%s: keys %v (values not shown)\n", ns, name, sorted(keys))
+					fmt.Fprintf(d.w, "  Secret %s/%s: keys %v (values not shown)\n", ns, name, slices.Sorted(maps.Keys(s.Data)))
 					break
 				}
 				if time.Now().After(deadline) {
@@ -235,7 +235,11 @@ func loginResult(ctx context.Context, bed *testbed.Bed, db, user, pass string) s
 	defer cancel()
 	conn, err := pgx.Connect(ctx, u.String())
 	if err != nil {
-		return "no (" + strings.SplitN(err.Error(), ": ", 3)[len(strings.SplitN(err.Error(), ": ", 3))-1] + ")"
+		var pgErr *pgconn.PgError
+		if errors.As(err, &pgErr) {
+			return "no (" + pgErr.Message + ")" // the server's refusal; the password is not in it
+		}
+		return "no (" + err.Error() + ")"
 	}
 	conn.Close(ctx)
 	return "yes"
@@ -254,13 +258,4 @@ func esStatus(ctx context.Context, bed *testbed.Bed, ns, name string) string {
 		out = append(out, fmt.Sprintf("ExternalSecret %s: %v", es.GetName(), conds))
 	}
 	return strings.Join(out, "; ")
-}
-
-func sorted(s []string) []string {
-	for i := 1; i < len(s); i++ {
-		for j := i; j > 0 && s[j] < s[j-1]; j-- {
-			s[j], s[j-1] = s[j-1], s[j]
-		}
-	}
-	return s
 }

@@ -1,5 +1,6 @@
-// Package par runs independent per-item work on every core: the one place
-// the offline stages (decoding tenant files, proving isolation) fan out.
+// Package par runs independent per-item work concurrently: the one fan-out
+// of the offline stages (decoding tenant files, proving isolation) and of
+// apply's waves.
 package par
 
 import (
@@ -11,8 +12,12 @@ import (
 // Each calls f(i) for every i in [0, n), on up to GOMAXPROCS goroutines,
 // and returns when all calls have. f must only write to what index i owns
 // (out[i]); callers that collect results in index order stay deterministic.
-func Each(n int, f func(i int)) {
-	workers := min(runtime.GOMAXPROCS(0), n)
+func Each(n int, f func(i int)) { Bounded(n, runtime.GOMAXPROCS(0), f) }
+
+// Bounded is Each with at most workers calls in flight; indexes start in
+// order.
+func Bounded(n, workers int, f func(i int)) {
+	workers = min(workers, n)
 	if workers <= 1 {
 		for i := range n {
 			f(i)

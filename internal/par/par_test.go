@@ -19,3 +19,35 @@ func TestEachCallsEveryIndexOnce(t *testing.T) {
 		})
 	}
 }
+
+// TestBoundedKeepsTheBound: never more than workers calls at once.
+func TestBoundedKeepsTheBound(t *testing.T) {
+	for name, workers := range map[string]int{"one": 1, "three": 3} {
+		t.Run(name, func(t *testing.T) {
+			var inFlight, most atomic.Int32
+			gate := make(chan struct{})
+			done := make(chan struct{})
+			go func() {
+				Bounded(50, workers, func(int) {
+					n := inFlight.Add(1)
+					for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
+					}
+					if n == int32(workers) || workers == 1 {
+						select {
+						case <-gate:
+						default:
+							close(gate)
+						}
+					}
+					<-gate
+					inFlight.Add(-1)
+				})
+				close(done)
+			}()
+			<-done
+			if got := most.Load(); got != int32(workers) {
+				t.Errorf("at most %d calls in flight, want %d", got, workers)
+			}
+		})
+	}
+}
