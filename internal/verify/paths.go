@@ -3,6 +3,7 @@ package verify
 import (
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/syncd-dev/syncd/internal/config"
 	"github.com/syncd-dev/syncd/internal/desired"
@@ -61,18 +62,59 @@ func sensitivePaths(cfg *config.Config, st *desired.State) []string {
 	return out
 }
 
-// sample keeps all of paths up to max, else every n-th of the sorted list:
-// the same sample each run.
-func sample(paths []string, max int) []string {
-	slices.Sort(paths)
-	paths = slices.Compact(paths)
-	if len(paths) <= max {
-		return paths
+// ownedPath is a declared path and the tenant that declares it ("" when
+// several do).
+type ownedPath struct{ path, tenant string }
+
+// allPaths lists every tenant's paths once, sorted. It is built once per
+// run, so each tenant's sample of the others costs O(max), not O(all paths):
+// no work quadratic in the tenants.
+func allPaths(paths map[string][]string) []ownedPath {
+	var all []ownedPath
+	for t, ps := range paths {
+		for _, p := range ps {
+			all = append(all, ownedPath{p, t})
+		}
 	}
-	step := (len(paths) + max - 1) / max
+	slices.SortFunc(all, func(a, b ownedPath) int { return strings.Compare(a.path, b.path) })
+	out := all[:0]
+	for _, p := range all {
+		if n := len(out); n > 0 && out[n-1].path == p.path {
+			if out[n-1].tenant != p.tenant {
+				out[n-1].tenant = ""
+			}
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// others samples the paths of every tenant but one: all of them up to max,
+// else every n-th of the sorted list, the same sample each run.
+func others(all []ownedPath, own []string, tenant string, max int) []string {
+	var skip []int // where the tenant's own paths are in all, ascending
+	for _, p := range own {
+		i, ok := slices.BinarySearchFunc(all, p, func(o ownedPath, p string) int { return strings.Compare(o.path, p) })
+		if ok && all[i].tenant == tenant {
+			skip = append(skip, i)
+		}
+	}
+	slices.Sort(skip)
+	n, step := len(all)-len(skip), 1
+	if n > max {
+		step = (n + max - 1) / max
+	}
 	var out []string
-	for i := 0; i < len(paths); i += step {
-		out = append(out, paths[i])
+	for k := 0; k < n; k += step {
+		i := k // the k-th path not skipped
+		for _, s := range skip {
+			if s > i {
+				break
+			}
+			i++
+		}
+		out = append(out, all[i].path)
 	}
 	return out
 }

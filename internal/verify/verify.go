@@ -85,18 +85,13 @@ func Run(ctx context.Context, cfg *config.Config, st *desired.State, only []stri
 		opts.TokenTTL = 10 * time.Minute
 	}
 	paths := tenantPaths(cfg, st)
+	all := allPaths(paths)
 	r := &Report{}
 	for i, t := range st.Tenants {
 		if len(only) > 0 && !slices.Contains(only, t.Name) {
 			continue
 		}
-		var others []string
-		for j, o := range st.Tenants {
-			if j != i {
-				others = append(others, paths[o.Name]...)
-			}
-		}
-		if err := r.tenant(ctx, cfg, st, i, paths[t.Name], sample(others, opts.MaxOthers), k, v, opts); err != nil {
+		if err := r.tenant(ctx, cfg, st, i, paths[t.Name], others(all, paths[t.Name], t.Name, opts.MaxOthers), k, v, opts); err != nil {
 			r.Errors = append(r.Errors, fmt.Sprintf("tenant %s: %v", t.Name, err))
 			r.Failed = append(r.Failed, t.Name)
 		}
