@@ -65,6 +65,7 @@ type Daemon struct {
 	backoff   map[string]backoff
 	lastEvent map[string]string // tenant -> the error last reported in an Event
 	verifying atomic.Bool       // a verification runs
+	verified  map[string]int    // tenants in the verify metrics (d.mu)
 }
 
 type backoff struct {

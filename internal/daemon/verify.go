@@ -42,8 +42,10 @@ func (d *Daemon) Verify(ctx context.Context, repo *reconcile.Repo) *verify.Repor
 	for _, n := range rep.Failed {
 		failed[n] = true
 	}
-	m.VerifyOK.Reset()
-	m.VerifyProblems.Reset()
+	// Set the new values first, then drop the tenants no longer there: a
+	// scrape in between never misses a tenant (no Reset window).
+	d.mu.Lock()
+	defer d.mu.Unlock()
 	for name, n := range problems {
 		ok := 0.0
 		if n == 0 && !failed[name] {
@@ -52,6 +54,13 @@ func (d *Daemon) Verify(ctx context.Context, repo *reconcile.Repo) *verify.Repor
 		m.VerifyOK.WithLabelValues(name).Set(ok)
 		m.VerifyProblems.WithLabelValues(name).Set(float64(n))
 	}
+	for name := range d.verified {
+		if _, ok := problems[name]; !ok {
+			m.VerifyOK.DeleteLabelValues(name)
+			m.VerifyProblems.DeleteLabelValues(name)
+		}
+	}
+	d.verified = problems
 	now := time.Now()
 	m.VerifyLast.Set(float64(now.Unix()))
 	vs := &VerifyStatus{At: now, Checks: len(rep.Checks), Violations: rep.Violations, Missing: rep.Missing}
@@ -61,7 +70,7 @@ func (d *Daemon) Verify(ctx context.Context, repo *reconcile.Repo) *verify.Repor
 		}
 	}
 	vs.Problems = append(vs.Problems, rep.Errors...)
-	d.setError(func(s *Status) { s.Verify = vs })
+	d.status.Verify = vs
 	if rep.OK() {
 		d.cfg.Log.Info("verify: every tenant isolated", "checks", len(rep.Checks), "tokens", rep.Tokens, "revoked", rep.Revoked)
 	} else {

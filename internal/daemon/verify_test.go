@@ -57,8 +57,8 @@ func TestVerifyMetrics(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			d := New(Config{Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 				Verify: func(context.Context, *reconcile.Repo) *verify.Report { return &tc.report }})
-			// A tenant from an earlier run must not linger.
-			d.cfg.Metrics.VerifyOK.WithLabelValues("gone").Set(1)
+			// A tenant of an earlier run must not linger.
+			d.Verify(context.Background(), repo("gone"))
 			d.Verify(context.Background(), tc.repo)
 			gotOK, gotProblems := series(t, d.cfg.Metrics.VerifyOK), series(t, d.cfg.Metrics.VerifyProblems)
 			if diff := cmp.Diff(tc.wantOK, gotOK); diff != "" {
