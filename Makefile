@@ -5,7 +5,7 @@ BIN   ?= bin/syncd
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 FUZZTIME ?= 30s
 
-.PHONY: help build test test-unit lint fuzz golden testbed testbed-up testbed-down testbed-env demo clean
+.PHONY: help build test test-unit lint fuzz golden testbed testbed-up testbed-down testbed-env demo bench clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -35,6 +35,11 @@ testbed: ## build (or reuse) Vault, kube-apiserver, etcd, ESO CRDs into the cach
 
 demo: testbed ## the story on a fresh test bed, real commands and their output (about a minute)
 	@$(GO) run ./hack/demo
+
+BENCH_FLAGS ?=
+bench: testbed ## measure syncd against the floor and today's procedure on the real bed (100, 1,000 tenants; BENCH_LARGE=1 adds 10,000); writes BENCHMARKS.md
+	@hack/testbed/build.sh kubectl >&2
+	$(GO) run ./hack/bench $(if $(BENCH_LARGE),-large) $(BENCH_FLAGS)
 
 testbed-up: testbed ## start the test bed in the background; eval "$$(make -s testbed-up)"
 	@$(GO) run ./hack/testbed/bed up

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the test bed's components into a cache outside the repository, only when
 # missing: ${SYNCD_CACHE_DIR:-${XDG_CACHE_HOME:-~/.cache}/syncd}/bin/<name>-<version>.
-# Usage: build.sh [vault|kube-apiserver|etcd|crds|eso|postgres ...]   (default: all)
+# Usage: build.sh [vault|kube-apiserver|etcd|crds|eso|postgres|kubectl ...]
+#   (default: all but kubectl, which only `make bench` needs)
 # Prints the cache directory on the last line of stdout.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -68,6 +69,17 @@ kube_apiserver() {
       -X k8s.io/client-go/pkg/version.gitVersion=$v"
 }
 
+# kubectl is used only by `make bench` (today's procedure); not part of the bed.
+kubectl() {
+  pinned "$here/kube/go.mod" k8s.io/kubernetes "$KUBE_VERSION"
+  reuse kubectl "$KUBE_VERSION" "$(type -P kubectl || true)" version --client && return
+  local v=$KUBE_VERSION minor=${KUBE_VERSION#v1.}; minor=${minor%%.*}
+  CGO_ENABLED=0 build kubectl "$KUBE_VERSION" kube k8s.io/kubernetes/cmd/kubectl \
+    -ldflags "-s -w -X k8s.io/component-base/version.gitVersion=$v \
+      -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$minor \
+      -X k8s.io/client-go/pkg/version.gitVersion=$v"
+}
+
 etcd() {
   pinned "$here/etcd/go.mod" go.etcd.io/etcd/server/v3 "$ETCD_VERSION"
   [ -n "${KUBEBUILDER_ASSETS:-}" ] && reuse etcd "$ETCD_VERSION" "$KUBEBUILDER_ASSETS/etcd" --version && return
@@ -118,6 +130,7 @@ for t in "${targets[@]}"; do
     vault) vault ;;
     kube-apiserver) kube_apiserver ;;
     etcd) etcd ;;
+    kubectl) kubectl ;;
     crds) crds ;;
     eso) eso ;;
     postgres) ensure_postgres ;;

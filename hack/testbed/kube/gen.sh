@@ -14,7 +14,7 @@ gomod=$(go mod download -json "k8s.io/kubernetes@${KUBE_VERSION}" | sed -n 's/^[
   echo
   echo "godebug default=go1.26"
   echo
-  echo "tool k8s.io/kubernetes/cmd/kube-apiserver"
+  printf 'tool (\n\tk8s.io/kubernetes/cmd/kube-apiserver\n\tk8s.io/kubernetes/cmd/kubectl\n)\n'
   echo
   echo "require k8s.io/kubernetes ${KUBE_VERSION}"
   echo

@@ -13,25 +13,32 @@ import (
 // none). Vault cannot clear a database role's credential_config, nor a field
 // syncd does not know, by writing: such an update deletes the role first.
 func (w Writer) put(ctx context.Context, c diff.Change) error {
-	p := path(c.ID)
-	var data map[string]any
-	switch s := c.After.(type) {
-	case *desired.PolicySpec:
-		data = map[string]any{"policy": s.HCL}
-	case *desired.AuthRoleSpec:
-		data = authRoleData(s)
-	case *desired.DatabaseRoleSpec:
-		data = databaseRoleData(s)
-	default:
-		return fmt.Errorf("no Vault form for %T", c.After)
+	p := Path(c.ID)
+	data, err := Data(c.After)
+	if err != nil {
+		return err
 	}
 	if c.Action != diff.Create && needsReplace(c.Fields, data) {
 		if err := w.delete(ctx, p); err != nil {
 			return fmt.Errorf("replacing: %w", err)
 		}
 	}
-	_, err := w.Logical.WriteWithContext(ctx, p, data)
+	_, err = w.Logical.WriteWithContext(ctx, p, data)
 	return err
+}
+
+// Data is the body Vault is written with for a desired object: every field
+// syncd models.
+func Data(spec desired.Spec) (map[string]any, error) {
+	switch s := spec.(type) {
+	case *desired.PolicySpec:
+		return map[string]any{"policy": s.HCL}, nil
+	case *desired.AuthRoleSpec:
+		return authRoleData(s), nil
+	case *desired.DatabaseRoleSpec:
+		return databaseRoleData(s), nil
+	}
+	return nil, fmt.Errorf("no Vault form for %T", spec)
 }
 
 // needsReplace reports whether a drifted field cannot be reset by a write:

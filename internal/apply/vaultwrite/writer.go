@@ -39,7 +39,7 @@ func (w Writer) Write(ctx context.Context, c diff.Change) error {
 	case diff.Create, diff.Update, diff.Adopt:
 		err = w.put(ctx, c)
 	case diff.Delete, diff.DeleteDeprecated:
-		err = w.delete(ctx, path(c.ID))
+		err = w.delete(ctx, Path(c.ID))
 	case diff.RevokeLeases:
 		// Synchronous: when it returns, every lease (and its database
 		// user) is gone.
@@ -54,8 +54,8 @@ func (w Writer) Write(ctx context.Context, c diff.Change) error {
 	return classify(err)
 }
 
-// path is where an object lives in Vault's API.
-func path(id object.ID) string {
+// Path is where an object lives in Vault's API.
+func Path(id object.ID) string {
 	switch id.Kind {
 	case object.Policy:
 		return "sys/policies/acl/" + id.Name
@@ -80,7 +80,7 @@ func (w Writer) delete(ctx context.Context, p string) error {
 // original gone, the copy must exist.
 func (w Writer) deprecate(ctx context.Context, id object.ID) error {
 	copyName := id.Name + "-deprecated"
-	sec, err := w.Logical.ReadWithContext(ctx, path(id))
+	sec, err := w.Logical.ReadWithContext(ctx, Path(id))
 	if err != nil {
 		return err
 	}
@@ -89,7 +89,7 @@ func (w Writer) deprecate(ctx context.Context, id object.ID) error {
 		if _, err := w.Logical.WriteWithContext(ctx, "sys/policies/acl/"+copyName, map[string]any{"policy": text}); err != nil {
 			return fmt.Errorf("writing %s: %w", copyName, err)
 		}
-		return w.delete(ctx, path(id))
+		return w.delete(ctx, Path(id))
 	}
 	have, err := w.Logical.ReadWithContext(ctx, "sys/policies/acl/"+copyName)
 	if err != nil {

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// sample is one measured run.
+type sample struct {
+	Wall        time.Duration
+	Vault, Kube int64
+	RSSKB       int64 // peak resident set of the process (and the largest of its children)
+}
+
+// env is what every measured process gets: the proxies' addresses.
+type env struct {
+	vaultAddr, vaultToken, kubeconfig string
+	vaultN, kubeN                     *counter
+	path, kubeCache                   string // PATH with the pinned CLIs first; kubectl's discovery cache
+}
+
+func (e env) vars() []string {
+	return append(os.Environ(), "VAULT_ADDR="+e.vaultAddr, "VAULT_TOKEN="+e.vaultToken, "KUBECONFIG="+e.kubeconfig,
+		"PATH="+e.path, "KUBECACHEDIR="+e.kubeCache, "NO_COLOR=1", "SYNCD_LOG_LEVEL=warn")
+}
+
+// run runs a command to completion and measures it; a non-zero exit not in
+// okCodes is an error carrying the command's output.
+//
+// The peak RSS comes from GNU time (/usr/bin/time, Debian's package "time"):
+// a child forked by this process would report at least this process's own
+// RSS, because Linux carries the high-water mark across vfork and exec.
+func (e env) run(dir string, okCodes []int, name string, args ...string) (sample, []byte, error) {
+	rss, err := os.CreateTemp("", "bench-rss-")
+	if err != nil {
+		return sample{}, nil, err
+	}
+	rss.Close()
+	defer os.Remove(rss.Name())
+	cmd := exec.Command(gnuTime, append([]string{"-f", "%M", "-o", rss.Name(), name}, args...)...)
+	cmd.Dir, cmd.Env = dir, e.vars()
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	e.vaultN.take()
+	e.kubeN.take()
+	start := time.Now()
+	err = cmd.Run()
+	s := sample{Wall: time.Since(start), Vault: e.vaultN.take(), Kube: e.kubeN.take()}
+	if b, rerr := os.ReadFile(rss.Name()); rerr == nil {
+		lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+		s.RSSKB, _ = strconv.ParseInt(lines[len(lines)-1], 10, 64) // after "Command exited with non-zero status N"
+	}
+	if err != nil && !slices.Contains(okCodes, cmd.ProcessState.ExitCode()) {
+		return s, out.Bytes(), fmt.Errorf("%s %v: %v\n%s", name, args, err, tail(out.Bytes(), 3000))
+	}
+	return s, out.Bytes(), nil
+}
+
+func tail(b []byte, n int) []byte {
+	if len(b) > n {
+		return b[len(b)-n:]
+	}
+	return b
+}
+
+const gnuTime = "/usr/bin/time"
+
+// median is the median of each figure across samples (they are few: the
+// lower middle for an even count).
+func median(ss []sample) sample {
+	if len(ss) == 0 {
+		return sample{}
+	}
+	pick := func(f func(sample) int64) int64 {
+		v := make([]int64, len(ss))
+		for i, s := range ss {
+			v[i] = f(s)
+		}
+		slices.Sort(v)
+		return v[(len(v)-1)/2]
+	}
+	return sample{
+		Wall:  time.Duration(pick(func(s sample) int64 { return int64(s.Wall) })),
+		Vault: pick(func(s sample) int64 { return s.Vault }),
+		Kube:  pick(func(s sample) int64 { return s.Kube }),
+		RSSKB: pick(func(s sample) int64 { return s.RSSKB }),
+	}
+}
