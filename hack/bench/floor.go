@@ -41,7 +41,7 @@ func floorMain(args []string) error {
 	if err != nil {
 		return err
 	}
-	rc.QPS, rc.Burst = 50, 100 // as syncd
+	rc.QPS, rc.Burst = 1000, 2000 // as syncd
 	kc, err := dynamic.NewForConfig(rc)
 	if err != nil {
 		return err

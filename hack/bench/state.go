@@ -94,7 +94,10 @@ func reset(ctx context.Context, bed *testbed.Bed, st *desired.State, w *work, in
 			jobs = append(jobs, func() error { _, err := v.DeleteWithContext(ctx, p); return err })
 		}
 	}
-	jobs = append(jobs, func() error { _, err := v.DeleteWithContext(ctx, inventoryMount+"/metadata/"+inventoryPath+"/index"); return err })
+	jobs = append(jobs, func() error {
+		_, err := v.DeleteWithContext(ctx, inventoryMount+"/metadata/"+inventoryPath+"/index")
+		return err
+	})
 	jobErrs := make([]error, len(jobs))
 	par.Bounded(len(jobs), 16, func(i int) { jobErrs[i] = jobs[i]() })
 	var errs []error

@@ -20,7 +20,7 @@ import (
 // (unmeasured): per tenant, the Vault writes and Kubernetes objects in
 // dependency order. The floor reads it and only talks to the servers.
 type work struct {
-	Tenants []tenantWork            `json:"tenants"`
+	Tenants []tenantWork                  `json:"tenants"`
 	Kinds   []schema.GroupVersionResource `json:"kinds"` // the ESO kinds a plan lists
 }
 

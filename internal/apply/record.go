@@ -3,6 +3,7 @@ package apply
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"sync"
 	"time"
@@ -12,16 +13,19 @@ import (
 	"github.com/syncd-dev/syncd/internal/diff"
 	"github.com/syncd-dev/syncd/internal/inventory"
 	"github.com/syncd-dev/syncd/internal/object"
+	"github.com/syncd-dev/syncd/internal/par"
 )
 
 // Store is the part of inventory.Store the recorder needs.
 type Store interface {
-	SaveTenant(ctx context.Context, name string, t *inventory.Tenant) error
-	DeleteTenant(ctx context.Context, name string) error
+	Index(ctx context.Context, add, remove []string) error
+	SaveRecord(ctx context.Context, name string, t *inventory.Tenant) error
+	DeleteRecord(ctx context.Context, name string) error
 }
 
-// InventoryRecorder records ownership in the inventory, one tenant's record
-// at a time, each write checked-and-set against the version last read or
+// InventoryRecorder records ownership in the inventory: the index once per
+// apply for every tenant it adds or removes, then each tenant's record, in
+// parallel, each write checked-and-set against the version last read or
 // written.
 type InventoryRecorder struct {
 	Store  Store
@@ -30,8 +34,28 @@ type InventoryRecorder struct {
 	// tenants as their files say.
 	Inventory *inventory.Inventory
 	Desired   *desired.State
+	// Parallelism bounds the record writes in flight (4 when zero).
+	Parallelism int
 
 	mu sync.Mutex
+}
+
+// each runs fn for every tenant on the recorder's pool and returns the
+// failures by tenant.
+func (r *InventoryRecorder) each(tenants []string, fn func(string) error) map[string]error {
+	errs := make([]error, len(tenants))
+	n := r.Parallelism
+	if n <= 0 {
+		n = 4
+	}
+	par.Bounded(len(tenants), n, func(i int) { errs[i] = fn(tenants[i]) })
+	out := map[string]error{}
+	for i, err := range errs {
+		if err != nil {
+			out[tenants[i]] = err
+		}
+	}
+	return out
 }
 
 func (r *InventoryRecorder) record(tenant string) *inventory.Tenant {
@@ -61,13 +85,33 @@ func (r *InventoryRecorder) desiredTenant(name string) (desired.Tenant, bool) {
 	return r.Desired.Tenants[i], true
 }
 
-// Begin records the tenant's intents: objects about to be created or
+// Begin records every tenant's intents. Tenants without a record are
+// indexed first, all in one write; if that fails, no tenant is touched.
+func (r *InventoryRecorder) Begin(ctx context.Context, versions map[string]int, changes map[string][]diff.Change) map[string]error {
+	tenants := slices.Sorted(maps.Keys(changes))
+	var fresh []string
+	for _, name := range tenants {
+		if r.record(name).Version == 0 {
+			fresh = append(fresh, name)
+		}
+	}
+	if err := r.Store.Index(ctx, fresh, nil); err != nil {
+		out := map[string]error{}
+		for _, name := range tenants {
+			out[name] = err
+		}
+		return out
+	}
+	return r.each(tenants, func(name string) error { return r.begin(ctx, name, versions[name], changes[name]) })
+}
+
+// begin records the tenant's intents: objects about to be created or
 // adopted become pending (owned from now on, confirmed after), a policy
 // about to be deprecated names its copy, a present tenant's locations are
 // brought up to date and a deprecation is cancelled. The write is checked
 // and set against the version the plan read: a tenant changed since is not
 // touched.
-func (r *InventoryRecorder) Begin(ctx context.Context, tenant string, version int, changes []diff.Change) error {
+func (r *InventoryRecorder) begin(ctx context.Context, tenant string, version int, changes []diff.Change) error {
 	t := r.record(tenant)
 	if t.Version != version {
 		return fmt.Errorf("changed since the plan (record version %d, the plan read %d): plan again: %w", t.Version, version, inventory.ErrConflict)
@@ -88,7 +132,7 @@ func (r *InventoryRecorder) Begin(ctx context.Context, tenant string, version in
 		next.Namespace, next.KVMount, next.KVPrefix = d.Namespace, r.Config.Vault.Mounts.KV, d.KVPrefix
 		next.DeprecatedAt = nil // re-added: off-boarding cancelled
 	}
-	if err := r.Store.SaveTenant(ctx, tenant, &next); err != nil {
+	if err := r.Store.SaveRecord(ctx, tenant, &next); err != nil {
 		return err
 	}
 	*t = next
@@ -100,18 +144,50 @@ func (r *InventoryRecorder) Deprecated(ctx context.Context, tenant string, at ti
 	t := r.record(tenant)
 	next := *t
 	next.DeprecatedAt = &at
-	if err := r.Store.SaveTenant(ctx, tenant, &next); err != nil {
+	if err := r.Store.SaveRecord(ctx, tenant, &next); err != nil {
 		return err
 	}
 	*t = next
 	return nil
 }
 
-// Finish confirms what was applied: created and adopted objects move from
+// Finish records how every tenant's changes ended; tenants whose
+// off-boarding completed leave the index in one write, then lose their
+// records.
+func (r *InventoryRecorder) Finish(ctx context.Context, results map[string][]ChangeResult) map[string]error {
+	tenants := slices.Sorted(maps.Keys(results))
+	var mu sync.Mutex
+	var complete []string
+	errs := r.each(tenants, func(name string) error {
+		done, err := r.finish(ctx, name, results[name])
+		if done {
+			mu.Lock()
+			complete = append(complete, name)
+			mu.Unlock()
+		}
+		return err
+	})
+	if len(complete) == 0 {
+		return errs
+	}
+	slices.Sort(complete)
+	if err := r.Store.Index(ctx, nil, complete); err != nil {
+		for _, name := range complete {
+			errs[name] = err
+		}
+		return errs
+	}
+	for name, err := range r.each(complete, func(name string) error { return r.Store.DeleteRecord(ctx, name) }) {
+		errs[name] = err
+	}
+	return errs
+}
+
+// finish confirms what was applied: created and adopted objects move from
 // pending to owned (a failed create stays pending: it may exist), deleted
-// ones leave the record, and a tenant whose off-boarding completed leaves
-// the inventory.
-func (r *InventoryRecorder) Finish(ctx context.Context, tenant string, results []ChangeResult) error {
+// ones leave the record. It reports a tenant whose off-boarding completed
+// instead of saving its record: it leaves the inventory.
+func (r *InventoryRecorder) finish(ctx context.Context, tenant string, results []ChangeResult) (complete bool, err error) {
 	t := r.record(tenant)
 	next := *t
 	next.Objects, next.Pending = slices.Clone(t.Objects), slices.Clone(t.Pending)
@@ -139,13 +215,13 @@ func (r *InventoryRecorder) Finish(ctx context.Context, tenant string, results [
 	slices.SortFunc(next.Objects, object.Compare)
 	_, present := r.desiredTenant(tenant)
 	if !present && all && finalSteps > 0 && next.DeprecatedAt != nil && next.DeprecatedPolicy == "" {
-		return r.Store.DeleteTenant(ctx, tenant) // off-boarding complete
+		return true, nil // off-boarding complete
 	}
-	if err := r.Store.SaveTenant(ctx, tenant, &next); err != nil {
-		return err
+	if err := r.Store.SaveRecord(ctx, tenant, &next); err != nil {
+		return false, err
 	}
 	*t = next
-	return nil
+	return false, nil
 }
 
 func without(ids []object.ID, drop object.ID) []object.ID {

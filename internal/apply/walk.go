@@ -22,15 +22,16 @@ type Writer interface {
 
 // Recorder keeps the inventory in step with the changes, crash-safely.
 type Recorder interface {
-	// Begin records a tenant's intents (what it is about to create) before
-	// any of its changes runs, with check-and-set against the record
-	// version the plan read. An error skips all of the tenant's changes.
-	Begin(ctx context.Context, tenant string, version int, changes []diff.Change) error
+	// Begin records each tenant's intents (what it is about to create)
+	// before any of its changes runs, with check-and-set against the record
+	// version the plan read (versions). A tenant with an error is skipped
+	// whole.
+	Begin(ctx context.Context, versions map[string]int, changes map[string][]diff.Change) map[string]error
 	// Deprecated records, as soon as it happened, that a tenant's policy was
 	// deprecated: the start of its grace period.
 	Deprecated(ctx context.Context, tenant string, at time.Time) error
-	// Finish records how the tenant's changes ended.
-	Finish(ctx context.Context, tenant string, results []ChangeResult) error
+	// Finish records how each tenant's changes ended.
+	Finish(ctx context.Context, results map[string][]ChangeResult) map[string]error
 }
 
 // Progress reports a change as it ends.
@@ -95,14 +96,15 @@ func Run(ctx context.Context, p *diff.Plan, writers map[object.System]Writer, re
 		}
 		r.wave(ctx, w, waves, wave)
 	}
-	for _, tenant := range slices.Sorted(maps.Keys(byTenant)) {
-		var results []ChangeResult
-		for _, c := range byTenant[tenant] {
-			results = append(results, *r.status[c.ID])
+	results := make(map[string][]ChangeResult, len(byTenant))
+	for tenant, cs := range byTenant {
+		for _, c := range cs {
+			results[tenant] = append(results[tenant], *r.status[c.ID])
 		}
-		if err := rec.Finish(context.WithoutCancel(ctx), tenant, results); err != nil {
-			res.Errors = append(res.Errors, fmt.Sprintf("recording tenant %s in the inventory: %v (the next plan re-reads live state and repairs it)", tenant, err))
-		}
+	}
+	errs := rec.Finish(context.WithoutCancel(ctx), results)
+	for _, tenant := range slices.Sorted(maps.Keys(errs)) {
+		res.Errors = append(res.Errors, fmt.Sprintf("recording tenant %s in the inventory: %v (the next plan re-reads live state and repairs it)", tenant, errs[tenant]))
 	}
 	for _, c := range res.Changes {
 		switch c.Status {
@@ -134,17 +136,10 @@ type run struct {
 // begin records every tenant's intents before anything is written; a tenant
 // whose record cannot be written is not touched at all.
 func (r *run) begin(ctx context.Context, p *diff.Plan, byTenant map[string][]diff.Change) {
-	tenants := slices.Sorted(maps.Keys(byTenant))
-	errs := make([]error, len(tenants))
-	r.pool(len(tenants), func(i int) {
-		errs[i] = r.rec.Begin(ctx, tenants[i], p.Live.TenantVersions[tenants[i]], byTenant[tenants[i]])
-	})
-	for i, err := range errs {
-		if err == nil {
-			continue
-		}
-		for _, c := range byTenant[tenants[i]] {
-			r.end(c, Skipped, 0, fmt.Sprintf("not applied: the inventory record of tenant %s could not be written: %v", tenants[i], err), nil, 0, 0)
+	errs := r.rec.Begin(ctx, p.Live.TenantVersions, byTenant)
+	for _, tenant := range slices.Sorted(maps.Keys(errs)) {
+		for _, c := range byTenant[tenant] {
+			r.end(c, Skipped, 0, fmt.Sprintf("not applied: the inventory record of tenant %s could not be written: %v", tenant, errs[tenant]), nil, 0, 0)
 		}
 	}
 }

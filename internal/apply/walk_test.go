@@ -57,11 +57,14 @@ type fakeRecorder struct {
 	finished   map[string][]string
 }
 
-func (f *fakeRecorder) Begin(_ context.Context, tenant string, _ int, _ []diff.Change) error {
-	if f.refuse[tenant] {
-		return errors.New("check-and-set failed")
+func (f *fakeRecorder) Begin(_ context.Context, _ map[string]int, changes map[string][]diff.Change) map[string]error {
+	out := map[string]error{}
+	for tenant := range changes {
+		if f.refuse[tenant] {
+			out[tenant] = errors.New("check-and-set failed")
+		}
 	}
-	return nil
+	return out
 }
 
 func (f *fakeRecorder) Deprecated(_ context.Context, tenant string, _ time.Time) error {
@@ -71,11 +74,13 @@ func (f *fakeRecorder) Deprecated(_ context.Context, tenant string, _ time.Time)
 	return nil
 }
 
-func (f *fakeRecorder) Finish(_ context.Context, tenant string, results []ChangeResult) error {
+func (f *fakeRecorder) Finish(_ context.Context, results map[string][]ChangeResult) map[string]error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	for _, r := range results {
-		f.finished[tenant] = append(f.finished[tenant], fmt.Sprintf("%s %s", r.ID.Name, r.Status))
+	for tenant, rs := range results {
+		for _, r := range rs {
+			f.finished[tenant] = append(f.finished[tenant], fmt.Sprintf("%s %s", r.ID.Name, r.Status))
+		}
 	}
 	return nil
 }

@@ -50,6 +50,9 @@ func samplePlan(t *testing.T) *diff.Plan {
 		}
 		l.Inventory.Tenants["blog"] = &inventory.Tenant{Objects: tn.Objects}
 		for _, id := range tn.Objects {
+			if id.Kind == object.ExternalSecret && id.Name == "smtp" {
+				continue // deleted out of band: recreated, and its KV value is checked (it has none)
+			}
 			o, _ := st.Get(id)
 			spec := o.Spec
 			if r, ok := spec.(*desired.AuthRoleSpec); ok {

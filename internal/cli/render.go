@@ -69,12 +69,7 @@ func renderState(w io.Writer, s *desired.State, format string) error {
 	case "json":
 		return writeJSON(w, s)
 	case "yaml":
-		out, err := yaml.Marshal(s)
-		if err != nil {
-			return err
-		}
-		_, err = w.Write(out)
-		return err
+		return writeYAML(w, s)
 	case "hcl":
 		for _, o := range s.Objects {
 			if p, ok := o.Spec.(*desired.PolicySpec); ok {

@@ -74,6 +74,7 @@ func Compute(in Input) *Plan {
 	b.checkRefs()
 	b.order()
 	b.finish()
+	WarnMissingValues(b.p, in.Desired, in.Live)
 	return b.p
 }
 

@@ -12,8 +12,9 @@ import (
 // checkRefs checks every desired change's references. A database role whose
 // connection is missing or does not allow it is an error; so is a reference
 // to a managed object that neither exists nor is planned. Errors skip their
-// dependents. A missing namespace, service account or KV secret (another
-// system provides them) is a warning on the object that needs it.
+// dependents. A missing namespace or service account (another system
+// provides them) is a warning on the object that needs it; so is a missing
+// KV value (WarnMissingValues).
 func (b *planner) checkRefs() {
 	for _, id := range sortedIDs(b.changes) {
 		c := b.changes[id]
@@ -27,10 +28,6 @@ func (b *planner) checkRefs() {
 			case object.Namespace, object.ServiceAccount:
 				if _, planned := b.changes[ref]; !planned && b.in.Live.Looked.Has(ref) && !b.in.Live.Present.Has(ref) {
 					c.Warnings = append(c.Warnings, fmt.Sprintf("%s does not exist yet (another system creates it); ESO cannot use this object until it does", ref.Short()))
-				}
-			case object.KVSecret:
-				if b.in.Live.Looked.Has(ref) && !b.in.Live.Present.Has(ref) {
-					c.Warnings = append(c.Warnings, fmt.Sprintf("KV secret %s/%s has no value yet; ESO cannot sync it until one is written", ref.Scope, ref.Name))
 				}
 			}
 		}

@@ -114,15 +114,17 @@ func (s Store) LoadTenants(ctx context.Context, only []string) (*Inventory, erro
 // record is never written that the index does not list.
 func (s Store) SaveTenant(ctx context.Context, name string, t *Tenant) error {
 	if t.Version == 0 {
-		if err := s.updateIndex(ctx, func(names []string) []string {
-			if slices.Contains(names, name) {
-				return nil
-			}
-			return append(names, name)
-		}); err != nil {
+		if err := s.Index(ctx, []string{name}, nil); err != nil {
 			return err
 		}
 	}
+	return s.SaveRecord(ctx, name, t)
+}
+
+// SaveRecord writes the tenant's record with check-and-set against
+// t.Version, without looking at the index: for a caller that indexed the
+// tenant first (Index, once for many tenants).
+func (s Store) SaveRecord(ctx context.Context, name string, t *Tenant) error {
 	v, err := s.write(ctx, s.tenantPath(name), t, t.Version)
 	if err != nil {
 		return fmt.Errorf("tenant %s: %w", name, err)
@@ -131,19 +133,17 @@ func (s Store) SaveTenant(ctx context.Context, name string, t *Tenant) error {
 	return nil
 }
 
-// DeleteTenant removes a fully off-boarded tenant: its name from the index,
-// then its record (every version). A second instance's later check-and-set
-// on the record then fails, so no step runs twice.
+// DeleteTenant takes the tenant out of the index, then deletes its record.
 func (s Store) DeleteTenant(ctx context.Context, name string) error {
-	if err := s.updateIndex(ctx, func(names []string) []string {
-		i := slices.Index(names, name)
-		if i < 0 {
-			return nil
-		}
-		return slices.Delete(names, i, i+1)
-	}); err != nil {
+	if err := s.Index(ctx, nil, []string{name}); err != nil {
 		return err
 	}
+	return s.DeleteRecord(ctx, name)
+}
+
+// DeleteRecord deletes the tenant's record (every version); the caller took
+// it out of the index first.
+func (s Store) DeleteRecord(ctx context.Context, name string) error {
 	if _, err := s.KV.DeleteWithContext(ctx, s.Mount+"/metadata/"+s.tenantPath(name)); err != nil {
 		return fmt.Errorf("deleting inventory record of tenant %s: %w", name, err)
 	}
@@ -161,21 +161,44 @@ func (s Store) Save(ctx context.Context, inv *Inventory) error {
 	return nil
 }
 
-// updateIndex applies change to the tenant list with check-and-set,
-// re-reading and retrying on conflict: adding and removing names commute.
-// change returns nil when there is nothing to do.
-func (s Store) updateIndex(ctx context.Context, change func([]string) []string) error {
+// Index adds and removes tenant names in the index with one
+// check-and-set write (none when nothing changes), re-reading and retrying
+// on conflict: adding and removing names commute. A tenant is indexed
+// before its first record is written and unindexed before its record is
+// deleted, so a crash in between leaves an indexed tenant with an empty
+// record, never an unlisted one.
+func (s Store) Index(ctx context.Context, add, remove []string) error {
+	if len(add) == 0 && len(remove) == 0 {
+		return nil
+	}
+	drop := make(map[string]bool, len(remove))
+	for _, n := range remove {
+		drop[n] = true
+	}
 	for attempt := 0; ; attempt++ {
 		var idx index
 		version, err := s.read(ctx, s.indexPath(), &idx)
 		if err != nil {
 			return err
 		}
-		names := change(slices.Clone(idx.Tenants))
-		if names == nil {
-			return nil
+		have := make(map[string]bool, len(idx.Tenants)+len(add))
+		names := make([]string, 0, len(idx.Tenants)+len(add))
+		for _, n := range idx.Tenants {
+			if !drop[n] && !have[n] {
+				have[n] = true
+				names = append(names, n)
+			}
+		}
+		for _, n := range add {
+			if !drop[n] && !have[n] {
+				have[n] = true
+				names = append(names, n)
+			}
 		}
 		slices.Sort(names)
+		if slices.Equal(names, idx.Tenants) {
+			return nil
+		}
 		_, err = s.write(ctx, s.indexPath(), index{Tenants: names}, version)
 		if !errors.Is(err, ErrConflict) || attempt == 10 {
 			return err

@@ -14,6 +14,7 @@ import (
 	"github.com/syncd-dev/syncd/internal/live"
 	"github.com/syncd-dev/syncd/internal/live/kuberead"
 	"github.com/syncd-dev/syncd/internal/live/vaultread"
+	"github.com/syncd-dev/syncd/internal/object"
 )
 
 // Clients reach Vault and the cluster; the counters count their requests.
@@ -64,9 +65,13 @@ func Plan(ctx context.Context, repo *Repo, c Clients, opts PlanOptions, log *slo
 		return nil, err
 	}
 	want := diff.Wanted(repo.Cfg, repo.State, inv, opts.Tenants...)
-	p.Live, err = live.ReadAll(rctx, want,
-		vaultread.Reader{Logical: c.Vault.Logical(), Config: repo.Cfg},
-		kuberead.Reader{Dynamic: c.Kube, Config: repo.Cfg})
+	for id := range want {
+		if id.Kind == object.KVSecret {
+			delete(want, id) // read below, for the objects the plan writes only
+		}
+	}
+	vault := vaultread.Reader{Logical: c.Vault.Logical(), Config: repo.Cfg}
+	p.Live, err = live.ReadAll(rctx, want, vault, kuberead.Reader{Dynamic: c.Kube, Config: repo.Cfg})
 	if err != nil {
 		return nil, fmt.Errorf("reading live state: %w", err)
 	}
@@ -80,6 +85,14 @@ func Plan(ctx context.Context, repo *Repo, c Clients, opts PlanOptions, log *slo
 		Options:  diff.Options{Adopt: opts.Adopt, AllowDeletes: opts.AllowDeletes, Tenants: opts.Tenants},
 		Problems: problems, Files: repo.Digest,
 	})
+	// KV values are checked only for the ESO objects about to be written:
+	// a converged plan reads none (one metadata read per secret otherwise).
+	if values := diff.ValueRefs(p.Plan, repo.State); len(values) > 0 {
+		if err := vault.Read(rctx, values, p.Live); err != nil {
+			return nil, fmt.Errorf("reading KV values: %w", err)
+		}
+		diff.WarnMissingValues(p.Plan, repo.State, p.Live)
+	}
 	p.Plan.Requests = diff.Requests{Vault: c.VaultN.Count() - vaultBefore, Kubernetes: c.KubeN.Count() - kubeBefore}
 	p.Plan.Revision = repo.Revision
 	log.Info("plan computed", "revision", repo.Revision, "create", p.Plan.Summary.Create, "update", p.Plan.Summary.Update,

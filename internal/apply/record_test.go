@@ -1,0 +1,126 @@
+package apply
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/syncd-dev/syncd/internal/config"
+	"github.com/syncd-dev/syncd/internal/desired"
+	"github.com/syncd-dev/syncd/internal/diff"
+	"github.com/syncd-dev/syncd/internal/inventory"
+)
+
+// fakeStore logs the inventory writes.
+type fakeStore struct {
+	mu      sync.Mutex
+	failIdx error
+	indexed [][]string // each Index call: "+name" and "-name"
+	saved   map[string]int
+	deleted []string
+}
+
+func (f *fakeStore) Index(_ context.Context, add, remove []string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(add)+len(remove) == 0 {
+		return nil
+	}
+	var call []string
+	for _, n := range add {
+		call = append(call, "+"+n)
+	}
+	for _, n := range remove {
+		call = append(call, "-"+n)
+	}
+	f.indexed = append(f.indexed, call)
+	return f.failIdx
+}
+
+func (f *fakeStore) SaveRecord(_ context.Context, name string, t *inventory.Tenant) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.saved[name]++
+	t.Version++
+	return nil
+}
+
+func (f *fakeStore) DeleteRecord(_ context.Context, name string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.deleted = append(f.deleted, name)
+	return nil
+}
+
+// TestRecorderIndexesOncePerApply: the index is written once for all the
+// tenants an apply adds and once for all it removes, whatever their number
+// (it was once per tenant, each a read-modify-write of the whole index under
+// check-and-set: quadratic, and contended), and always before the records
+// it lists are written or after those it drops are gone.
+func TestRecorderIndexesOncePerApply(t *testing.T) {
+	const n = 40
+	ctx := context.Background()
+	st := &desired.State{}
+	inv := &inventory.Inventory{Tenants: map[string]*inventory.Tenant{}}
+	changes := map[string][]diff.Change{}
+	versions := map[string]int{}
+	var want []string
+	for i := range n {
+		name := fmt.Sprintf("t%02d", i)
+		st.Tenants = append(st.Tenants, desired.Tenant{Name: name})
+		changes[name] = []diff.Change{{ID: vid("K", name+"-policy"), Tenant: name, Action: diff.Create}}
+		want = append(want, "+"+name)
+	}
+	// an existing tenant being off-boarded to completion
+	past := time.Now().Add(-48 * time.Hour)
+	inv.Tenants["gone"] = &inventory.Tenant{Version: 3, DeprecatedAt: &past, DeprecatedPolicy: "gone-deprecated"}
+	versions["gone"] = 3
+	changes["gone"] = []diff.Change{{ID: vid("K", "gone-deprecated"), Tenant: "gone", Action: diff.DeleteDeprecated}}
+
+	fs := &fakeStore{saved: map[string]int{}}
+	rec := &InventoryRecorder{Store: fs, Config: config.Default(), Inventory: inv, Desired: st, Parallelism: 3}
+	if errs := rec.Begin(ctx, versions, changes); len(errs) != 0 {
+		t.Fatalf("Begin: %v", errs)
+	}
+	if diff := cmp.Diff([][]string{want}, fs.indexed); diff != "" {
+		t.Fatalf("index writes after Begin (-want +got):\n%s", diff)
+	}
+	if fs.saved["t00"] != 1 || fs.saved["gone"] != 1 || len(fs.saved) != n+1 {
+		t.Fatalf("records written by Begin: %v", fs.saved)
+	}
+	results := map[string][]ChangeResult{}
+	for name, cs := range changes {
+		for _, c := range cs {
+			results[name] = append(results[name], ChangeResult{ID: c.ID, Tenant: name, Action: c.Action, Status: Applied})
+		}
+	}
+	if errs := rec.Finish(ctx, results); len(errs) != 0 {
+		t.Fatalf("Finish: %v", errs)
+	}
+	if diff := cmp.Diff([][]string{want, {"-gone"}}, fs.indexed); diff != "" {
+		t.Fatalf("index writes after Finish (-want +got):\n%s", diff)
+	}
+	if !slices.Equal(fs.deleted, []string{"gone"}) || fs.saved["gone"] != 1 || fs.saved["t00"] != 2 {
+		t.Fatalf("deleted %v, saved %v", fs.deleted, fs.saved)
+	}
+	if got := inv.Tenants["t07"].Objects; len(got) != 1 || got[0] != vid("K", "t07-policy") {
+		t.Fatalf("t07 owns %v, want its policy", got)
+	}
+}
+
+// TestRecorderIndexFailureTouchesNoTenant: without the index entry a record
+// would be invisible, so no record is written and every tenant is refused.
+func TestRecorderIndexFailureTouchesNoTenant(t *testing.T) {
+	fs := &fakeStore{saved: map[string]int{}, failIdx: errors.New("503")}
+	rec := &InventoryRecorder{Store: fs, Config: config.Default(), Inventory: &inventory.Inventory{Tenants: map[string]*inventory.Tenant{}}, Desired: &desired.State{}}
+	errs := rec.Begin(context.Background(), nil, map[string][]diff.Change{"a": {{ID: vid("K", "a"), Action: diff.Create}}, "b": {{ID: vid("K", "b"), Action: diff.Create}}})
+	if len(errs) != 2 || errs["a"] == nil || errs["b"] == nil || len(fs.saved) != 0 {
+		t.Fatalf("errors %v, records written %v: want both tenants refused and nothing written", errs, fs.saved)
+	}
+}
