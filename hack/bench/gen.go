@@ -2,9 +2,12 @@ package main
 
 import (
 	"bytes"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/syncd-dev/syncd/internal/testbed"
 )
 
 // The three shapes of the shipped tenants, by i%3: acme-books (two KV
@@ -123,4 +126,28 @@ func benchConfig(root, vaultAddr string) ([]byte, error) {
 		return nil, fmt.Errorf("examples/prod/syncd.yaml: no vault.address line to point at the bed")
 	}
 	return cfg, nil
+}
+
+// generateMain is `bench generate -n N -dir DIR`: the bench's tenants and
+// config, for measuring the offline commands by hand, e.g.
+// /usr/bin/time -f "%e s %M KB" syncd validate --dir DIR.
+func generateMain(args []string) error {
+	fs := flag.NewFlagSet("generate", flag.ExitOnError)
+	n := fs.Int("n", 10000, "tenants")
+	dir := fs.String("dir", "", "directory to write tenants/ and syncd.yaml into (replaced)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *dir == "" {
+		return fmt.Errorf("-dir is required")
+	}
+	root, err := testbed.RepoRoot()
+	if err != nil {
+		return err
+	}
+	cfg, err := benchConfig(root, "http://127.0.0.1:8200")
+	if err != nil {
+		return err
+	}
+	return generate(*dir, *n, cfg)
 }

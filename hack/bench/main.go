@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -25,9 +26,12 @@ import (
 
 func main() {
 	var err error
-	if len(os.Args) > 1 && os.Args[1] == "floor" {
+	switch {
+	case len(os.Args) > 1 && os.Args[1] == "floor":
 		err = floorMain(os.Args[2:])
-	} else {
+	case len(os.Args) > 1 && os.Args[1] == "generate":
+		err = generateMain(os.Args[2:])
+	default:
 		err = benchMain()
 	}
 	if err != nil {
@@ -108,6 +112,14 @@ func benchMain() error {
 	e.path = bin + string(os.PathListSeparator) + os.Getenv("PATH")
 	e.kubeCache = filepath.Join(o.work, "kubecache")
 	var results []*result
+	if !slices.Contains(o.sizes, 10000) {
+		r, err := offlineSize(e, root, syncd, 10000, o)
+		if err != nil {
+			return fmt.Errorf("10000 tenants offline: %w", err)
+		}
+		results = append(results, r)
+		printResult(os.Stdout, r)
+	}
 	for _, n := range o.sizes {
 		r, err := benchSize(ctx, bed, e, root, syncd, n, o)
 		if err != nil {

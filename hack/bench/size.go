@@ -69,10 +69,7 @@ func benchSize(ctx context.Context, bed *testbed.Bed, e env, root, syncd string,
 	}
 	for run := range o.runs {
 		logf("%d tenants: run %d/%d: validate, render", n, run+1, o.runs)
-		if err := measure(&r.Validate, nil, syncd, "validate", "--dir", repoDir); err != nil {
-			return nil, err
-		}
-		if err := measure(&r.Render, nil, syncd, "render", "--dir", repoDir, "-o", "yaml"); err != nil {
+		if err := e.offline(r, dir, syncd, repoDir); err != nil {
 			return nil, err
 		}
 		logf("%d tenants: run %d/%d: syncd", n, run+1, o.runs)
@@ -160,4 +157,42 @@ func offboardFiles(repoDir, dir string, away bool) error {
 		}
 	}
 	return nil
+}
+
+// offline measures the PR check's commands, which need no bed.
+func (e env) offline(r *result, dir, syncd, repoDir string) error {
+	for _, c := range []struct {
+		into *[]sample
+		args []string
+	}{{&r.Validate, []string{"validate", "--dir", repoDir}}, {&r.Render, []string{"render", "--dir", repoDir, "-o", "yaml"}}} {
+		s, _, err := e.run(dir, nil, syncd, c.args...)
+		if err != nil {
+			return err
+		}
+		*c.into = append(*c.into, s)
+	}
+	return nil
+}
+
+// offlineSize measures validate and render alone at n tenants: the
+// 10,000-tenant PR check is measured by default, without wiring 10,000
+// tenants into the bed.
+func offlineSize(e env, root, syncd string, n int, o options) (*result, error) {
+	dir := filepath.Join(o.work, fmt.Sprintf("n%d-offline", n))
+	repoDir := filepath.Join(dir, "repo")
+	cfg, err := benchConfig(root, "http://127.0.0.1:8200")
+	if err != nil {
+		return nil, err
+	}
+	if err := generate(repoDir, n, cfg); err != nil {
+		return nil, err
+	}
+	r := &result{N: n}
+	for run := range o.runs {
+		logf("%d tenants: run %d/%d: validate, render (offline only)", n, run+1, o.runs)
+		if err := e.offline(r, dir, syncd, repoDir); err != nil {
+			return nil, err
+		}
+	}
+	return r, os.RemoveAll(dir)
 }

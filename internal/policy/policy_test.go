@@ -153,3 +153,49 @@ func TestRenderEscapesLabels(t *testing.T) {
 		t.Errorf("round trip changed the policy: %+v\n%s", p.Rules, out)
 	}
 }
+
+// TestRenderLaysOutAsHCLWrite: Render writes what hclwrite's builder and
+// formatter write, byte for byte, whatever the strings hold.
+func TestRenderLaysOutAsHCLWrite(t *testing.T) {
+	odd := []string{"", "a", "secret/data/acme/*", `q"uote`, `back\slash`, "new\nline", "tab\there", "${interp}", "%{dir}",
+		"$${x}", "ümlaut", "👩‍👩‍👧", "e\u0301", "\x00nul", "\x7f", "\u2028", " lead", "trail ", "#", "//", "}", "{", "*", "+", "a=b"}
+	var cases []Policy
+	cases = append(cases, Policy{}, Policy{Rules: []Rule{{Path: "p"}}})
+	for i, s := range odd {
+		cases = append(cases, Policy{Rules: []Rule{
+			{Path: s, Capabilities: []string{"read", s}},
+			{Path: odd[(i+1)%len(odd)] + "/x", Capabilities: []string{odd[(i+3)%len(odd)]}},
+		}})
+	}
+	for i, p := range cases {
+		for _, comment := range [][]string{nil, {"header"}, {odd[i%len(odd)], "two\nlines"}} {
+			want := string(renderHCLWrite(p, comment...))
+			if got := string(Render(p, comment...)); got != want {
+				t.Errorf("policy %d, comment %q (-hclwrite +Render):\n%s\n%s", i, comment, want, got)
+			}
+		}
+	}
+}
+
+func BenchmarkRender(b *testing.B) {
+	p := Policy{Rules: []Rule{
+		{Path: "secret/data/bookstore-platform/acme-books/*", Capabilities: []string{"read"}},
+		{Path: "secret/metadata/bookstore-platform/acme-books/*", Capabilities: []string{"list", "read"}},
+		{Path: "database/creds/bookstore-platform-acme-books-catalog", Capabilities: []string{"read"}},
+	}}
+	for b.Loop() {
+		Render(p, "Managed by syncd for tenant acme-books. Do not edit: syncd reverts changes.")
+	}
+}
+
+// FuzzRenderLayout: Render and hclwrite agree on any path and capability.
+func FuzzRenderLayout(f *testing.F) {
+	f.Add("secret/data/acme/*", "read", "header")
+	f.Add(`a"b${c}`, "%{x}", "new\nline")
+	f.Fuzz(func(t *testing.T, path, capability, comment string) {
+		p := Policy{Rules: []Rule{{Path: path, Capabilities: []string{capability, "read"}}, {Path: path + "/x"}}}
+		if got, want := string(Render(p, comment)), string(renderHCLWrite(p, comment)); got != want {
+			t.Fatalf("(-hclwrite +Render):\n%s\n%s", want, got)
+		}
+	})
+}

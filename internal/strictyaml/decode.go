@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"strings"
 
 	yamlv3 "go.yaml.in/yaml/v3"
@@ -91,6 +92,9 @@ func Decode(file string, data []byte, out any, lim Limits) (Positions, error) {
 	if root.Kind == yamlv3.DocumentNode && len(root.Content) == 1 {
 		root = root.Content[0]
 	}
+	if root.Kind == yamlv3.ScalarNode && root.Tag == "!!null" {
+		return fail(root.Line, root.Column, "the document is null; expected a mapping")
+	}
 	w := walker{file: file, pos: pos, lim: lim}
 	w.walk(root, typeOf(out), "", 0)
 	if len(w.errs) > 0 {
@@ -100,9 +104,8 @@ func Decode(file string, data []byte, out any, lim Limits) (Positions, error) {
 		}
 		return pos, w.errs.Err()
 	}
-	// The shape is right; let sigs.k8s.io/yaml do the typed decode (same JSON
-	// semantics as Kubernetes), strictly, as a second line of defence.
-	if err := yaml.UnmarshalStrict(data, out); err != nil {
+	// The shape is right: decode from the same tree.
+	if err := fill(root, reflect.ValueOf(out)); err != nil {
 		return fail(root.Line, root.Column, "cannot decode: "+err.Error())
 	}
 	return pos, nil

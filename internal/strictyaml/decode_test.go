@@ -3,6 +3,9 @@ package strictyaml
 import (
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	sigsyaml "sigs.k8s.io/yaml"
 )
 
 type doc struct {
@@ -31,6 +34,11 @@ g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
 		"non-string map value":   {"name: x\nlabels: {a: 1}\n", "f.yaml:2:13: labels.a: expected a string, got an integer"},
 		"top-level list":         {"- a\n", "expected a mapping, got a list"},
 		"binary tag":             {"name: !!binary aGVsbG8=\n", "expected a string"},
+		// YAML 1.1 (kubectl, sigs.k8s.io/yaml's parser) reads these as other
+		// types; sigs.k8s.io/yaml then turned `y` into the string "true".
+		"yaml 1.1 boolean": {"name: x\nlabels: {a: on}\n", `f.yaml:2:13: labels.a: "on" is a string here but a boolean to YAML 1.1 tools such as kubectl (quote it)`},
+		"yaml 1.1 short":   {"name: x\nnested: {name: y}\n", `nested.name: "y" is a string here but a boolean`},
+		"yaml 1.1 octal":   {"name: x\nlabels: {a: 0o17}\n", "expected a string, got an integer"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -48,7 +56,7 @@ g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
 
 func TestDecodePositions(t *testing.T) {
 	var d doc
-	pos, err := Decode("f.yaml", []byte("name: x\nnested:\n  name: y\n  labels:\n    team: a\n"), &d, DefaultLimits)
+	pos, err := Decode("f.yaml", []byte("name: x\nnested:\n  name: z\n  labels:\n    team: a\n"), &d, DefaultLimits)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,4 +73,46 @@ func TestDecodePositions(t *testing.T) {
 	if d.Nested == nil || d.Nested.Labels["team"] != "a" {
 		t.Errorf("decoded %+v", d)
 	}
+}
+
+// TestDecodeQuotedWordsAndNumbers: quoted, the YAML 1.1 words are plain
+// strings; words that merely start like them are untouched.
+func TestDecodeQuotedWordsAndNumbers(t *testing.T) {
+	var d doc
+	_, err := Decode("f.yaml", []byte("name: \"on\"\nlabels: {a: 'y', b: '0777', c: orders, d: token, e: \"~\", f: no-op}\nnested: {name: ~}\n"), &d, DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"a": "y", "b": "0777", "c": "orders", "d": "token", "e": "~", "f": "no-op"}
+	if d.Name != "on" || len(d.Labels) != len(want) || d.Nested == nil || d.Nested.Name != "" {
+		t.Fatalf("decoded %+v", d)
+	}
+	for k, v := range want {
+		if d.Labels[k] != v {
+			t.Errorf("labels.%s = %q, want %q", k, d.Labels[k], v)
+		}
+	}
+}
+
+// FuzzDecodeAgreesWithSigsYAML: whatever Decode accepts, sigs.k8s.io/yaml
+// (the decoder it replaced) decodes to the same value.
+func FuzzDecodeAgreesWithSigsYAML(f *testing.F) {
+	for _, s := range []string{
+		"name: x\nlabels: {a: b}\n", "name: 'x'\nnested: {name: z, labels: {k: \"v\"}}\nitems: [1, a, {b: c}, [d]]\n",
+		"name: \"on\"\n", "name: x\nitems: [1.5, true, null, 0x1F]\n", "name: |\n  multi\n  line\n",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		var got, want doc
+		if _, err := Decode("f.yaml", []byte(in), &got, DefaultLimits); err != nil {
+			return
+		}
+		if err := sigsyaml.UnmarshalStrict([]byte(in), &want); err != nil {
+			t.Fatalf("Decode accepted %q, sigs.k8s.io/yaml refuses it: %v", in, err)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("%q (-sigs.k8s.io/yaml +Decode):\n%s", in, diff)
+		}
+	})
 }

@@ -153,6 +153,13 @@ func (w *walker) scalar(n *yamlv3.Node, path, want, tag string) {
 		}
 		w.errAt(n, path, "expected %s, got %s%s", want, kindName(n), hint)
 		drop(n)
+		return
+	}
+	if tag == "!!str" {
+		if other := yaml11(n); other != "" {
+			w.errAt(n, path, "%q is a string here but %s to YAML 1.1 tools such as kubectl (quote it)", n.Value, other)
+			drop(n)
+		}
 	}
 }
 
@@ -209,7 +216,7 @@ func (w *walker) walkStruct(n *yamlv3.Node, t reflect.Type, path string, depth i
 			w.errAt(k, sub, "unknown field %q%s", k.Value, suggest(k.Value, fields))
 			continue
 		}
-		w.walk(v, ft, sub, depth+1)
+		w.walk(v, ft.typ, sub, depth+1)
 		keep = append(keep, k, v)
 	}
 	n.Content = keep
@@ -217,33 +224,10 @@ func (w *walker) walkStruct(n *yamlv3.Node, t reflect.Type, path string, depth i
 
 // jsonFields maps the JSON names of t's exported fields to their types,
 // flattening embedded structs like encoding/json does.
-func jsonFields(t reflect.Type) map[string]reflect.Type {
-	out := map[string]reflect.Type{}
-	for i := range t.NumField() {
-		f := t.Field(i)
-		if !f.IsExported() {
-			continue
-		}
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if name == "-" {
-			continue
-		}
-		if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
-			for k, v := range jsonFields(f.Type) {
-				out[k] = v
-			}
-			continue
-		}
-		if name == "" {
-			name = f.Name
-		}
-		out[name] = f.Type
-	}
-	return out
-}
+func jsonFields(t reflect.Type) map[string]field { return fieldIndex(t) }
 
 // suggest names a known field that differs from name only by case.
-func suggest(name string, fields map[string]reflect.Type) string {
+func suggest(name string, fields map[string]field) string {
 	for k := range fields {
 		if strings.EqualFold(k, name) {
 			return fmt.Sprintf(" (did you mean %q?)", k)
