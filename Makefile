@@ -27,7 +27,9 @@ fuzz: ## run each fuzz target for FUZZTIME (default 30s)
 	$(GO) test ./internal/desired -run '^$$' -fuzz '^FuzzTenantFile$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/desired -run '^$$' -fuzz '^FuzzPolicyRender$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/policy -run '^$$' -fuzz '^FuzzRenderLayout$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/policy -run '^$$' -fuzz '^FuzzParseRendered$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/strictyaml -run '^$$' -fuzz '^FuzzDecodeAgreesWithSigsYAML$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/cli -run '^$$' -fuzz '^FuzzEmitYAML$$' -fuzztime $(FUZZTIME)
 
 golden: ## rewrite golden files after an intended output change
 	$(GO) test ./internal/cli -run Golden -update

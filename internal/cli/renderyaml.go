@@ -2,24 +2,21 @@ package cli
 
 import (
 	"bufio"
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
-
-	"sigs.k8s.io/yaml"
 
 	"github.com/syncd-dev/syncd/internal/desired"
 	"github.com/syncd-dev/syncd/internal/par"
 )
 
-// writeYAML writes the state as yaml.Marshal(s) would, byte for byte, but
-// one list element at a time (in parallel batches): marshalling the whole
-// state at once held several copies of it (JSON, then a YAML node tree) and
-// took seconds at 10,000 tenants. sigs.k8s.io/yaml sorts the keys and does
-// not indent a sequence under its key, so each element marshalled as a
-// one-element list is exactly its part of the document.
+// writeYAML writes the state as YAML, one list element at a time, in
+// parallel batches: each element goes through encoding/json (so YAML shows
+// exactly the JSON form, field names and all) and emitYAML.
 func writeYAML(w io.Writer, s *desired.State) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
-	// the top-level keys in sigs.k8s.io/yaml's (sorted) order
+	// the top-level keys in sorted order
 	if err := writeYAMLList(bw, "external", s.External); err != nil {
 		return err
 	}
@@ -33,29 +30,49 @@ func writeYAML(w io.Writer, s *desired.State) error {
 }
 
 func writeYAMLList[T any](w *bufio.Writer, key string, items []T) error {
-	if len(items) == 0 {
-		out, err := yaml.Marshal(map[string][]T{key: items}) // "key: null" or "key: []"
-		if err != nil {
-			return err
-		}
-		_, err = w.Write(out)
+	switch {
+	case items == nil:
+		_, err := fmt.Fprintf(w, "%s: null\n", key)
+		return err
+	case len(items) == 0:
+		_, err := fmt.Fprintf(w, "%s: []\n", key)
 		return err
 	}
 	fmt.Fprintf(w, "%s:\n", key)
 	const batch = 512
-	out := make([][]byte, batch)
+	out := make([]bytes.Buffer, batch)
 	errs := make([]error, batch)
 	for start := 0; start < len(items); start += batch {
 		n := min(batch, len(items)-start)
-		par.Each(n, func(i int) { out[i], errs[i] = yaml.Marshal([]T{items[start+i]}) })
+		par.Each(n, func(i int) {
+			out[i].Reset()
+			errs[i] = yamlItem(&out[i], items[start+i])
+		})
 		for i := range n {
 			if errs[i] != nil {
 				return fmt.Errorf("%s[%d]: %w", key, start+i, errs[i])
 			}
-			if _, err := w.Write(out[i]); err != nil {
+			if _, err := w.Write(out[i].Bytes()); err != nil {
 				return err
 			}
 		}
 	}
+	return nil
+}
+
+// yamlItem writes v as one element of a top-level list.
+func yamlItem(b *bytes.Buffer, v any) error {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var x any
+	if err := dec.Decode(&x); err != nil {
+		return err
+	}
+	b.WriteString("- ")
+	emitYAML(b, x, 2)
 	return nil
 }

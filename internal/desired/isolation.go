@@ -79,7 +79,11 @@ func checkTenant(cfg *config.Config, s *State, t Tenant) []error {
 		o, _ := s.Get(id)
 		switch spec := o.Spec.(type) {
 		case *PolicySpec:
-			p, err := policy.Parse([]byte(spec.HCL), id.Name+".hcl")
+			p, ok := policy.ParseRendered([]byte(spec.HCL))
+			var err error
+			if !ok { // not in Render's own layout: hclsyntax decides
+				p, err = policy.Parse([]byte(spec.HCL), id.Name+".hcl")
+			}
 			if err != nil {
 				fail(id, t.Name, "rendered HCL does not parse: %w", err)
 			} else if err := policy.Confined(p, areas, policy.ReadOnly); err != nil {

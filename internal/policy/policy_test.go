@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 var tenantAreas = []Area{
@@ -196,6 +197,56 @@ func FuzzRenderLayout(f *testing.F) {
 		p := Policy{Rules: []Rule{{Path: path, Capabilities: []string{capability, "read"}}, {Path: path + "/x"}}}
 		if got, want := string(Render(p, comment)), string(renderHCLWrite(p, comment)); got != want {
 			t.Fatalf("(-hclwrite +Render):\n%s\n%s", want, got)
+		}
+	})
+}
+
+// TestParseRenderedRoundTrip: every rendered policy without other
+// attributes parses back, cheaply, to itself.
+func TestParseRenderedRoundTrip(t *testing.T) {
+	odd := []string{"", "a", "secret/data/acme/*", `q"uote`, `back\slash`, "new\nline", "tab\there", "${interp}", "%{dir}",
+		"$${x}", "$$${x}", "%%{", "ümlaut", "👩‍👩‍👧", "\x00nul", "\x7f", "\u2028", "trail ", "\\u0041", "$", "%"}
+	for i, s := range odd {
+		p := Policy{Rules: []Rule{{Path: s, Capabilities: []string{"read", s}}, {Path: odd[(i+1)%len(odd)] + "/x"}}}
+		for _, comment := range [][]string{nil, {"c " + s}} {
+			got, ok := ParseRendered(Render(p, comment...))
+			if !ok {
+				t.Errorf("%q: not parsed back:\n%s", s, Render(p, comment...))
+				continue
+			}
+			if diff := cmp.Diff(p, got, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("%q (-rendered +parsed):\n%s", s, diff)
+			}
+		}
+	}
+	for name, src := range map[string]string{
+		"interpolation": "path \"a${b}\" {\n  capabilities = [\"read\"]\n}\n",
+		"other attr":    "path \"a\" {\n  capabilities = [\"read\"]\n  max_ttl = \"1h\"\n}\n",
+		"layout":        "path \"a\" {\n capabilities = [\"read\"]\n}\n",
+		"unterminated":  "path \"a {\n  capabilities = [\"read\"]\n}\n",
+	} {
+		if _, ok := ParseRendered([]byte(src)); ok {
+			t.Errorf("%s: accepted %q", name, src)
+		}
+	}
+}
+
+// FuzzParseRendered: whatever ParseRendered accepts, hclsyntax (Parse)
+// reads as the same policy.
+func FuzzParseRendered(f *testing.F) {
+	f.Add([]byte("# c\n\npath \"secret/data/a/*\" {\n  capabilities = [\"read\", \"list\"]\n}\n"))
+	f.Add([]byte("path \"$${x}\\n\\u00e9\" {\n  capabilities = []\n}\n\npath \"b\" {\n  capabilities = [\"%%{\"]\n}\n"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		fast, ok := ParseRendered(src)
+		if !ok {
+			return
+		}
+		slow, err := Parse(src, "f.hcl")
+		if err != nil {
+			t.Fatalf("ParseRendered accepted what hclsyntax refuses: %v\n%q", err, src)
+		}
+		if diff := cmp.Diff(slow, fast, cmpopts.EquateEmpty()); diff != "" {
+			t.Fatalf("%q (-hclsyntax +ParseRendered):\n%s", src, diff)
 		}
 	})
 }

@@ -1,0 +1,222 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode"
+
+	yamlv2 "go.yaml.in/yaml/v2"
+	yamlv3 "go.yaml.in/yaml/v3"
+)
+
+// emitYAML appends v — what encoding/json decodes into any, with
+// json.Number for numbers — as block YAML at indent, in the layout
+// sigs.k8s.io/yaml writes (keys sorted, lists not indented under their key,
+// multi-line strings as literal blocks). A string is plain only when every
+// YAML reader takes it for that string, else double-quoted; so the output
+// means the same to YAML 1.1 and 1.2 tools. It is what render -o yaml
+// writes: sigs.k8s.io/yaml parses its own JSON back as YAML before
+// writing, and took 15 s for 10,000 tenants.
+func emitYAML(b *bytes.Buffer, v any, indent int) {
+	switch t := v.(type) {
+	case map[string]any:
+		if len(t) == 0 {
+			b.WriteString("{}\n")
+			return
+		}
+		keys := make([]string, 0, len(t))
+		for k := range t {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for i, k := range keys {
+			if i > 0 {
+				pad(b, indent)
+			}
+			emitKey(b, k, indent)
+			b.WriteByte(':')
+			switch c := t[k].(type) {
+			case map[string]any:
+				if len(c) == 0 {
+					b.WriteString(" {}\n")
+					continue
+				}
+				b.WriteByte('\n')
+				pad(b, indent+2)
+				emitYAML(b, c, indent+2)
+			case []any:
+				if len(c) == 0 {
+					b.WriteString(" []\n")
+					continue
+				}
+				b.WriteByte('\n')
+				pad(b, indent)
+				emitYAML(b, c, indent)
+			default:
+				b.WriteByte(' ')
+				emitYAML(b, c, indent+2)
+			}
+		}
+	case []any:
+		if len(t) == 0 {
+			b.WriteString("[]\n")
+			return
+		}
+		for i, item := range t {
+			if i > 0 {
+				pad(b, indent)
+			}
+			b.WriteString("- ")
+			emitYAML(b, item, indent+2)
+		}
+	default:
+		emitScalar(b, v, indent)
+		b.WriteByte('\n')
+	}
+}
+
+func pad(b *bytes.Buffer, n int) {
+	for range n {
+		b.WriteByte(' ')
+	}
+}
+
+func emitScalar(b *bytes.Buffer, v any, indent int) {
+	switch t := v.(type) {
+	case nil:
+		b.WriteString("null")
+	case bool:
+		b.WriteString(strconv.FormatBool(t))
+	case json.Number:
+		b.WriteString(t.String())
+	case float64:
+		b.WriteString(strconv.FormatFloat(t, 'g', -1, 64))
+	case string:
+		switch {
+		case plainSafe(t):
+			b.WriteString(t)
+		case literalSafe(t):
+			literal(b, t, indent)
+		default:
+			b.WriteString(strconv.Quote(t)) // Go's escapes are all YAML escapes
+		}
+	default:
+		fmt.Fprintf(b, "%q", fmt.Sprint(t))
+	}
+}
+
+// plainSafe: a string YAML may hold unquoted, and that every YAML reader
+// (1.1 and 1.2) takes for that string: printable ASCII without leading or
+// trailing space, not starting with an indicator, no ": " or " #" inside,
+// not ending in a colon, not a word like true, on, no or null, and, when it
+// starts like a number, not one (15, 1e3, 0x1F, 2026-11-30).
+func plainSafe(s string) bool {
+	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' || s[len(s)-1] == ':' ||
+		strings.ContainsRune("-?:,[]{}#&*!|>'\"%@`", rune(s[0])) ||
+		strings.Contains(s, ": ") || strings.Contains(s, " #") {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return false
+		}
+	}
+	switch strings.ToLower(s) {
+	case "true", "false", "yes", "no", "on", "off", "y", "n", "null", "~":
+		return false
+	}
+	if c := s[0]; c >= '0' && c <= '9' || c == '+' || c == '.' {
+		return resolvesToString(s)
+	}
+	return true
+}
+
+// resolvesToString asks both YAML resolvers, for the few strings that
+// start like a number.
+func resolvesToString(s string) bool {
+	if ok, seen := resolved.Load(s); seen {
+		return ok.(bool)
+	}
+	ok := resolve(s)
+	if len(s) <= 32 {
+		resolved.Store(s, ok) // durations and versions repeat on every object
+	}
+	return ok
+}
+
+var resolved sync.Map // string -> bool
+
+func resolve(s string) bool {
+	var a, c any
+	if yamlv2.Unmarshal([]byte(s), &a) != nil || yamlv3.Unmarshal([]byte(s), &c) != nil {
+		return false
+	}
+	_, ok1 := a.(string)
+	_, ok2 := c.(string)
+	return ok1 && ok2
+}
+
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+
+// literalSafe: a multi-line string of printable characters that a literal
+// block keeps exactly (no carriage return, no leading space to confuse the
+// indentation).
+func literalSafe(s string) bool {
+	if !strings.Contains(s, "\n") || strings.HasPrefix(s, " ") || strings.HasPrefix(s, "\n") {
+		return false
+	}
+	for _, r := range s {
+		if r != '\n' && (!unicode.IsPrint(r) || r == '\u2028' || r == '\u2029' || r == '\ufeff') {
+			return false
+		}
+	}
+	return true
+}
+
+// literal writes s as a literal block scalar, its chomping indicator
+// keeping the trailing newlines exactly.
+func literal(b *bytes.Buffer, s string, indent int) {
+	body := strings.TrimRight(s, "\n")
+	trailing := len(s) - len(body)
+	switch trailing {
+	case 0:
+		b.WriteString("|-")
+	case 1:
+		b.WriteString("|")
+	default:
+		b.WriteString("|+")
+	}
+	for _, l := range strings.Split(body, "\n") {
+		b.WriteByte('\n')
+		if l != "" {
+			pad(b, indent)
+			b.WriteString(l)
+		}
+	}
+	for range trailing - 1 {
+		b.WriteByte('\n')
+	}
+}
+
+// emitKey writes a mapping key: plain or double-quoted, never a block;
+// one longer than YAML's 1024-character limit on implicit keys as an
+// explicit key ("? key", then ":" on the next line).
+func emitKey(b *bytes.Buffer, k string, indent int) {
+	q := k
+	if !plainSafe(k) {
+		q = strconv.Quote(k)
+	}
+	if len(q) > 1000 {
+		b.WriteString("? ")
+		b.WriteString(q)
+		b.WriteByte('\n')
+		pad(b, indent)
+		return
+	}
+	b.WriteString(q)
+}
