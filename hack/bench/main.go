@@ -43,6 +43,7 @@ func main() {
 type options struct {
 	sizes     []int
 	runs      int
+	largeRuns int
 	procRuns  int
 	procMax   int
 	out, work string
@@ -53,6 +54,7 @@ func benchMain() error {
 	sizes := flag.String("n", "100,1000", "tenant counts, comma-separated")
 	large := flag.Bool("large", false, "add 10,000 tenants")
 	flag.IntVar(&o.runs, "runs", 3, "runs per figure (the median is reported)")
+	flag.IntVar(&o.largeRuns, "large-runs", 1, "runs per figure at 10,000 tenants on the bed (validate and render get -runs)")
 	flag.IntVar(&o.procRuns, "procedure-runs", 1, "runs of today's procedure (slow: one CLI process per command)")
 	flag.IntVar(&o.procMax, "procedure-max", 1000, "run today's procedure only up to this many tenants")
 	flag.StringVar(&o.out, "out", "BENCHMARKS.md", "report file, relative to the repository root")
