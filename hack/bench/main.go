@@ -59,6 +59,7 @@ func benchMain() error {
 	flag.IntVar(&o.procMax, "procedure-max", 1000, "run today's procedure only up to this many tenants")
 	flag.StringVar(&o.out, "out", "BENCHMARKS.md", "report file, relative to the repository root")
 	flag.StringVar(&o.work, "work", "", "working directory (default: a new temporary one)")
+	prebuilt := flag.String("syncd", "", "measure this syncd binary (an older build, to compare) instead of building the checkout")
 	flag.Parse()
 	for _, s := range strings.Split(*sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
@@ -88,11 +89,15 @@ func benchMain() error {
 		return err
 	}
 	syncd := filepath.Join(bin, "syncd")
-	logf("building syncd")
-	build := exec.Command("go", "build", "-trimpath", "-o", syncd, "./cmd/syncd")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		return fmt.Errorf("building syncd: %v\n%s", err, out)
+	if *prebuilt != "" {
+		syncd = *prebuilt
+	} else {
+		logf("building syncd")
+		build := exec.Command("go", "build", "-trimpath", "-o", syncd, "./cmd/syncd")
+		build.Dir = root
+		if out, err := build.CombinedOutput(); err != nil {
+			return fmt.Errorf("building syncd: %v\n%s", err, out)
+		}
 	}
 	if err := linkCLIs(bin); err != nil {
 		return err

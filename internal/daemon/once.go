@@ -12,6 +12,7 @@ import (
 
 	"github.com/syncd-dev/syncd/internal/apply"
 	"github.com/syncd-dev/syncd/internal/diff"
+	"github.com/syncd-dev/syncd/internal/par"
 	"github.com/syncd-dev/syncd/internal/reconcile"
 	"github.com/syncd-dev/syncd/internal/source"
 	"github.com/syncd-dev/syncd/internal/vaulterr"
@@ -58,7 +59,8 @@ func (d *Daemon) Once(ctx context.Context, full bool) (out Outcome) {
 	out.Err = err // the source or the new revision failed: the last-known-good state is reconciled
 	out.Revision = snap.Revision
 	log := d.cfg.Log.With("revision", snap.Revision)
-	scope, todo := d.scope(repo, full)
+	hashes, cfgHash := fingerprint(repo) // once per run: it marshals every tenant's objects
+	scope, todo := d.scope(hashes, cfgHash, full, repo)
 	if !todo {
 		out.Skipped = true
 		return out
@@ -84,7 +86,7 @@ func (d *Daemon) Once(ctx context.Context, full bool) (out Outcome) {
 	if d.cfg.Mode == Heal && plan.HasChanges() {
 		out.Result = planned.Apply(ctx, plan, d.cfg.Apply)
 	}
-	d.settle(repo, snap, scope, out)
+	d.settle(repo, snap, hashes, cfgHash, scope, out)
 	d.emitEvents(ctx, clients, repo, failedTenants(out))
 	return out
 }
@@ -121,8 +123,7 @@ func (d *Daemon) load(ctx context.Context) (*reconcile.Repo, source.Snapshot, er
 
 // scope returns the tenants whose desired objects changed since they were
 // last reconciled (nil: every tenant), and whether there is anything to do.
-func (d *Daemon) scope(repo *reconcile.Repo, full bool) ([]string, bool) {
-	hashes, cfgHash := fingerprint(repo)
+func (d *Daemon) scope(hashes map[string]string, cfgHash string, full bool, repo *reconcile.Repo) ([]string, bool) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if full || d.state.hashes == nil || d.state.config != cfgHash {
@@ -149,9 +150,11 @@ func fingerprint(repo *reconcile.Repo) (map[string]string, string) {
 	for _, o := range repo.State.Objects {
 		objs[o.Tenant] = append(objs[o.Tenant], o)
 	}
-	out := map[string]string{}
-	for _, t := range repo.State.Tenants {
-		out[t.Name] = hash(objs[t.Name])
+	sums := make([]string, len(repo.State.Tenants))
+	par.Each(len(sums), func(i int) { sums[i] = hash(objs[repo.State.Tenants[i].Name]) })
+	out := make(map[string]string, len(sums))
+	for i, t := range repo.State.Tenants {
+		out[t.Name] = sums[i]
 	}
 	return out, hash(repo.Cfg)
 }
@@ -178,8 +181,7 @@ func (d *Daemon) withoutBackingOff(p *diff.Plan) *diff.Plan {
 // settle records the outcome: tenants reconciled cleanly get their new
 // fingerprint and lose any backoff; failing ones back off, and keep their
 // old fingerprint so the next reconcile retries them.
-func (d *Daemon) settle(repo *reconcile.Repo, snap source.Snapshot, scope []string, out Outcome) {
-	hashes, cfgHash := fingerprint(repo)
+func (d *Daemon) settle(repo *reconcile.Repo, snap source.Snapshot, hashes map[string]string, cfgHash string, scope []string, out Outcome) {
 	failed := failedTenants(out)
 	d.mu.Lock()
 	defer d.mu.Unlock()

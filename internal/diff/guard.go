@@ -30,9 +30,13 @@ func (b *planner) guard() {
 			waiting[w.Tenant] = true
 		}
 	}
-	active := 0
+	// The base is every tenant syncd actively manages, in scope or not: a
+	// plan of one removed tenant (the daemon's incremental run) weighs one
+	// tenant against all of them, not against itself. Tenants outside the
+	// scope count as active (their records were not read).
+	active := inv.Unread
 	for _, name := range inv.TenantNames() {
-		if b.inScope(name) && !slices.Contains(b.p.Held, name) && !waiting[name] {
+		if !b.inScope(name) || !slices.Contains(b.p.Held, name) && !waiting[name] {
 			active++
 		}
 	}

@@ -311,8 +311,9 @@ func TestTwoChangesForOneObjectAreRefused(t *testing.T) {
 }
 
 // --tenant limits a plan to the named tenants: the others are neither
-// created, updated, deleted nor off-boarded, and the guard weighs only the
-// tenants in scope.
+// created, updated, deleted nor off-boarded, and the guard weighs the
+// tenants touched against every tenant syncd manages, in scope or not (the
+// daemon's incremental run off-boards one removed tenant among thousands).
 func TestTenantScope(t *testing.T) {
 	runPlanCases(t, map[string]planCase{
 		"only the named tenant is created": {
@@ -333,6 +334,35 @@ func TestTenantScope(t *testing.T) {
 				in.Options.Tenants = []string{"blog"}
 			},
 			want: nil,
+		},
+		"a removed tenant in scope is weighed against every tenant, read or not": {
+			files: []string{blog}, live: []string{shop},
+			mutate: func(t *testing.T, cfg *config.Config, st *desired.State, l *live.State, in *Input) {
+				in.Options.Tenants = []string{"shop"}
+				in.Config.Guard.MaxDeletes, in.Config.Guard.MaxDeletePercent = 1, 34
+				l.Inventory.Unread = 9 // only shop's record was read: 1 of 10
+			},
+			want: []string{
+				"0 delete ExternalSecret bookstore-platform-shop/catalog-db",
+				"0 delete ExternalSecret bookstore-platform-shop/stripe",
+				"1 delete SecretStore bookstore-platform-shop/vault-shop",
+				"1 delete VaultDynamicSecret bookstore-platform-shop/catalog-db",
+				"2 revoke-leases Leases bookstore-platform-shop-catalog",
+				"3 delete DatabaseRole bookstore-platform-shop-catalog",
+				"3 delete KubernetesAuthRole bookstore-platform-shop",
+				"4 deprecate-policy Policy bookstore-platform-app-shop",
+			},
+		},
+		"a removed tenant that is every tenant there is stays guarded": {
+			files: []string{blog}, live: []string{shop},
+			mutate: func(t *testing.T, cfg *config.Config, st *desired.State, l *live.State, in *Input) {
+				in.Options.Tenants = []string{"shop"}
+				in.Config.Guard.MaxDeletes, in.Config.Guard.MaxDeletePercent = 1, 34
+			},
+			want: []string{
+				"error  : deletion guard: 8 destructive steps would touch 1 of 1 actively managed tenants (shop), more than guard.maxDeletePercent=34%; no destructive step is planned (re-run with --allow-deletes if this is intended)",
+			},
+			refused: true,
 		},
 		"a removed tenant in scope is off-boarded": {
 			files: []string{blog}, live: []string{blog, shop},

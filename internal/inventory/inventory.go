@@ -19,6 +19,10 @@ type Inventory struct {
 	// Version is the KV v2 version of the index it was read at (0: none
 	// stored yet).
 	Version int `json:"-"`
+	// Unread counts the indexed tenants whose records were not read (a
+	// plan of a few tenants reads only theirs): the deletion guard still
+	// weighs a step against every tenant.
+	Unread int `json:"-"`
 }
 
 // Tenant is what one tenant owns. Each tenant's record is stored on its own,

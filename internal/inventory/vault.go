@@ -66,10 +66,11 @@ func (s Store) LoadTenants(ctx context.Context, only []string) (*Inventory, erro
 	if err != nil {
 		return nil, err
 	}
+	indexed := len(idx.Tenants)
 	if only != nil {
 		idx.Tenants = slices.DeleteFunc(idx.Tenants, func(n string) bool { return !slices.Contains(only, n) })
 	}
-	inv := &Inventory{Tenants: make(map[string]*Tenant, len(idx.Tenants)), Version: version}
+	inv := &Inventory{Tenants: make(map[string]*Tenant, len(idx.Tenants)), Version: version, Unread: indexed - len(idx.Tenants)}
 	recs := make([]*Tenant, len(idx.Tenants))
 	errs := make([]error, len(idx.Tenants))
 	jobs := make(chan int)

@@ -33,6 +33,10 @@ type PlanOptions struct {
 	Timeout time.Duration
 }
 
+// scopedMax is the most tenants a plan reads one by one (objects directly,
+// Kubernetes namespace by namespace) rather than by listing everything.
+const scopedMax = 16
+
 // Planned is one plan and what it was computed from, for Apply to go on.
 type Planned struct {
 	Repo    *Repo
@@ -71,7 +75,14 @@ func Plan(ctx context.Context, repo *Repo, c Clients, opts PlanOptions, log *slo
 		}
 	}
 	vault := vaultread.Reader{Logical: c.Vault.Logical(), Config: repo.Cfg}
-	p.Live, err = live.ReadAll(rctx, want, vault, kuberead.Reader{Dynamic: c.Kube, Config: repo.Cfg})
+	kube := kuberead.Reader{Dynamic: c.Kube, Config: repo.Cfg}
+	if n := len(opts.Tenants); n > 0 && n <= scopedMax {
+		// A few tenants (the daemon's incremental runs): read only theirs,
+		// so the work stays the same however many tenants there are.
+		vault.Direct = true
+		kube.Namespaces = kuberead.Namespaces(want, scopedMax)
+	}
+	p.Live, err = live.ReadAll(rctx, want, vault, kube)
 	if err != nil {
 		return nil, fmt.Errorf("reading live state: %w", err)
 	}

@@ -5,9 +5,12 @@
 package kuberead
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -26,6 +29,11 @@ import (
 type Reader struct {
 	Dynamic dynamic.Interface
 	Config  *config.Config
+	// Namespaces limits the ESO lists to these namespaces (none: the
+	// whole cluster), for a plan scoped to a few tenants.
+	Namespaces []string
+	// PageSize is the most objects one LIST response holds (500 when 0).
+	PageSize int64
 }
 
 var (
@@ -53,28 +61,58 @@ func GVRs(cfg *config.Config) map[object.Kind]schema.GroupVersionResource {
 // It makes a fixed number of requests whatever the number of tenants: one
 // LIST per ESO kind (keeping what is wanted or carries syncd's label, so an
 // unlabelled object holding a desired name is seen too), and one LIST each
-// for namespaces and service accounts when they are wanted.
+// for namespaces and service accounts when they are wanted. Lists are read
+// a page at a time, so only what is kept stays in memory. With Namespaces
+// set (a plan of a few tenants), it lists the ESO kinds in those namespaces
+// only and gets each wanted namespace and service account: the work no
+// longer grows with the cluster.
 func (r Reader) Read(ctx context.Context, want object.Set, st *live.State) error {
+	scopes := r.Namespaces
+	if len(scopes) == 0 {
+		scopes = []string{metav1.NamespaceAll}
+	}
 	for kind, gvr := range GVRs(r.Config) {
-		list, err := r.Dynamic.Resource(gvr).List(ctx, metav1.ListOptions{})
-		if apierrors.IsNotFound(err) {
-			return fmt.Errorf("the %s CRD (%s) is not installed: install the External Secrets Operator CRDs", kind, gvr.GroupResource())
-		}
-		if err != nil {
-			return fmt.Errorf("listing %s: %w", gvr.GroupResource(), err)
-		}
-		for i := range list.Items {
-			u := &list.Items[i]
-			if u.GetDeletionTimestamp() != nil {
-				continue // being deleted: gone, as far as a plan is concerned
+		for _, ns := range scopes {
+			err := r.list(ctx, gvr, ns, func(u *unstructured.Unstructured) {
+				if u.GetDeletionTimestamp() != nil {
+					return // being deleted: gone, as far as a plan is concerned
+				}
+				id := object.ID{System: object.Kubernetes, Kind: kind, Scope: u.GetNamespace(), Name: u.GetName()}
+				if want.Has(id) || u.GetLabels()[desired.LabelManagedBy] == desired.ManagedBy {
+					st.Objects[id] = normalise(kind, u)
+				}
+			})
+			if apierrors.IsNotFound(err) {
+				return fmt.Errorf("the %s CRD (%s) is not installed: install the External Secrets Operator CRDs", kind, gvr.GroupResource())
 			}
-			id := object.ID{System: object.Kubernetes, Kind: kind, Scope: u.GetNamespace(), Name: u.GetName()}
-			if want.Has(id) || u.GetLabels()[desired.LabelManagedBy] == desired.ManagedBy {
-				st.Objects[id] = normalise(kind, u)
+			if err != nil {
+				return fmt.Errorf("listing %s: %w", gvr.GroupResource(), err)
 			}
 		}
 	}
 	return r.externals(ctx, want, st)
+}
+
+// pageSize bounds one LIST response by default: 10,000 tenants'
+// ExternalSecrets in one answer held hundreds of MB at once.
+const pageSize = 500
+
+// list calls fn for each object of gvr in namespace (all: ""), a page at a
+// time.
+func (r Reader) list(ctx context.Context, gvr schema.GroupVersionResource, namespace string, fn func(*unstructured.Unstructured)) error {
+	opts := metav1.ListOptions{Limit: cmp.Or(r.PageSize, pageSize)}
+	for {
+		page, err := r.Dynamic.Resource(gvr).Namespace(namespace).List(ctx, opts)
+		if err != nil {
+			return err
+		}
+		for i := range page.Items {
+			fn(&page.Items[i])
+		}
+		if opts.Continue = page.GetContinue(); opts.Continue == "" {
+			return nil
+		}
+	}
 }
 
 // externals checks that the namespaces and service accounts in want exist.
@@ -83,24 +121,19 @@ func (r Reader) externals(ctx context.Context, want object.Set, st *live.State) 
 		kind object.Kind
 		gvr  schema.GroupVersionResource
 	}{{object.Namespace, nsGVR}, {object.ServiceAccount, saGVR}} {
-		wanted := false
+		var ids []object.ID
 		for id := range want {
 			if id.Kind == res.kind {
 				st.Looked.Add(id)
-				wanted = true
+				ids = append(ids, id)
 			}
 		}
-		if !wanted {
+		if len(ids) == 0 {
 			continue
 		}
-		list, err := r.Dynamic.Resource(res.gvr).List(ctx, metav1.ListOptions{})
-		if err != nil {
-			return fmt.Errorf("listing %s: %w", res.gvr.Resource, err)
-		}
-		for i := range list.Items {
-			u := &list.Items[i]
+		found := func(u *unstructured.Unstructured) {
 			if u.GetDeletionTimestamp() != nil {
-				continue // a terminating namespace holds nothing new
+				return // a terminating namespace holds nothing new
 			}
 			id := object.ID{System: object.Kubernetes, Kind: res.kind, Scope: u.GetNamespace(), Name: u.GetName()}
 			if want.Has(id) {
@@ -108,8 +141,42 @@ func (r Reader) externals(ctx context.Context, want object.Set, st *live.State) 
 				st.Objects[id] = normalise(res.kind, u) // compared when syncd manages it
 			}
 		}
+		if len(r.Namespaces) == 0 {
+			if err := r.list(ctx, res.gvr, metav1.NamespaceAll, found); err != nil {
+				return fmt.Errorf("listing %s: %w", res.gvr.Resource, err)
+			}
+			continue
+		}
+		for _, id := range ids {
+			u, err := r.Dynamic.Resource(res.gvr).Namespace(id.Scope).Get(ctx, id.Name, metav1.GetOptions{})
+			switch {
+			case apierrors.IsNotFound(err):
+			case err != nil:
+				return fmt.Errorf("getting %s: %w", id.Short(), err)
+			default:
+				found(u)
+			}
+		}
 	}
 	return nil
+}
+
+// Namespaces returns the namespaces of the Kubernetes objects in want, or
+// nil when there are more than max: a plan of a few tenants reads only
+// those (Reader.Namespaces).
+func Namespaces(want object.Set, max int) []string {
+	seen := map[string]bool{}
+	for id := range want {
+		if id.System != object.Kubernetes || id.Kind == object.Namespace {
+			continue
+		}
+		if !seen[id.Scope] {
+			if seen[id.Scope] = true; len(seen) > max {
+				return nil
+			}
+		}
+	}
+	return slices.Sorted(maps.Keys(seen))
 }
 
 // normalise keeps what syncd manages: apiVersion, kind, name, namespace,

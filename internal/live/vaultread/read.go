@@ -35,6 +35,9 @@ type Reader struct {
 	Logical Logical
 	Config  *config.Config
 	Workers int // concurrent reads; 8 when zero
+	// Direct reads each wanted object instead of listing its kind first:
+	// for a plan of a few tenants, whose lists would grow with the others.
+	Direct bool
 }
 
 // ReadError is a failed read of one object.
@@ -62,6 +65,10 @@ func (r Reader) Read(ctx context.Context, want object.Set, st *live.State) error
 		object.DatabaseRole: m.Database + "/roles",
 	} {
 		if len(byKind[kind]) == 0 {
+			continue
+		}
+		if r.Direct {
+			jobs = append(jobs, byKind[kind]...) // a missing one reads as absent
 			continue
 		}
 		names, err := r.list(ctx, listPath)
