@@ -134,12 +134,13 @@ func benchMain() error {
 		}
 		results = append(results, r)
 		printResult(os.Stdout, r)
+		// after each size, so a long run stopped early keeps what it measured
+		report, err := writeReport(root, o, results)
+		if err != nil {
+			return err
+		}
+		logf("wrote %s", report)
 	}
-	report, err := writeReport(root, o, results)
-	if err != nil {
-		return err
-	}
-	logf("wrote %s", report)
 	return nil
 }
 
