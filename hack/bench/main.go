@@ -31,6 +31,8 @@ func main() {
 		err = floorMain(os.Args[2:])
 	case len(os.Args) > 1 && os.Args[1] == "generate":
 		err = generateMain(os.Args[2:])
+	case len(os.Args) > 1 && os.Args[1] == "targets":
+		err = targetsMain(os.Args[2:])
 	default:
 		err = benchMain()
 	}

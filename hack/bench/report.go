@@ -90,6 +90,8 @@ func writeReport(root string, o options, results []*result) (string, error) {
 	}
 	b.WriteString("\n## Results\n\n")
 	table(&b, results)
+	b.WriteString("\n")
+	b.WriteString(targets(results))
 	path := o.out
 	if !filepath.IsAbs(path) {
 		path = filepath.Join(root, path)
