@@ -314,6 +314,18 @@ func TestTwoChangesForOneObjectAreRefused(t *testing.T) {
 // created, updated, deleted nor off-boarded, and the guard weighs the
 // tenants touched against every tenant syncd manages, in scope or not (the
 // daemon's incremental run off-boards one removed tenant among thousands).
+// shopOffboarding is the plan that off-boards tenant shop up to deprecation.
+var shopOffboarding = []string{
+	"0 delete ExternalSecret bookstore-platform-shop/catalog-db",
+	"0 delete ExternalSecret bookstore-platform-shop/stripe",
+	"1 delete SecretStore bookstore-platform-shop/vault-shop",
+	"1 delete VaultDynamicSecret bookstore-platform-shop/catalog-db",
+	"2 revoke-leases Leases bookstore-platform-shop-catalog",
+	"3 delete DatabaseRole bookstore-platform-shop-catalog",
+	"3 delete KubernetesAuthRole bookstore-platform-shop",
+	"4 deprecate-policy Policy bookstore-platform-app-shop",
+}
+
 func TestTenantScope(t *testing.T) {
 	runPlanCases(t, map[string]planCase{
 		"only the named tenant is created": {
@@ -342,16 +354,7 @@ func TestTenantScope(t *testing.T) {
 				in.Config.Guard.MaxDeletes, in.Config.Guard.MaxDeletePercent = 1, 34
 				l.Inventory.Unread = 9 // only shop's record was read: 1 of 10
 			},
-			want: []string{
-				"0 delete ExternalSecret bookstore-platform-shop/catalog-db",
-				"0 delete ExternalSecret bookstore-platform-shop/stripe",
-				"1 delete SecretStore bookstore-platform-shop/vault-shop",
-				"1 delete VaultDynamicSecret bookstore-platform-shop/catalog-db",
-				"2 revoke-leases Leases bookstore-platform-shop-catalog",
-				"3 delete DatabaseRole bookstore-platform-shop-catalog",
-				"3 delete KubernetesAuthRole bookstore-platform-shop",
-				"4 deprecate-policy Policy bookstore-platform-app-shop",
-			},
+			want: shopOffboarding,
 		},
 		"a removed tenant that is every tenant there is stays guarded": {
 			files: []string{blog}, live: []string{shop},
@@ -370,16 +373,7 @@ func TestTenantScope(t *testing.T) {
 				in.Options.Tenants = []string{"shop"}
 				in.Options.AllowDeletes = true // 1 of 1 tenants in scope
 			},
-			want: []string{
-				"0 delete ExternalSecret bookstore-platform-shop/catalog-db",
-				"0 delete ExternalSecret bookstore-platform-shop/stripe",
-				"1 delete SecretStore bookstore-platform-shop/vault-shop",
-				"1 delete VaultDynamicSecret bookstore-platform-shop/catalog-db",
-				"2 revoke-leases Leases bookstore-platform-shop-catalog",
-				"3 delete DatabaseRole bookstore-platform-shop-catalog",
-				"3 delete KubernetesAuthRole bookstore-platform-shop",
-				"4 deprecate-policy Policy bookstore-platform-app-shop",
-			},
+			want: shopOffboarding,
 		},
 	})
 }
