@@ -144,7 +144,7 @@ func (f floor) offboard(ctx context.Context, t tenantWork) error {
 				continue
 			}
 			if kind == object.DatabaseRole {
-				if _, err := f.v.WriteWithContext(ctx, "sys/leases/revoke-prefix/"+dbMount(op.Path)+"/creds/"+op.Name, map[string]any{"sync": true}); err != nil {
+				if err := revokeLeases(ctx, f.v, op); err != nil {
 					return fmt.Errorf("revoking %s: %w", op.Name, err)
 				}
 			}
@@ -173,3 +173,10 @@ func (f floor) offboard(ctx context.Context, t tenantWork) error {
 
 // dbMount is the database mount of a role's path (<mount>/roles/<name>).
 func dbMount(rolePath string) string { return path.Dir(path.Dir(rolePath)) }
+
+// revokeLeases revokes every lease of a database role, synchronously, as
+// syncd's off-boarding does.
+func revokeLeases(ctx context.Context, v *vaultapi.Logical, role vaultOp) error {
+	_, err := v.WriteWithContext(ctx, "sys/leases/revoke-prefix/"+dbMount(role.Path)+"/creds/"+role.Name, map[string]any{"sync": true})
+	return err
+}

@@ -12,6 +12,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/syncd-dev/syncd/internal/desired"
+	"github.com/syncd-dev/syncd/internal/object"
 	"github.com/syncd-dev/syncd/internal/par"
 	"github.com/syncd-dev/syncd/internal/testbed"
 )
@@ -65,15 +66,15 @@ func reset(ctx context.Context, bed *testbed.Bed, st *desired.State, w *work, in
 	for _, t := range w.Tenants {
 		for _, op := range t.Vault {
 			switch op.Kind {
-			case "DatabaseRole":
+			case object.DatabaseRole:
 				jobs = append(jobs, func() error {
-					if _, err := v.WriteWithContext(ctx, "sys/leases/revoke-prefix/"+dbMount(op.Path)+"/creds/"+op.Name, map[string]any{"sync": true}); err != nil {
+					if err := revokeLeases(ctx, v, op); err != nil {
 						return err
 					}
 					_, err := v.DeleteWithContext(ctx, op.Path)
 					return err
 				})
-			case "Policy":
+			case object.Policy:
 				jobs = append(jobs, func() error {
 					if _, err := v.DeleteWithContext(ctx, op.Path); err != nil {
 						return err

@@ -153,11 +153,7 @@ func (b *planner) finish() {
 		}
 		return object.Compare(a.ID, c.ID)
 	})
-	for _, c := range p.Changes {
-		for _, w := range c.Warnings {
-			p.Warnings = append(p.Warnings, Problem{ID: c.ID, Tenant: c.Tenant, Message: w})
-		}
-	}
+	gatherWarnings(p)
 	slices.SortFunc(p.Errors, func(a, c Problem) int { return object.Compare(a.ID, c.ID) })
 	p.Summary.Errors = len(p.Errors)
 	p.Live = Fingerprint{Hash: b.in.Live.Fingerprint(), InventoryVersion: b.in.Live.Inventory.Version, Files: b.in.Files}
@@ -176,4 +172,15 @@ func sortedIDs[V any](m map[object.ID]V) []object.ID {
 	}
 	slices.SortFunc(out, object.Compare)
 	return out
+}
+
+// gatherWarnings lists every change's warnings in the plan's, in change
+// order (unchanged objects' too).
+func gatherWarnings(p *Plan) {
+	p.Warnings = p.Warnings[:0]
+	for _, c := range p.Changes {
+		for _, w := range c.Warnings {
+			p.Warnings = append(p.Warnings, Problem{ID: c.ID, Tenant: c.Tenant, Message: w})
+		}
+	}
 }

@@ -50,14 +50,8 @@ func WarnMissingValues(p *Plan, st *desired.State, lv *live.State) {
 			}
 		}
 	}
-	if !added {
-		return
-	}
-	p.Warnings = p.Warnings[:0]
-	for _, c := range p.Changes {
-		for _, w := range c.Warnings {
-			p.Warnings = append(p.Warnings, Problem{ID: c.ID, Tenant: c.Tenant, Message: w})
-		}
+	if added {
+		gatherWarnings(p)
 	}
 }
 

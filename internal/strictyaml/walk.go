@@ -196,7 +196,7 @@ func (w *walker) walkStruct(n *yamlv3.Node, t reflect.Type, path string, depth i
 		drop(n)
 		return
 	}
-	fields := jsonFields(t)
+	fields := fieldIndex(t)
 	seen := map[string]int{}
 	keep := n.Content[:0:0]
 	for i := 0; i+1 < len(n.Content); i += 2 {
@@ -221,10 +221,6 @@ func (w *walker) walkStruct(n *yamlv3.Node, t reflect.Type, path string, depth i
 	}
 	n.Content = keep
 }
-
-// jsonFields maps the JSON names of t's exported fields to their types,
-// flattening embedded structs like encoding/json does.
-func jsonFields(t reflect.Type) map[string]field { return fieldIndex(t) }
 
 // suggest names a known field that differs from name only by case.
 func suggest(name string, fields map[string]field) string {
