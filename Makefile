@@ -29,6 +29,7 @@ fuzz: ## run each fuzz target for FUZZTIME (default 30s)
 	$(GO) test ./internal/policy -run '^$$' -fuzz '^FuzzRenderLayout$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/policy -run '^$$' -fuzz '^FuzzParseRendered$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/strictyaml -run '^$$' -fuzz '^FuzzDecodeAgreesWithSigsYAML$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/strictyaml -run '^$$' -fuzz '^FuzzYAML11WordsAgreeWithYAMLv2$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/cli -run '^$$' -fuzz '^FuzzEmitYAML$$' -fuzztime $(FUZZTIME)
 
 golden: ## rewrite golden files after an intended output change

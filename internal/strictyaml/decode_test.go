@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	yamlv3 "go.yaml.in/yaml/v3"
 	sigsyaml "sigs.k8s.io/yaml"
 )
 
@@ -113,6 +114,23 @@ func FuzzDecodeAgreesWithSigsYAML(f *testing.F) {
 		}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Fatalf("%q (-sigs.k8s.io/yaml +Decode):\n%s", in, diff)
+		}
+	})
+}
+
+// FuzzYAML11WordsAgreeWithYAMLv2: the table of words gives what asking
+// yaml.v2 gives, for every plain scalar starting with a letter (yaml.v3
+// trims a plain scalar, so none has blanks at its ends).
+func FuzzYAML11WordsAgreeWithYAMLv2(f *testing.F) {
+	for _, s := range []string{"y", "Yes", "on", "OFF", "n", "null", "Null", "nULL", "true", "tenant-1", "no-such", "Nan", "o", "f"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if s == "" || s != strings.TrimSpace(s) || !strings.ContainsRune("yYnNoOtTfF", rune(s[0])) || strings.ContainsAny(s, "\n\r#:{}[],&*!|>'\"%@`") {
+			return
+		}
+		if got, want := yaml11(&yamlv3.Node{Kind: yamlv3.ScalarNode, Value: s}), yaml11Parse(s); got != want {
+			t.Errorf("yaml11(%q) = %q, yaml.v2 says %q", s, got, want)
 		}
 	})
 }

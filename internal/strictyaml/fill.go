@@ -186,8 +186,30 @@ func yaml11(n *yamlv3.Node) string {
 	if n.Style != 0 || n.Value == "" || !strings.ContainsRune("yYnNoOtTfF~0123456789+-.", rune(n.Value[0])) {
 		return ""
 	}
+	if c := n.Value[0]; c >= 'A' {
+		// No YAML 1.1 number starts with a letter: only the words do.
+		return yaml11Words[n.Value]
+	}
+	return yaml11Parse(n.Value)
+}
+
+// yaml11Words are the plain scalars starting with a letter that yaml.v2
+// resolves to something other than a string (its resolve table).
+var yaml11Words = func() map[string]string {
+	out := map[string]string{}
+	for _, w := range strings.Fields("y Y yes Yes YES on On ON true True TRUE n N no No NO off Off OFF false False FALSE") {
+		out[w] = "a boolean"
+	}
+	for _, w := range strings.Fields("null Null NULL") {
+		out[w] = "null"
+	}
+	return out
+}()
+
+// yaml11Parse asks yaml.v2 itself what a plain scalar is.
+func yaml11Parse(s string) string {
 	var x any
-	if err := yamlv2.Unmarshal([]byte(n.Value), &x); err != nil {
+	if err := yamlv2.Unmarshal([]byte(s), &x); err != nil {
 		return ""
 	}
 	switch x.(type) {
