@@ -81,7 +81,7 @@ func workFor(cfg *config.Config, st *desired.State) (*work, error) {
 			if !ok || !known {
 				continue // namespaces and service accounts: the platform's (created before the bench)
 			}
-			tw.Kube = append(tw.Kube, kubeOp{Kind: o.ID.Kind, GVR: gvr, Namespace: o.ID.Scope, Name: o.ID.Name, Object: m.Object})
+			tw.Kube = append(tw.Kube, kubeOp{Kind: o.ID.Kind, GVR: gvr, Namespace: o.ID.Scope, Name: o.ID.Name, Object: m.Object()})
 		}
 	}
 	for i := range w.Tenants {

@@ -85,7 +85,7 @@ func renderState(w io.Writer, s *desired.State, format string) error {
 			if !ok {
 				continue
 			}
-			out, err := yaml.Marshal(m.Object)
+			out, err := yaml.JSONToYAML(m.JSON())
 			if err != nil {
 				return fmt.Errorf("%s: %w", o.ID, err)
 			}

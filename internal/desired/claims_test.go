@@ -161,9 +161,11 @@ func TestAudienceOnBothSides(t *testing.T) {
 				t.Errorf("auth role audience %q, want vault", s.Audience)
 			}
 		case *desired.ManifestSpec:
-			if _, ok := desired.LoginRole(s.Object); ok {
+			if login, ok, err := s.Login(); err != nil {
+				t.Fatal(err)
+			} else if ok {
 				logins++
-				if diff := cmp.Diff([]string{"vault"}, desired.LoginAudiences(s.Object)); diff != "" {
+				if diff := cmp.Diff([]string{"vault"}, login.Audiences); diff != "" {
 					t.Errorf("%s audiences (-want +got):\n%s", o.ID, diff)
 				}
 			}

@@ -12,30 +12,118 @@ const (
 	LabelTenant    = "syncd.io/tenant"
 )
 
-func (b *builder) meta(tn tenantNames, name string) map[string]any {
-	return map[string]any{
-		"name":      name,
-		"namespace": tn.namespace,
-		"labels":    map[string]any{LabelManagedBy: ManagedBy, LabelTenant: tn.name},
+// The manifests syncd builds, as types whose fields are declared in sorted
+// order of their JSON names: encoding/json then writes the canonical bytes
+// a ManifestSpec holds, without building nested maps first.
+type (
+	manifest[S any] struct {
+		APIVersion string `json:"apiVersion"`
+		Kind       string `json:"kind"`
+		Metadata   meta   `json:"metadata"`
+		Spec       *S     `json:"spec,omitempty"`
 	}
+	meta struct {
+		Labels    labels `json:"labels"`
+		Name      string `json:"name"`
+		Namespace string `json:"namespace,omitempty"`
+	}
+	labels struct {
+		ManagedBy string `json:"app.kubernetes.io/managed-by"`
+		Tenant    string `json:"syncd.io/tenant"`
+	}
+	storeSpec struct {
+		Provider struct {
+			Vault vaultProvider `json:"vault"`
+		} `json:"provider"`
+	}
+	vaultProvider struct {
+		Auth struct {
+			Kubernetes k8sAuth `json:"kubernetes"`
+		} `json:"auth"`
+		Path    string `json:"path,omitempty"`
+		Server  string `json:"server"`
+		Version string `json:"version"`
+	}
+	k8sAuth struct {
+		MountPath         string            `json:"mountPath"`
+		Role              string            `json:"role"`
+		ServiceAccountRef serviceAccountRef `json:"serviceAccountRef"`
+	}
+	serviceAccountRef struct {
+		Audiences []string `json:"audiences,omitempty"`
+		Name      string   `json:"name"`
+	}
+	kvSecretSpec struct {
+		Data            []kvData `json:"data"`
+		RefreshInterval string   `json:"refreshInterval"`
+		SecretStoreRef  struct {
+			Kind string `json:"kind"`
+			Name string `json:"name"`
+		} `json:"secretStoreRef"`
+		Target target `json:"target"`
+	}
+	kvData struct {
+		RemoteRef struct {
+			ConversionStrategy string `json:"conversionStrategy"`
+			DecodingStrategy   string `json:"decodingStrategy"`
+			Key                string `json:"key"`
+			MetadataPolicy     string `json:"metadataPolicy"`
+			Property           string `json:"property"`
+		} `json:"remoteRef"`
+		SecretKey string `json:"secretKey"`
+	}
+	generatorSpec struct {
+		AllowEmptyResponse bool          `json:"allowEmptyResponse"`
+		Method             string        `json:"method"`
+		Path               string        `json:"path"`
+		Provider           vaultProvider `json:"provider"`
+		ResultType         string        `json:"resultType"`
+	}
+	dbSecretSpec struct {
+		DataFrom        []dataFrom `json:"dataFrom"`
+		RefreshInterval string     `json:"refreshInterval"`
+		Target          target     `json:"target"`
+	}
+	dataFrom struct {
+		SourceRef struct {
+			GeneratorRef struct {
+				APIVersion string `json:"apiVersion"`
+				Kind       string `json:"kind"`
+				Name       string `json:"name"`
+			} `json:"generatorRef"`
+		} `json:"sourceRef"`
+	}
+	// target is an ExternalSecret's target Secret: ESO owns it (an owner
+	// reference, so it goes with the ExternalSecret), and deletionPolicy
+	// Retain (the CRD's default, written so that it is owned) keeps its last
+	// values when the KV secret is deleted in Vault instead of emptying it.
+	target struct {
+		CreationPolicy string `json:"creationPolicy"`
+		DeletionPolicy string `json:"deletionPolicy"`
+		Name           string `json:"name"`
+	}
+	noSpec struct{}
+)
+
+func newTarget(name string) target {
+	return target{CreationPolicy: "Owner", DeletionPolicy: "Retain", Name: name}
+}
+
+func (b *builder) meta(tn tenantNames, name string) meta {
+	return meta{Labels: labels{ManagedBy: ManagedBy, Tenant: tn.name}, Name: name, Namespace: tn.namespace}
 }
 
 // vaultProvider is ESO's Vault provider block; it logs in with the tenant's
 // own auth role, so Vault itself enforces the tenant's isolation.
-func (b *builder) vaultProvider(tn tenantNames, withKV bool) map[string]any {
-	p := map[string]any{
-		"server":  b.cfg.Vault.Address,
-		"version": "v2", // the CRD's default, written so that it is owned
-		"auth": map[string]any{
-			"kubernetes": map[string]any{
-				"mountPath":         b.cfg.Vault.Mounts.KubernetesAuth,
-				"role":              tn.authRole,
-				"serviceAccountRef": b.serviceAccountRef(tn),
-			},
-		},
+func (b *builder) vaultProvider(tn tenantNames, withKV bool) vaultProvider {
+	p := vaultProvider{Server: b.cfg.Vault.Address, Version: "v2"} // v2: the CRD's default, written so that it is owned
+	p.Auth.Kubernetes = k8sAuth{
+		MountPath:         b.cfg.Vault.Mounts.KubernetesAuth,
+		Role:              tn.authRole,
+		ServiceAccountRef: b.serviceAccountRef(tn),
 	}
 	if withKV {
-		p["path"] = b.cfg.Vault.Mounts.KV
+		p.Path = b.cfg.Vault.Mounts.KV
 	}
 	return p
 }
@@ -43,21 +131,18 @@ func (b *builder) vaultProvider(tn tenantNames, withKV bool) map[string]any {
 // serviceAccountRef is the service account ESO requests a token for. When
 // the auth role requires an audience, the token must carry it, or Vault
 // refuses every login.
-func (b *builder) serviceAccountRef(tn tenantNames) map[string]any {
-	ref := map[string]any{"name": tn.serviceAccount}
+func (b *builder) serviceAccountRef(tn tenantNames) serviceAccountRef {
+	ref := serviceAccountRef{Name: tn.serviceAccount}
 	if aud := b.cfg.Auth.Audience; aud != "" {
-		ref["audiences"] = []any{aud}
+		ref.Audiences = []string{aud}
 	}
 	return ref
 }
 
 func (b *builder) secretStore(tn tenantNames, name string) *ManifestSpec {
-	return &ManifestSpec{Object: map[string]any{
-		"apiVersion": b.cfg.ESO.APIVersion,
-		"kind":       "SecretStore",
-		"metadata":   b.meta(tn, name),
-		"spec":       map[string]any{"provider": map[string]any{"vault": b.vaultProvider(tn, true)}},
-	}}
+	spec := &storeSpec{}
+	spec.Provider.Vault = b.vaultProvider(tn, true)
+	return manifestOf(manifest[storeSpec]{APIVersion: b.cfg.ESO.APIVersion, Kind: "SecretStore", Metadata: b.meta(tn, name), Spec: spec})
 }
 
 func (b *builder) kvExternalSecret(tn tenantNames, store string, s tenant.Secret) *ManifestSpec {
@@ -65,81 +150,42 @@ func (b *builder) kvExternalSecret(tn tenantNames, store string, s tenant.Secret
 	if s.RefreshInterval != 0 {
 		refresh = s.RefreshInterval
 	}
-	data := make([]any, 0, len(s.Keys))
-	for _, k := range s.Keys {
-		data = append(data, map[string]any{
-			"secretKey": k,
-			"remoteRef": map[string]any{
-				"key": tn.kvPrefix + "/" + s.Path, "property": k,
-				// the CRD's defaults, written so that they are owned
-				"conversionStrategy": "Default", "decodingStrategy": "None", "metadataPolicy": "None",
-			},
-		})
+	spec := &kvSecretSpec{Data: make([]kvData, len(s.Keys)), RefreshInterval: refresh.String(), Target: newTarget(s.TargetName())}
+	for i, k := range s.Keys {
+		d := &spec.Data[i]
+		d.SecretKey = k
+		d.RemoteRef.Key, d.RemoteRef.Property = tn.kvPrefix+"/"+s.Path, k
+		// the CRD's defaults, written so that they are owned
+		d.RemoteRef.ConversionStrategy, d.RemoteRef.DecodingStrategy, d.RemoteRef.MetadataPolicy = "Default", "None", "None"
 	}
-	return &ManifestSpec{Object: map[string]any{
-		"apiVersion": b.cfg.ESO.APIVersion,
-		"kind":       "ExternalSecret",
-		"metadata":   b.meta(tn, s.ExternalSecretName()),
-		"spec": map[string]any{
-			"refreshInterval": refresh.String(),
-			"secretStoreRef":  map[string]any{"kind": "SecretStore", "name": store},
-			"target":          target(s.TargetName()),
-			"data":            data,
-		},
-	}}
+	spec.SecretStoreRef.Kind, spec.SecretStoreRef.Name = "SecretStore", store
+	return manifestOf(manifest[kvSecretSpec]{APIVersion: b.cfg.ESO.APIVersion, Kind: "ExternalSecret", Metadata: b.meta(tn, s.ExternalSecretName()), Spec: spec})
 }
 
 func (b *builder) generator(tn tenantNames, d tenant.Database, role string) *ManifestSpec {
-	return &ManifestSpec{Object: map[string]any{
-		"apiVersion": b.cfg.ESO.GeneratorAPIVersion,
-		"kind":       "VaultDynamicSecret",
-		"metadata":   b.meta(tn, d.GeneratorName()),
-		"spec": map[string]any{
-			"path":               b.cfg.Vault.Mounts.Database + "/creds/" + role,
-			"method":             "GET",
-			"resultType":         "Data",
-			"allowEmptyResponse": false,
-			"provider":           b.vaultProvider(tn, false),
-		},
-	}}
+	spec := &generatorSpec{
+		Method: "GET", Path: b.cfg.Vault.Mounts.Database + "/creds/" + role, ResultType: "Data",
+		Provider: b.vaultProvider(tn, false),
+	}
+	return manifestOf(manifest[generatorSpec]{APIVersion: b.cfg.ESO.GeneratorAPIVersion, Kind: "VaultDynamicSecret", Metadata: b.meta(tn, d.GeneratorName()), Spec: spec})
 }
 
 func (b *builder) dbExternalSecret(tn tenantNames, t *tenant.Tenant, d tenant.Database, generator string) *ManifestSpec {
 	refresh := t.Credentials(d, b.cfg).Refresh // before the credentials die
-	return &ManifestSpec{Object: map[string]any{
-		"apiVersion": b.cfg.ESO.APIVersion,
-		"kind":       "ExternalSecret",
-		"metadata":   b.meta(tn, d.ExternalSecretName()),
-		"spec": map[string]any{
-			"refreshInterval": refresh.String(),
-			"target":          target(d.TargetName()),
-			"dataFrom": []any{map[string]any{
-				"sourceRef": map[string]any{"generatorRef": map[string]any{
-					"apiVersion": b.cfg.ESO.GeneratorAPIVersion,
-					"kind":       "VaultDynamicSecret",
-					"name":       generator,
-				}},
-			}},
-		},
-	}}
-}
-
-// target is an ExternalSecret's target Secret: ESO owns it (an owner
-// reference, so it goes with the ExternalSecret), and deletionPolicy Retain
-// (the CRD's default, written so that it is owned) keeps its last values
-// when the KV secret is deleted in Vault instead of emptying it.
-func target(name string) map[string]any {
-	return map[string]any{"name": name, "creationPolicy": "Owner", "deletionPolicy": "Retain"}
+	spec := &dbSecretSpec{DataFrom: make([]dataFrom, 1), RefreshInterval: refresh.String(), Target: newTarget(d.TargetName())}
+	ref := &spec.DataFrom[0].SourceRef.GeneratorRef
+	ref.APIVersion, ref.Kind, ref.Name = b.cfg.ESO.GeneratorAPIVersion, "VaultDynamicSecret", generator
+	return manifestOf(manifest[dbSecretSpec]{APIVersion: b.cfg.ESO.APIVersion, Kind: "ExternalSecret", Metadata: b.meta(tn, d.ExternalSecretName()), Spec: spec})
 }
 
 // namespace and serviceAccount are the tenant's namespace and ESO service
 // account, when syncd manages them (kubernetes.manageNamespaces).
 func (b *builder) namespace(tn tenantNames) *ManifestSpec {
-	meta := b.meta(tn, tn.namespace)
-	delete(meta, "namespace")
-	return &ManifestSpec{Object: map[string]any{"apiVersion": "v1", "kind": "Namespace", "metadata": meta}}
+	m := b.meta(tn, tn.namespace)
+	m.Namespace = ""
+	return manifestOf(manifest[noSpec]{APIVersion: "v1", Kind: "Namespace", Metadata: m})
 }
 
 func (b *builder) serviceAccount(tn tenantNames) *ManifestSpec {
-	return &ManifestSpec{Object: map[string]any{"apiVersion": "v1", "kind": "ServiceAccount", "metadata": b.meta(tn, tn.serviceAccount)}}
+	return manifestOf(manifest[noSpec]{APIVersion: "v1", Kind: "ServiceAccount", Metadata: b.meta(tn, tn.serviceAccount)})
 }

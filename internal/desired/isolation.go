@@ -1,6 +1,7 @@
 package desired
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -104,56 +105,70 @@ func checkTenant(cfg *config.Config, s *State, t Tenant) []error {
 			} else if id.Scope != t.Namespace {
 				fail(id, t.Name, "lives in namespace %s, not the tenant's %s", id.Scope, t.Namespace)
 			}
-			if role, ok := LoginRole(spec.Object); ok && role != cfg.AuthRoleName(t.Name) {
-				fail(id, t.Name, "logs in to Vault as role %q, not the tenant's %q", role, cfg.AuthRoleName(t.Name))
+			if id.Kind != object.SecretStore && id.Kind != object.VaultDynamicSecret {
+				continue // only stores and generators log in; an ExternalSecret names its namespace's store
 			}
-			if _, ok := LoginRole(spec.Object); ok && cfg.Auth.Audience != "" && !slices.Contains(LoginAudiences(spec.Object), cfg.Auth.Audience) {
-				fail(id, t.Name, "requests service account tokens for audiences %v, but the auth role requires %q: every login would be refused", LoginAudiences(spec.Object), cfg.Auth.Audience)
+			login, ok, err := spec.Login() // from the bytes that will be applied
+			switch {
+			case err != nil:
+				fail(id, t.Name, "%w", err)
+			case !ok:
+				fail(id, t.Name, "has no Kubernetes auth role to log in to Vault with")
+			case login.Role != cfg.AuthRoleName(t.Name):
+				fail(id, t.Name, "logs in to Vault as role %q, not the tenant's %q", login.Role, cfg.AuthRoleName(t.Name))
+			case cfg.Auth.Audience != "" && !slices.Contains(login.Audiences, cfg.Auth.Audience):
+				fail(id, t.Name, "requests service account tokens for audiences %v, but the auth role requires %q: every login would be refused", login.Audiences, cfg.Auth.Audience)
 			}
 		}
 	}
 	return errs
 }
 
-// LoginRole finds the Kubernetes auth role an ESO object logs in with.
-func LoginRole(obj map[string]any) (string, bool) {
-	role, ok := kubernetesAuth(obj)["role"].(string)
-	return role, ok
+// Login is how an ESO object logs in to Vault: the Kubernetes auth role,
+// and the service account (with the audiences) ESO requests a token for.
+type Login struct {
+	Role           string
+	ServiceAccount string
+	Audiences      []string
 }
 
-// LoginServiceAccount finds the service account an ESO object logs in as.
-func LoginServiceAccount(obj map[string]any) (string, bool) {
-	ref, _ := kubernetesAuth(obj)["serviceAccountRef"].(map[string]any)
-	name, ok := ref["name"].(string)
-	return name, ok
+// loginView is the part of a SecretStore (spec.provider.vault.auth) or a
+// Vault generator (spec.provider.auth) that says how it logs in.
+type loginView struct {
+	Spec struct {
+		Provider struct {
+			Vault *loginAuth `json:"vault"`
+			loginAuth
+		} `json:"provider"`
+	} `json:"spec"`
 }
 
-// LoginAudiences are the audiences ESO requests the service account token
-// for when the object logs in.
-func LoginAudiences(obj map[string]any) []string {
-	ref, _ := kubernetesAuth(obj)["serviceAccountRef"].(map[string]any)
-	var out []string
-	switch auds := ref["audiences"].(type) {
-	case []any:
-		for _, a := range auds {
-			if s, ok := a.(string); ok {
-				out = append(out, s)
-			}
-		}
-	case []string:
-		out = auds
+type loginAuth struct {
+	Auth struct {
+		Kubernetes *struct {
+			Role              *string `json:"role"`
+			ServiceAccountRef struct {
+				Audiences []string `json:"audiences"`
+				Name      string   `json:"name"`
+			} `json:"serviceAccountRef"`
+		} `json:"kubernetes"`
+	} `json:"auth"`
+}
+
+// Login reads how the object logs in to Vault; ok is false when it has no
+// Kubernetes auth role (an ExternalSecret, a namespace).
+func (m *ManifestSpec) Login() (l Login, ok bool, err error) {
+	var v loginView
+	if err := json.Unmarshal(m.raw, &v); err != nil {
+		return Login{}, false, fmt.Errorf("reading the login: %w", err)
 	}
-	return out
-}
-
-// kubernetesAuth is the Kubernetes auth block of a SecretStore or generator.
-func kubernetesAuth(obj map[string]any) map[string]any {
-	spec, _ := obj["spec"].(map[string]any)
-	provider, _ := spec["provider"].(map[string]any)
-	if v, ok := provider["vault"].(map[string]any); ok {
-		provider = v
+	a := &v.Spec.Provider.loginAuth
+	if v.Spec.Provider.Vault != nil {
+		a = v.Spec.Provider.Vault
 	}
-	auth, _ := provider["auth"].(map[string]any)
-	k, _ := auth["kubernetes"].(map[string]any)
-	return k
+	k := a.Auth.Kubernetes
+	if k == nil || k.Role == nil {
+		return Login{}, false, nil
+	}
+	return Login{Role: *k.Role, ServiceAccount: k.ServiceAccountRef.Name, Audiences: k.ServiceAccountRef.Audiences}, true, nil
 }

@@ -125,11 +125,6 @@ const (
 	DefaultCredentialType  = "password"
 )
 
-// ManifestSpec is a Kubernetes object as unstructured content.
-type ManifestSpec struct {
-	Object map[string]any `json:"object"`
-}
-
 func (*PolicySpec) isSpec()       {}
 func (*AuthRoleSpec) isSpec()     {}
 func (*DatabaseRoleSpec) isSpec() {}

@@ -22,9 +22,12 @@ func Compare(want, live desired.Spec) []Field {
 	case *desired.ManifestSpec:
 		var have map[string]any
 		if l, ok := live.(*desired.ManifestSpec); ok {
-			have = l.Object
+			if w.Equal(l) { // converged: the same canonical bytes
+				return nil
+			}
+			have = l.Object()
 		}
-		fields = subset("", manifestPart(w.Object), manifestPart(have), live == nil, false)
+		fields = subset("", manifestPart(w.Object()), manifestPart(have), live == nil, false)
 	case *desired.PolicySpec:
 		// Compare structurally; render canonical HCL only to show a change.
 		l, _ := live.(*desired.PolicySpec)

@@ -33,7 +33,7 @@ func TestCompare(t *testing.T) {
 		for k, v := range extra {
 			spec[k] = v
 		}
-		return &desired.ManifestSpec{Object: map[string]any{"metadata": map[string]any{"name": "x", "labels": map[string]any{"a": "1"}}, "spec": spec}}
+		return desired.MustManifest(map[string]any{"metadata": map[string]any{"name": "x", "labels": map[string]any{"a": "1"}}, "spec": spec})
 	}
 	tests := map[string]struct {
 		want, live desired.Spec
@@ -87,18 +87,18 @@ func TestCompare(t *testing.T) {
 		},
 		"status, server metadata and foreign labels on a manifest do not count; duration units neither": {
 			want: manifest("1h", map[string]any{"target": map[string]any{"name": "t", "deletionPolicy": "Retain"}}),
-			live: &desired.ManifestSpec{Object: map[string]any{
+			live: desired.MustManifest(map[string]any{
 				"metadata": map[string]any{"name": "x", "labels": map[string]any{"a": "1", "other": "2"}, "uid": "u", "resourceVersion": "9"},
 				"spec":     map[string]any{"refreshInterval": "60m", "target": map[string]any{"name": "t", "deletionPolicy": "Retain"}},
 				"status":   map[string]any{"conditions": []any{}},
-			}},
+			}),
 			fields: nil,
 		},
 		"a key set out of band under spec counts (an extra auth method on a store)": {
-			want: &desired.ManifestSpec{Object: map[string]any{"spec": map[string]any{"provider": map[string]any{"vault": map[string]any{
-				"auth": map[string]any{"kubernetes": map[string]any{"role": "r"}}}}}}},
-			live: &desired.ManifestSpec{Object: map[string]any{"spec": map[string]any{"provider": map[string]any{"vault": map[string]any{
-				"auth": map[string]any{"kubernetes": map[string]any{"role": "r"}, "tokenSecretRef": map[string]any{"name": "root-token", "key": "token"}}}}}}},
+			want: desired.MustManifest(map[string]any{"spec": map[string]any{"provider": map[string]any{"vault": map[string]any{
+				"auth": map[string]any{"kubernetes": map[string]any{"role": "r"}}}}}}),
+			live: desired.MustManifest(map[string]any{"spec": map[string]any{"provider": map[string]any{"vault": map[string]any{
+				"auth": map[string]any{"kubernetes": map[string]any{"role": "r"}, "tokenSecretRef": map[string]any{"name": "root-token", "key": "token"}}}}}}),
 			fields: []Field{{Path: "spec.provider.vault.auth.tokenSecretRef", Before: `{"key":"token","name":"root-token"}`}},
 		},
 		"a field set out of band on a Vault role counts, even one syncd does not model": {

@@ -148,12 +148,12 @@ func TestCompute(t *testing.T) {
 				r.TokenTTL = ttl.FromSeconds(900) // 15m as Vault reports it
 				l.Objects[rid] = live.Object{ID: rid, Spec: &r}
 				eid := mustID(t, st, object.ExternalSecret, "stripe")
-				m := deepCopy(l.Objects[eid].Spec.(*desired.ManifestSpec).Object)
+				m := l.Objects[eid].Spec.(*desired.ManifestSpec).Object()
 				spec := m["spec"].(map[string]any)
 				spec["refreshInterval"] = "60m"
 				spec["target"].(map[string]any)["deletionPolicy"] = "Retain" // CRD default
 				m["status"] = map[string]any{"refreshTime": "2026-11-30T11:00:00Z"}
-				l.Objects[eid] = live.Object{ID: eid, Spec: &desired.ManifestSpec{Object: m}}
+				l.Objects[eid] = live.Object{ID: eid, Spec: desired.MustManifest(m)}
 			},
 			want: nil,
 		},
@@ -394,29 +394,6 @@ func without(ids []object.ID, drop object.ID) []object.ID {
 	for _, id := range ids {
 		if id != drop {
 			out = append(out, id)
-		}
-	}
-	return out
-}
-
-func deepCopy(m map[string]any) map[string]any {
-	out := map[string]any{}
-	for k, v := range m {
-		switch t := v.(type) {
-		case map[string]any:
-			out[k] = deepCopy(t)
-		case []any:
-			c := make([]any, len(t))
-			for i, e := range t {
-				if em, ok := e.(map[string]any); ok {
-					c[i] = deepCopy(em)
-				} else {
-					c[i] = e
-				}
-			}
-			out[k] = c
-		default:
-			out[k] = v
 		}
 	}
 	return out

@@ -162,7 +162,8 @@ func liveRefs(ids desired.IDs, cfg *config.Config, lo live.Object) []object.ID {
 		out = append(out, ids.DatabaseConnection(s.DBName))
 	case *desired.ManifestSpec:
 		ns := lo.ID.Scope
-		spec, _ := s.Object["spec"].(map[string]any)
+		obj := s.Object()
+		spec, _ := obj["spec"].(map[string]any)
 		if ref, ok := spec["secretStoreRef"].(map[string]any); ok {
 			out = append(out, ids.Kube(object.SecretStore, ns, fmt.Sprint(ref["name"])))
 		}
@@ -173,11 +174,11 @@ func liveRefs(ids desired.IDs, cfg *config.Config, lo live.Object) []object.ID {
 				out = append(out, ids.Kube(object.VaultDynamicSecret, ns, fmt.Sprint(gen["name"])))
 			}
 		}
-		if role, ok := desired.LoginRole(s.Object); ok {
-			out = append(out, ids.AuthRole(role))
-		}
-		if sa, ok := desired.LoginServiceAccount(s.Object); ok {
-			out = append(out, ids.Kube(object.ServiceAccount, ns, sa))
+		if login, ok, _ := s.Login(); ok { // unreadable: the API server's schema makes it impossible
+			out = append(out, ids.AuthRole(login.Role))
+			if login.ServiceAccount != "" {
+				out = append(out, ids.Kube(object.ServiceAccount, ns, login.ServiceAccount))
+			}
 		}
 		if ns != "" { // a namespaced object goes before its namespace
 			out = append(out, ids.Namespace(ns))

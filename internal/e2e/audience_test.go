@@ -47,7 +47,9 @@ func TestAudienceReachesBothSides(t *testing.T) {
 			map[string]any{"role": role.ID.Name, "jwt": tr.Status.Token})
 		return err
 	}
-	audiences := desired.LoginAudiences(store.Spec.(*desired.ManifestSpec).Object)
+	rendered, _, err := store.Spec.(*desired.ManifestSpec).Login()
+	must(t, err)
+	audiences := rendered.Audiences
 	if err := login(audiences); err != nil {
 		t.Errorf("login with the rendered audiences %v: %v", audiences, err)
 	}

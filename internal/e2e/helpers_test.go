@@ -149,7 +149,7 @@ func authRoleData(s *desired.AuthRoleSpec) map[string]any {
 // createKube creates a desired Kubernetes object by hand.
 func createKube(t *testing.T, cfg *config.Config, o desired.Object) {
 	t.Helper()
-	u := &unstructured.Unstructured{Object: o.Spec.(*desired.ManifestSpec).Object}
+	u := &unstructured.Unstructured{Object: o.Spec.(*desired.ManifestSpec).Object()}
 	_, err := bed.Dynamic.Resource(kuberead.GVRs(cfg)[o.ID.Kind]).Namespace(o.ID.Scope).Create(context.Background(), u.DeepCopy(), metav1.CreateOptions{})
 	must(t, err)
 }

@@ -55,9 +55,9 @@ func seeded(t *testing.T, prefix string) *repo {
 			writeVault(t, r.cfg, o.Spec)
 		case object.Kubernetes:
 			if o.ID.Kind == object.ExternalSecret {
-				m := (&unstructured.Unstructured{Object: o.Spec.(*desired.ManifestSpec).Object}).DeepCopy()
-				must(t, unstructured.SetNestedField(m.Object, "2h", "spec", "refreshInterval"))
-				o = desired.Object{ID: o.ID, Spec: &desired.ManifestSpec{Object: m.Object}}
+				m := o.Spec.(*desired.ManifestSpec).Object()
+				must(t, unstructured.SetNestedField(m, "2h", "spec", "refreshInterval"))
+				o = desired.Object{ID: o.ID, Spec: desired.MustManifest(m)}
 			}
 			createKube(t, r.cfg, o)
 		}

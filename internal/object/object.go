@@ -75,12 +75,19 @@ func (id ID) Short() string {
 
 // Compare orders IDs by system, kind, scope, then name.
 func Compare(a, b ID) int {
-	return cmp.Or(
-		cmp.Compare(a.System, b.System),
-		cmp.Compare(a.Kind, b.Kind),
-		cmp.Compare(a.Scope, b.Scope),
-		cmp.Compare(a.Name, b.Name),
-	)
+	// Field by field, stopping at the first difference (cmp.Or would
+	// compare all four): sorting 10,000 tenants' objects calls it a million
+	// times.
+	if c := cmp.Compare(a.System, b.System); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Kind, b.Kind); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Scope, b.Scope); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.Name, b.Name)
 }
 
 // Set is a set of IDs.

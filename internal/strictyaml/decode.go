@@ -24,7 +24,7 @@ var DefaultLimits = Limits{MaxBytes: 256 << 10, MaxDepth: 24}
 // Positions maps dotted field paths ("spec.secrets[0].path") to where they are.
 type Positions struct {
 	file string
-	m    map[string]Pos
+	m    map[string]lineCol // the file is the same for all: held once
 	// partial is set when Decode returned shape errors but still decoded what
 	// remained (offending values zeroed, unknown keys dropped) into out.
 	partial bool
@@ -39,19 +39,23 @@ func (p Positions) Partial() bool { return p.partial }
 // the file itself.
 func (p Positions) Of(path string) Pos {
 	for {
-		if pos, ok := p.m[path]; ok {
-			return pos
+		if lc, ok := p.m[path]; ok {
+			return Pos{File: p.file, Line: int(lc.line), Column: int(lc.col)}
 		}
 		i := strings.LastIndexAny(path, ".[")
 		if i < 0 {
-			if pos, ok := p.m[""]; ok {
-				return pos
+			if lc, ok := p.m[""]; ok {
+				return Pos{File: p.file, Line: int(lc.line), Column: int(lc.col)}
 			}
 			return Pos{File: p.file}
 		}
 		path = path[:i]
 	}
 }
+
+// lineCol is a position in the file Positions is of. Ten thousand tenant
+// files hold about 30 positions each, kept until the cross-tenant checks.
+type lineCol struct{ line, col int32 }
 
 // Errorf returns a FieldError for path at its position.
 func (p Positions) Errorf(path, format string, args ...any) *FieldError {
@@ -64,7 +68,7 @@ func (p Positions) Errorf(path, format string, args ...any) *FieldError {
 // out and Positions.Partial is true; after syntax or limit errors out is
 // untouched.
 func Decode(file string, data []byte, out any, lim Limits) (Positions, error) {
-	pos := Positions{file: file, m: map[string]Pos{}}
+	pos := Positions{file: file, m: map[string]lineCol{}}
 	fail := func(line, col int, msg string) (Positions, error) {
 		return pos, Errors{{Pos: Pos{File: file, Line: line, Column: col}, Msg: msg}}
 	}

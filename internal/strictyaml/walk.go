@@ -76,7 +76,7 @@ func join(path, field string) string {
 
 // walk checks node n against type t at path; it records positions and errors.
 func (w *walker) walk(n *yamlv3.Node, t reflect.Type, path string, depth int) {
-	w.pos.m[path] = Pos{File: w.file, Line: n.Line, Column: n.Column}
+	w.pos.m[path] = lineCol{line: int32(n.Line), col: int32(n.Column)}
 	if n.Kind == yamlv3.AliasNode || n.Anchor != "" {
 		w.errAt(n, path, "YAML anchors and aliases are not allowed")
 		drop(n)

@@ -169,7 +169,7 @@ func TestESOObjectsValidateAgainstRealCRDs(t *testing.T) {
 			if !ok {
 				continue
 			}
-			u := &unstructured.Unstructured{Object: m.Object}
+			u := &unstructured.Unstructured{Object: m.Object()}
 			u = u.DeepCopy()
 			u.SetNamespace(ns) // one throwaway namespace for all tenants
 			u.SetName(o.Tenant + "-" + u.GetName())

@@ -19,7 +19,7 @@ func tenantPaths(cfg *config.Config, st *desired.State) map[string][]string {
 		case *desired.DatabaseRoleSpec:
 			out[o.Tenant] = append(out[o.Tenant], m.Database+"/creds/"+s.Name)
 		case *desired.ManifestSpec:
-			for _, key := range kvKeys(s.Object) {
+			for _, key := range kvKeys(s.Object()) {
 				out[o.Tenant] = append(out[o.Tenant], m.KV+"/data/"+key, m.KV+"/metadata/"+key)
 			}
 		}

@@ -12,7 +12,6 @@ import (
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/dynamic"
 
@@ -51,8 +50,9 @@ func (w Writer) Write(ctx context.Context, c diff.Change) error {
 		if !ok {
 			return fmt.Errorf("no manifest for %s", c.ID)
 		}
-		u := &unstructured.Unstructured{Object: m.Object}
-		_, err := res.Apply(ctx, c.ID.Name, u.DeepCopy(), metav1.ApplyOptions{FieldManager: FieldManager, Force: w.ForceConflicts})
+		// Server-side apply of the manifest's canonical JSON, as is.
+		opts := metav1.ApplyOptions{FieldManager: FieldManager, Force: w.ForceConflicts}.ToPatchOptions()
+		_, err := res.Patch(ctx, c.ID.Name, types.ApplyPatchType, m.JSON(), opts)
 		if apierrors.IsConflict(err) {
 			return fmt.Errorf("%w (another field manager owns these fields; re-run with --force-conflicts to take them)", err)
 		}

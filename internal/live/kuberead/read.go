@@ -7,7 +7,6 @@ package kuberead
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -73,14 +72,15 @@ func (r Reader) Read(ctx context.Context, want object.Set, st *live.State) error
 	}
 	for kind, gvr := range GVRs(r.Config) {
 		for _, ns := range scopes {
-			err := r.list(ctx, gvr, ns, func(u *unstructured.Unstructured) {
+			err := r.list(ctx, gvr, ns, func(u *unstructured.Unstructured) error {
 				if u.GetDeletionTimestamp() != nil {
-					return // being deleted: gone, as far as a plan is concerned
+					return nil // being deleted: gone, as far as a plan is concerned
 				}
 				id := object.ID{System: object.Kubernetes, Kind: kind, Scope: u.GetNamespace(), Name: u.GetName()}
 				if want.Has(id) || u.GetLabels()[desired.LabelManagedBy] == desired.ManagedBy {
-					st.Objects[id] = normalise(kind, u)
+					return keep(st, kind, u)
 				}
+				return nil
 			})
 			if apierrors.IsNotFound(err) {
 				return fmt.Errorf("the %s CRD (%s) is not installed: install the External Secrets Operator CRDs", kind, gvr.GroupResource())
@@ -99,7 +99,7 @@ const pageSize = 500
 
 // list calls fn for each object of gvr in namespace (all: ""), a page at a
 // time.
-func (r Reader) list(ctx context.Context, gvr schema.GroupVersionResource, namespace string, fn func(*unstructured.Unstructured)) error {
+func (r Reader) list(ctx context.Context, gvr schema.GroupVersionResource, namespace string, fn func(*unstructured.Unstructured) error) error {
 	opts := metav1.ListOptions{Limit: cmp.Or(r.PageSize, pageSize)}
 	for {
 		page, err := r.Dynamic.Resource(gvr).Namespace(namespace).List(ctx, opts)
@@ -107,7 +107,9 @@ func (r Reader) list(ctx context.Context, gvr schema.GroupVersionResource, names
 			return err
 		}
 		for i := range page.Items {
-			fn(&page.Items[i])
+			if err := fn(&page.Items[i]); err != nil {
+				return err
+			}
 		}
 		if opts.Continue = page.GetContinue(); opts.Continue == "" {
 			return nil
@@ -131,15 +133,16 @@ func (r Reader) externals(ctx context.Context, want object.Set, st *live.State) 
 		if len(ids) == 0 {
 			continue
 		}
-		found := func(u *unstructured.Unstructured) {
+		found := func(u *unstructured.Unstructured) error {
 			if u.GetDeletionTimestamp() != nil {
-				return // a terminating namespace holds nothing new
+				return nil // a terminating namespace holds nothing new
 			}
 			id := object.ID{System: object.Kubernetes, Kind: res.kind, Scope: u.GetNamespace(), Name: u.GetName()}
-			if want.Has(id) {
-				st.Present.Add(id)
-				st.Objects[id] = normalise(res.kind, u) // compared when syncd manages it
+			if !want.Has(id) {
+				return nil
 			}
+			st.Present.Add(id)
+			return keep(st, res.kind, u) // compared when syncd manages it
 		}
 		if len(r.Namespaces) == 0 {
 			if err := r.list(ctx, res.gvr, metav1.NamespaceAll, found); err != nil {
@@ -154,7 +157,9 @@ func (r Reader) externals(ctx context.Context, want object.Set, st *live.State) 
 			case err != nil:
 				return fmt.Errorf("getting %s: %w", id.Short(), err)
 			default:
-				found(u)
+				if err := found(u); err != nil {
+					return err
+				}
 			}
 		}
 	}
@@ -179,10 +184,23 @@ func Namespaces(want object.Set, max int) []string {
 	return slices.Sorted(maps.Keys(seen))
 }
 
+// keep adds u, normalised, to st.
+func keep(st *live.State, kind object.Kind, u *unstructured.Unstructured) error {
+	o, err := normalise(kind, u)
+	if err != nil {
+		return fmt.Errorf("%s %s/%s: %w", kind, u.GetNamespace(), u.GetName(), err)
+	}
+	st.Objects[o.ID] = o
+	return nil
+}
+
 // normalise keeps what syncd manages: apiVersion, kind, name, namespace,
 // labels, annotations and spec. Status and server-set metadata are dropped.
-func normalise(kind object.Kind, u *unstructured.Unstructured) live.Object {
-	meta := map[string]any{"name": u.GetName(), "namespace": u.GetNamespace()}
+func normalise(kind object.Kind, u *unstructured.Unstructured) (live.Object, error) {
+	meta := map[string]any{"name": u.GetName()}
+	if ns := u.GetNamespace(); ns != "" { // as syncd builds a cluster-scoped object
+		meta["namespace"] = ns
+	}
 	if l := u.GetLabels(); len(l) > 0 {
 		meta["labels"] = toAny(l)
 	}
@@ -196,10 +214,13 @@ func normalise(kind object.Kind, u *unstructured.Unstructured) live.Object {
 	if spec, ok := u.Object["spec"]; ok {
 		obj["spec"] = spec
 	}
-	raw, _ := json.Marshal(obj)
-	raw = append(raw, []byte(u.GetResourceVersion())...)
+	m, err := desired.NewManifest(obj)
+	if err != nil {
+		return live.Object{}, err
+	}
+	raw := append(slices.Clip(m.JSON()), u.GetResourceVersion()...)
 	id := object.ID{System: object.Kubernetes, Kind: kind, Scope: u.GetNamespace(), Name: u.GetName()}
-	return live.Object{ID: id, Spec: &desired.ManifestSpec{Object: obj}, Raw: raw, UID: string(u.GetUID())}
+	return live.Object{ID: id, Spec: m, Raw: raw, UID: string(u.GetUID())}, nil
 }
 
 func toAny(m map[string]string) map[string]any {
