@@ -43,7 +43,9 @@ type State struct {
 type Object struct {
 	ID   object.ID
 	Spec desired.Spec
-	// Raw is a fingerprintable rendering of what was read (no secret values).
+	// Raw fingerprints what was read (no secret values): Digest of its
+	// rendering, not the rendering itself, which would be a second copy of
+	// every live object.
 	Raw []byte
 	// UID is a Kubernetes object's uid, so a delete can require it.
 	UID string
@@ -88,6 +90,15 @@ func (s *State) Fingerprint() string {
 	inv, _ := json.Marshal(s.Inventory)
 	h.Write(inv)
 	return hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+// Digest is the fingerprint of one object's rendering, for Object.Raw.
+func Digest(parts ...[]byte) []byte {
+	h := sha256.New()
+	for _, p := range parts {
+		h.Write(p)
+	}
+	return h.Sum(make([]byte, 0, sha256.Size))
 }
 
 func keys[V any](m map[object.ID]V) []object.ID {

@@ -218,7 +218,7 @@ func normalise(kind object.Kind, u *unstructured.Unstructured) (live.Object, err
 	if err != nil {
 		return live.Object{}, err
 	}
-	raw := append(slices.Clip(m.JSON()), u.GetResourceVersion()...)
+	raw := live.Digest(m.JSON(), []byte(u.GetResourceVersion()))
 	id := object.ID{System: object.Kubernetes, Kind: kind, Scope: u.GetNamespace(), Name: u.GetName()}
 	return live.Object{ID: id, Spec: m, Raw: raw, UID: string(u.GetUID())}, nil
 }

@@ -250,7 +250,7 @@ func parse(id object.ID, d map[string]any) (desired.Spec, []byte, error) {
 		return nil, nil, fmt.Errorf("unexpected kind %s", id.Kind)
 	}
 	raw, err := json.Marshal(spec)
-	return spec, raw, err
+	return spec, live.Digest(raw), err
 }
 
 // hasValue reports from KV v2 metadata whether a secret's current version
