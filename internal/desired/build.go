@@ -7,6 +7,7 @@ import (
 
 	"github.com/syncd-dev/syncd/internal/config"
 	"github.com/syncd-dev/syncd/internal/object"
+	"github.com/syncd-dev/syncd/internal/par"
 	"github.com/syncd-dev/syncd/internal/policy"
 	"github.com/syncd-dev/syncd/internal/tenant"
 )
@@ -22,24 +23,24 @@ import (
 // what it derives while its file is broken.
 func Build(cfg *config.Config, set *tenant.Set) (*State, error) {
 	b := builder{cfg: cfg, ids: NewIDs(cfg)}
-	var built []*tenantBuild
-	for _, t := range set.Tenants {
-		tb, err := b.tenant(t)
-		if err != nil {
-			return nil, fmt.Errorf("tenant %s (%s): %w", t.Metadata.Name, t.File, err)
+	// Each tenant derives its objects alone: on every core. Claims and
+	// errors follow in tenant order, as deterministic as one core.
+	all := append(slices.Clip(set.Tenants), set.Failed...)
+	built := make([]*tenantBuild, len(all))
+	errs := make([]error, len(all))
+	par.Each(len(all), func(i int) { built[i], errs[i] = b.tenant(all[i]) })
+	for i, t := range set.Tenants {
+		if errs[i] != nil {
+			return nil, fmt.Errorf("tenant %s (%s): %w", t.Metadata.Name, t.File, errs[i])
 		}
-		built = append(built, tb)
 	}
 	claims := newClaims()
-	for _, tb := range built {
-		claims.add(tb)
-	}
-	for _, t := range set.Failed {
-		tb, _ := b.tenant(t) // what it can derive; its errors are reported already
+	for _, tb := range built { // a failed file's tenant claims what it can derive; its errors are reported already
 		if tb != nil {
 			claims.add(tb)
 		}
 	}
+	built = built[:len(set.Tenants)]
 	for name, errs := range claims.conflicts() {
 		set.Reject(name, errs)
 	}

@@ -6,6 +6,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/hashicorp/hcl/v2/hclwrite"
+	"github.com/zclconf/go-cty/cty"
 )
 
 var tenantAreas = []Area{
@@ -247,6 +249,18 @@ func FuzzParseRendered(f *testing.F) {
 		}
 		if diff := cmp.Diff(slow, fast, cmpopts.EquateEmpty()); diff != "" {
 			t.Fatalf("%q (-hclsyntax +ParseRendered):\n%s", src, diff)
+		}
+	})
+}
+
+// FuzzQuote: quote's unescaped fast path writes what hclwrite writes.
+func FuzzQuote(f *testing.F) {
+	for _, s := range []string{"secret/data/acme/db", "a b", "", `a"b`, `a\b`, "${x}", "%{x}", "$", "é", "a\tb", "~!@#^&*()"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := string(quote(s)), string(hclwrite.TokensForValue(cty.StringVal(s)).Bytes()); got != want {
+			t.Errorf("quote(%q) = %s, hclwrite writes %s", s, got, want)
 		}
 	})
 }
