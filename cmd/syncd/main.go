@@ -3,6 +3,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"runtime/pprof"
@@ -13,8 +14,21 @@ import (
 func main() { os.Exit(run()) }
 
 // run is main with SYNCD_CPUPROFILE=FILE writing a CPU profile of the
-// command (go tool pprof FILE), for measuring at scale.
+// command, and SYNCD_MEMPROFILE=FILE a heap profile when it ends (go tool
+// pprof -sample_index=alloc_space FILE: where it allocated), for measuring
+// at scale.
 func run() int {
+	if path := os.Getenv("SYNCD_MEMPROFILE"); path != "" {
+		defer func() {
+			f, err := os.Create(path)
+			if err == nil {
+				err = errors.Join(pprof.Lookup("allocs").WriteTo(f, 0), f.Close())
+			}
+			if err != nil {
+				fmt.Fprintf(os.Stderr, "error: SYNCD_MEMPROFILE: %v\n", err)
+			}
+		}()
+	}
 	if path := os.Getenv("SYNCD_CPUPROFILE"); path != "" {
 		f, err := os.Create(path)
 		if err == nil {

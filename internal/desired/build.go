@@ -34,7 +34,13 @@ func Build(cfg *config.Config, set *tenant.Set) (*State, error) {
 			return nil, fmt.Errorf("tenant %s (%s): %w", t.Metadata.Name, t.File, errs[i])
 		}
 	}
-	claims := newClaims()
+	n := 0
+	for _, tb := range built {
+		if tb != nil {
+			n += len(tb.claims)
+		}
+	}
+	claims := newClaims(n)
 	for _, tb := range built { // a failed file's tenant claims what it can derive; its errors are reported already
 		if tb != nil {
 			claims.add(tb)
@@ -53,12 +59,14 @@ func assemble(set *tenant.Set, built []*tenantBuild) (*State, error) {
 	for _, t := range set.Tenants {
 		valid[t.Metadata.Name] = true
 	}
-	n := 0
+	// Sized up front: at 10,000 tenants, growing these one append at a
+	// time allocated more than they hold.
+	n, ext := 0, 0
 	for _, tb := range built {
-		n += len(tb.objects)
+		n, ext = n+len(tb.objects), ext+len(tb.external)
 	}
-	s := &State{Objects: make([]Object, 0, n)} // exactly: 10,000 tenants hold ~77,000 objects
-	external := map[object.ID]External{}
+	s := &State{Tenants: make([]Tenant, 0, len(built)), Objects: make([]Object, 0, n)}
+	external := make(map[object.ID]External, ext)
 	for _, tb := range built {
 		if !valid[tb.summary.Name] {
 			continue
@@ -79,6 +87,7 @@ func assemble(set *tenant.Set, built []*tenantBuild) (*State, error) {
 				s.Objects[i].ID, s.Objects[i-1].Tenant, s.Objects[i].Tenant)
 		}
 	}
+	s.External = make([]External, 0, len(external))
 	for _, e := range external {
 		s.External = append(s.External, e)
 	}
@@ -134,9 +143,16 @@ func (tb *tenantBuild) needs(id object.ID) object.ID {
 
 func (b *builder) tenant(t *tenant.Tenant) (*tenantBuild, error) {
 	tn := b.names(t)
+	// What the tenant derives, counted ahead so each list is allocated once.
+	objects := 2 + 3*len(t.Spec.Databases) + 2 // policy, auth role; per database three; maybe namespace and service account
+	if len(t.Spec.Secrets) > 0 {
+		objects += 1 + len(t.Spec.Secrets)
+	}
 	tb := &tenantBuild{t: t, summary: Tenant{
 		Name: tn.name, Namespace: tn.namespace, ServiceAccount: tn.serviceAccount, KVPrefix: tn.kvPrefix,
-	}}
+		Objects: make([]object.ID, 0, objects),
+	}, objects: make([]Object, 0, objects), claims: make([]claim, 0, objects+3),
+		external: make([]External, 0, 2+len(t.Spec.Secrets)+len(t.Spec.Databases))}
 	// Identities the tenant claims without managing them: its namespace
 	// (two tenants in one namespace share an identity), its KV prefix, and
 	// the name its policy is renamed to when it is off-boarded.

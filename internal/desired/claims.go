@@ -24,8 +24,9 @@ type claims struct {
 	errs  map[string]strictyaml.Errors // by tenant name
 }
 
-func newClaims() *claims {
-	return &claims{first: map[object.ID]claimant{}, errs: map[string]strictyaml.Errors{}}
+// newClaims returns an index sized for n claims.
+func newClaims(n int) *claims {
+	return &claims{first: make(map[object.ID]claimant, n), errs: map[string]strictyaml.Errors{}}
 }
 
 // add claims every identity tb derives. A second tenant deriving an identity
