@@ -32,6 +32,7 @@ fuzz: ## run each fuzz target for FUZZTIME (default 30s)
 	$(GO) test ./internal/strictyaml -run '^$$' -fuzz '^FuzzDecodeAgreesWithSigsYAML$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/strictyaml -run '^$$' -fuzz '^FuzzYAML11WordsAgreeWithYAMLv2$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/cli -run '^$$' -fuzz '^FuzzEmitYAML$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/cli -run '^$$' -fuzz '^FuzzJSONTree$$' -fuzztime $(FUZZTIME)
 
 golden: ## rewrite golden files after an intended output change
 	$(GO) test ./internal/cli -run Golden -update

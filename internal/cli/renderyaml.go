@@ -66,11 +66,13 @@ func yamlItem(b *bytes.Buffer, v any) error {
 	if err != nil {
 		return err
 	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var x any
-	if err := dec.Decode(&x); err != nil {
-		return err
+	x, err := jsonTree(raw)
+	if err != nil { // not on encoding/json's own output; kept for safety
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.UseNumber()
+		if err := dec.Decode(&x); err != nil {
+			return err
+		}
 	}
 	b.WriteString("- ")
 	emitYAML(b, x, 2)
