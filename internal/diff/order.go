@@ -118,6 +118,7 @@ func (b *planner) order() {
 // finish sorts the changes (by wave, then ID; no-ops last) and counts them.
 func (b *planner) finish() {
 	p := b.p
+	p.Changes = slices.Grow(p.Changes, len(b.changes)) // every object has one, no-ops included
 	for _, c := range b.changes {
 		if c.Action == NoOp {
 			c.Wave = -1
