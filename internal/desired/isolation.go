@@ -55,8 +55,14 @@ func CheckIsolation(cfg *config.Config, s *State) error {
 	}
 	// Each tenant's proof is independent of the others': on every core,
 	// the errors collected in tenant order.
+	// Each tenant's objects, found in one pass (not a search per object).
+	objects := make(map[string][]*Object, len(s.Tenants))
+	for i := range s.Objects {
+		o := &s.Objects[i]
+		objects[o.Tenant] = append(objects[o.Tenant], o)
+	}
 	perTenant := make([][]error, len(s.Tenants))
-	par.Each(len(s.Tenants), func(i int) { perTenant[i] = checkTenant(cfg, s, s.Tenants[i]) })
+	par.Each(len(s.Tenants), func(i int) { perTenant[i] = checkTenant(cfg, s.Tenants[i], objects[s.Tenants[i].Name]) })
 	for _, e := range perTenant {
 		errs = append(errs, e...)
 	}
@@ -64,20 +70,23 @@ func CheckIsolation(cfg *config.Config, s *State) error {
 }
 
 // checkTenant proves one tenant's objects stay inside the tenant.
-func checkTenant(cfg *config.Config, s *State, t Tenant) []error {
+func checkTenant(cfg *config.Config, t Tenant, objects []*Object) []error {
 	var errs []error
 	fail := func(id object.ID, tenant string, format string, args ...any) {
 		errs = append(errs, &IsolationError{ID: id, Tenant: tenant, Err: fmt.Errorf(format, args...)})
 	}
+	if len(objects) != len(t.Objects) {
+		fail(object.ID{}, t.Name, "the state lists %d objects for the tenant, and holds %d", len(t.Objects), len(objects))
+	}
 	var dbRoles []string
-	for _, id := range t.Objects {
-		if o, _ := s.Get(id); id.Kind == object.DatabaseRole {
+	for _, o := range objects {
+		if o.ID.Kind == object.DatabaseRole {
 			dbRoles = append(dbRoles, o.Spec.(*DatabaseRoleSpec).Name)
 		}
 	}
 	areas := Areas(cfg, t, dbRoles)
-	for _, id := range t.Objects {
-		o, _ := s.Get(id)
+	for _, o := range objects {
+		id := o.ID
 		switch spec := o.Spec.(type) {
 		case *PolicySpec:
 			p, ok := policy.ParseRendered([]byte(spec.HCL))
