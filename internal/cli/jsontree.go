@@ -96,20 +96,27 @@ func (p *jsonParser) object() (any, error) {
 			return nil, err
 		}
 		out[k] = v // encoding/json keeps the last of duplicate keys too
-		p.skipSpace()
-		if p.i >= len(p.b) {
-			return nil, errJSONTree
-		}
-		switch p.b[p.i] {
-		case ',':
-			p.i++
-		case '}':
-			p.i++
-			return out, nil
-		default:
-			return nil, errJSONTree
+		if done, err := p.separator('}'); done || err != nil {
+			return out, err
 		}
 	}
+}
+
+// separator reads the comma between two elements, or the closing bracket
+// (done).
+func (p *jsonParser) separator(closing byte) (done bool, err error) {
+	p.skipSpace()
+	switch {
+	case p.i >= len(p.b):
+		return false, errJSONTree
+	case p.b[p.i] == ',':
+		p.i++
+		return false, nil
+	case p.b[p.i] == closing:
+		p.i++
+		return true, nil
+	}
+	return false, errJSONTree
 }
 
 func (p *jsonParser) array() (any, error) {
@@ -126,18 +133,8 @@ func (p *jsonParser) array() (any, error) {
 			return nil, err
 		}
 		out = append(out, v)
-		p.skipSpace()
-		if p.i >= len(p.b) {
-			return nil, errJSONTree
-		}
-		switch p.b[p.i] {
-		case ',':
-			p.i++
-		case ']':
-			p.i++
-			return out, nil
-		default:
-			return nil, errJSONTree
+		if done, err := p.separator(']'); done || err != nil {
+			return out, err
 		}
 	}
 }
