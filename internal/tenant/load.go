@@ -92,8 +92,7 @@ func LoadDir(dir string, cfg *config.Config) (*Set, error) {
 		}
 		paths = append(paths, path)
 	}
-	// Read on every core (10,000 files one after another spent most of
-	// their time waiting), failures reported in directory order.
+	// Read on every core, failures reported in directory order.
 	files := make([]File, len(paths))
 	errs := make([]error, len(paths))
 	par.Each(len(paths), func(i int) {
