@@ -202,17 +202,7 @@ func TestCompute(t *testing.T) {
 				_, in.Desired = fixture(t, blog)
 				in.Config.Guard.MaxDeletePercent = 50
 			},
-			want: []string{
-				"0 delete ExternalSecret bookstore-platform-shop/catalog-db",
-				"0 delete ExternalSecret bookstore-platform-shop/stripe",
-				"1 delete SecretStore bookstore-platform-shop/vault-shop",
-				"1 delete VaultDynamicSecret bookstore-platform-shop/catalog-db",
-				// only once nothing can lease under the role any more
-				"2 revoke-leases Leases bookstore-platform-shop-catalog",
-				"3 delete DatabaseRole bookstore-platform-shop-catalog",
-				"3 delete KubernetesAuthRole bookstore-platform-shop",
-				"4 deprecate-policy Policy bookstore-platform-app-shop",
-			},
+			want: shopOffboarding,
 		},
 		"the deletion guard refuses more removals than allowed": {
 			files: []string{shop, blog}, live: []string{shop, blog},
@@ -347,6 +337,20 @@ func TestCompute(t *testing.T) {
 			},
 		},
 	})
+}
+
+// shopOffboarding is the plan that off-boards tenant shop up to deprecation:
+// ESO objects first, leases revoked only once nothing can lease under the
+// role any more, then the roles, then the policy renamed.
+var shopOffboarding = []string{
+	"0 delete ExternalSecret bookstore-platform-shop/catalog-db",
+	"0 delete ExternalSecret bookstore-platform-shop/stripe",
+	"1 delete SecretStore bookstore-platform-shop/vault-shop",
+	"1 delete VaultDynamicSecret bookstore-platform-shop/catalog-db",
+	"2 revoke-leases Leases bookstore-platform-shop-catalog",
+	"3 delete DatabaseRole bookstore-platform-shop-catalog",
+	"3 delete KubernetesAuthRole bookstore-platform-shop",
+	"4 deprecate-policy Policy bookstore-platform-app-shop",
 }
 
 // planCase plans the tenant files against live state owned by syncd.
