@@ -146,10 +146,7 @@ func (d *Daemon) scope(hashes map[string]string, cfgHash string, full bool, repo
 
 // fingerprint hashes each valid tenant's desired objects, and the config.
 func fingerprint(repo *reconcile.Repo) (map[string]string, string) {
-	objs := map[string][]any{}
-	for _, o := range repo.State.Objects {
-		objs[o.Tenant] = append(objs[o.Tenant], o)
-	}
+	objs := repo.State.ByTenant()
 	sums := make([]string, len(repo.State.Tenants))
 	par.Each(len(sums), func(i int) { sums[i] = hash(objs[repo.State.Tenants[i].Name]) })
 	out := make(map[string]string, len(sums))

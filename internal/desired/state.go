@@ -139,6 +139,17 @@ func (s *State) Get(id object.ID) (Object, bool) {
 	return s.Objects[i], true
 }
 
+// ByTenant returns each tenant's objects, found in one pass over the state
+// (not a search per object).
+func (s *State) ByTenant() map[string][]*Object {
+	out := make(map[string][]*Object, len(s.Tenants))
+	for i := range s.Objects {
+		o := &s.Objects[i]
+		out[o.Tenant] = append(out[o.Tenant], o)
+	}
+	return out
+}
+
 // IDs returns the set of managed object IDs.
 func (s *State) IDs() object.Set {
 	out := object.Set{}

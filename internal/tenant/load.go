@@ -1,6 +1,7 @@
 package tenant
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -216,27 +217,17 @@ func readLimited(path string, max int) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	// One buffer of the file's size (plus one byte, to see a file over the
-	// limit or one that grew): io.ReadAll's growing buffer cost 10,000
-	// files several allocations and reads each.
-	size := 512
+	// One buffer of the file's size (and room to see a file over the limit,
+	// or one that grew): io.ReadAll's growing buffer cost 10,000 files
+	// several allocations and reads each.
+	var buf bytes.Buffer
 	if st, err := f.Stat(); err == nil {
-		size = int(min(st.Size(), int64(max))) + 1
+		buf.Grow(int(min(st.Size(), int64(max))) + bytes.MinRead)
 	}
-	data := make([]byte, 0, size)
-	for len(data) <= max {
-		if len(data) == cap(data) {
-			data = slices.Grow(data, min(cap(data), max+1-len(data)))
-		}
-		n, err := f.Read(data[len(data):cap(data)])
-		data = data[:len(data)+n]
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
+	if _, err := buf.ReadFrom(io.LimitReader(f, int64(max)+1)); err != nil {
+		return nil, err
 	}
+	data := buf.Bytes()
 	if len(data) > max {
 		return nil, fmt.Errorf("file is larger than the limit of %d bytes", max)
 	}
