@@ -20,6 +20,11 @@ func TestExpand(t *testing.T) {
 		"unknown placeholder":                 {in: "x-{team}", err: "unknown placeholder {team}"},
 		"lone braces pass":                    {in: "a { b } c", want: "a { b } c"},
 		"unclosed vault":                      {in: "{{name", err: "unclosed"},
+		"placeholders only":                   {in: "{tenant}{db}", want: "acmecatalog"},
+		"brace at the end":                    {in: "x-{", want: "x-{"},
+		"empty braces":                        {in: "{}-{tenant}", want: "{}-acme"},
+		"unclosed ours":                       {in: "{tenant", want: "{tenant"},
+		"brace before a placeholder":          {in: "{{tenant}", err: "unclosed"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

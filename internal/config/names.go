@@ -7,11 +7,14 @@ import "strings"
 // for a validated config; an unvalidated one yields "" on error.
 
 func (c *Config) expand(tmpl string, vars ...string) string {
-	m := map[string]string{}
-	for i := 0; i+1 < len(vars); i += 2 {
-		m[vars[i]] = vars[i+1]
-	}
-	s, err := Expand(tmpl, m)
+	s, err := expand(tmpl, func(k string) (string, bool) {
+		for i := 0; i+1 < len(vars); i += 2 {
+			if vars[i] == k {
+				return vars[i+1], true
+			}
+		}
+		return "", false
+	})
 	if err != nil {
 		return ""
 	}

@@ -9,8 +9,22 @@ import (
 // tmpl from vars. Double-brace sequences such as Vault's {{name}} are copied
 // through untouched. An unknown placeholder is an error.
 func Expand(tmpl string, vars map[string]string) (string, error) {
+	return expand(tmpl, func(k string) (string, bool) { v, ok := vars[k]; return v, ok })
+}
+
+// expand is Expand with any lookup. Text between placeholders is copied a
+// run at a time: names are expanded several times for every tenant.
+func expand(tmpl string, lookup func(string) (string, bool)) (string, error) {
 	var b strings.Builder
+	b.Grow(len(tmpl) + 32)
 	for i := 0; i < len(tmpl); {
+		j := strings.IndexByte(tmpl[i:], '{')
+		if j < 0 {
+			b.WriteString(tmpl[i:])
+			break
+		}
+		b.WriteString(tmpl[i : i+j])
+		i += j
 		if strings.HasPrefix(tmpl[i:], "{{") {
 			end := strings.Index(tmpl[i:], "}}")
 			if end < 0 {
@@ -20,20 +34,17 @@ func Expand(tmpl string, vars map[string]string) (string, error) {
 			i += end + 2
 			continue
 		}
-		if tmpl[i] == '{' {
-			end := strings.IndexByte(tmpl[i:], '}')
-			if end > 1 && isIdent(tmpl[i+1:i+end]) {
-				key := tmpl[i+1 : i+end]
-				v, ok := vars[key]
-				if !ok {
-					return "", fmt.Errorf("unknown placeholder {%s} in %q", key, tmpl)
-				}
-				b.WriteString(v)
-				i += end + 1
-				continue
+		if end := strings.IndexByte(tmpl[i:], '}'); end > 1 && isIdent(tmpl[i+1:i+end]) {
+			key := tmpl[i+1 : i+end]
+			v, ok := lookup(key)
+			if !ok {
+				return "", fmt.Errorf("unknown placeholder {%s} in %q", key, tmpl)
 			}
+			b.WriteString(v)
+			i += end + 1
+			continue
 		}
-		b.WriteByte(tmpl[i])
+		b.WriteByte('{')
 		i++
 	}
 	return b.String(), nil

@@ -5,17 +5,52 @@ package naming
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 )
 
-var (
-	dnsLabel = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
-	// pathSegment is deliberately narrow: no glob (*, +), no quoting, no spaces.
-	pathSegment = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9._-]*$`)
-	vaultName   = regexp.MustCompile(`^[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$`)
-	secretKey   = regexp.MustCompile(`^[-._a-zA-Z0-9]+$`)
-)
+// The character classes, as byte loops: every tenant name and path is
+// checked several times, and regexp was 7 % of validating 10,000 tenants.
+// FuzzMatchersAgreeWithRegexps holds each to the pattern in its comment.
+func lowerAlnum(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' }
+func alnum(c byte) bool      { return lowerAlnum(c) || c >= 'A' && c <= 'Z' }
+
+// isDNSLabel: ^[a-z0-9]([-a-z0-9]*[a-z0-9])?$
+func isDNSLabel(s string) bool {
+	return edgesAndInner(s, lowerAlnum, func(c byte) bool { return lowerAlnum(c) || c == '-' })
+}
+
+// isVaultName: ^[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$
+func isVaultName(s string) bool {
+	return edgesAndInner(s, lowerAlnum, func(c byte) bool { return lowerAlnum(c) || c == '-' || c == '_' || c == '.' })
+}
+
+// isPathSegment: ^[A-Za-z0-9_][A-Za-z0-9._-]*$ — deliberately narrow: no
+// glob (*, +), no quoting, no spaces.
+func isPathSegment(s string) bool {
+	if s == "" || !(alnum(s[0]) || s[0] == '_') {
+		return false
+	}
+	return all(s[1:], func(c byte) bool { return alnum(c) || c == '.' || c == '_' || c == '-' })
+}
+
+// isSecretKey: ^[-._a-zA-Z0-9]+$
+func isSecretKey(s string) bool {
+	return s != "" && all(s, func(c byte) bool { return alnum(c) || c == '-' || c == '.' || c == '_' })
+}
+
+// edgesAndInner: non-empty, first and last bytes in edge, the rest in inner.
+func edgesAndInner(s string, edge, inner func(byte) bool) bool {
+	return s != "" && edge(s[0]) && edge(s[len(s)-1]) && all(s, inner)
+}
+
+func all(s string, ok func(byte) bool) bool {
+	for i := 0; i < len(s); i++ {
+		if !ok(s[i]) {
+			return false
+		}
+	}
+	return true
+}
 
 // DNSLabel checks an RFC 1123 label: lower case alphanumerics and '-', at most
 // 63 characters, starting and ending alphanumeric.
@@ -23,7 +58,7 @@ func DNSLabel(s string) error {
 	if len(s) > 63 {
 		return fmt.Errorf("%q is longer than 63 characters", s)
 	}
-	if !dnsLabel.MatchString(s) {
+	if !isDNSLabel(s) {
 		return fmt.Errorf("%q is not a DNS-1123 label (lower case letters, digits and '-', starting and ending with a letter or digit)", s)
 	}
 	return nil
@@ -34,8 +69,10 @@ func DNSSubdomain(s string) error {
 	if len(s) > 253 {
 		return fmt.Errorf("%q is longer than 253 characters", s)
 	}
-	for _, part := range strings.Split(s, ".") {
-		if !dnsLabel.MatchString(part) {
+	for rest, more := s, true; more; {
+		var part string
+		part, rest, more = strings.Cut(rest, ".")
+		if !isDNSLabel(part) {
 			return fmt.Errorf("%q is not a DNS-1123 subdomain", s)
 		}
 	}
@@ -44,7 +81,7 @@ func DNSSubdomain(s string) error {
 
 // VaultName checks a Vault policy or role name derived from templates.
 func VaultName(s string) error {
-	if len(s) > 128 || !vaultName.MatchString(s) {
+	if len(s) > 128 || !isVaultName(s) {
 		return fmt.Errorf("%q is not a valid Vault name (lower case letters, digits, '-', '_', '.', at most 128)", s)
 	}
 	return nil
@@ -52,7 +89,7 @@ func VaultName(s string) error {
 
 // SecretKey checks a key of a Kubernetes Secret / KV v2 secret.
 func SecretKey(s string) error {
-	if len(s) > 253 || !secretKey.MatchString(s) || s == "." || s == ".." {
+	if len(s) > 253 || !isSecretKey(s) || s == "." || s == ".." {
 		return fmt.Errorf("%q is not a valid secret key (letters, digits, '-', '_', '.')", s)
 	}
 	return nil
@@ -68,13 +105,15 @@ func RelPath(s string) error {
 	if len(s) > 512 {
 		return fmt.Errorf("path is longer than 512 characters")
 	}
-	for _, seg := range strings.Split(s, "/") {
+	for rest, more := s, true; more; {
+		var seg string
+		seg, rest, more = strings.Cut(rest, "/")
 		switch {
 		case seg == "":
 			return fmt.Errorf("path %q has an empty segment or a leading/trailing '/'", s)
 		case seg == "." || seg == "..":
 			return fmt.Errorf("path %q has a %q segment", s, seg)
-		case !pathSegment.MatchString(seg):
+		case !isPathSegment(seg):
 			return fmt.Errorf("path %q has segment %q with characters outside [A-Za-z0-9._-]", s, seg)
 		}
 	}

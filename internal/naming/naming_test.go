@@ -1,6 +1,10 @@
 package naming
 
-import "testing"
+import (
+	"regexp"
+	"strings"
+	"testing"
+)
 
 func TestRelPath(t *testing.T) {
 	tests := map[string]struct {
@@ -51,6 +55,54 @@ func TestDNSLabel(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			if err := DNSLabel(tc.in); (err == nil) != tc.ok {
 				t.Errorf("DNSLabel(%q) = %v, want ok=%v", tc.in, err, tc.ok)
+			}
+		})
+	}
+}
+
+// The byte-loop matchers accept exactly what their patterns do.
+func FuzzMatchersAgreeWithRegexps(f *testing.F) {
+	for _, s := range []string{"", "a", "-", "a-", "-a", "a.b", "a_b", "A", "a..b", ".", "..", "_x", "x*", "é", "a\nb"} {
+		f.Add(s)
+	}
+	matchers := map[string]func(string) bool{
+		`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`:   isDNSLabel,
+		`^[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$`: isVaultName,
+		`^[A-Za-z0-9_][A-Za-z0-9._-]*$`:     isPathSegment,
+		`^[-._a-zA-Z0-9]+$`:                 isSecretKey,
+	}
+	res := map[string]*regexp.Regexp{}
+	for p := range matchers {
+		res[p] = regexp.MustCompile(p)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for p, m := range matchers {
+			if got, want := m(s), res[p].MatchString(s); got != want {
+				t.Errorf("%q: matcher for %s says %v, the regexp %v", s, p, got, want)
+			}
+		}
+	})
+}
+
+func TestDNSSubdomain(t *testing.T) {
+	tests := map[string]struct {
+		in string
+		ok bool
+	}{
+		"one label":      {"acme", true},
+		"dotted":         {"vault.acme-books.svc", true},
+		"empty label":    {"a..b", false},
+		"leading dot":    {".a", false},
+		"trailing dot":   {"a.", false},
+		"upper":          {"a.B", false},
+		"label dash end": {"a-.b", false},
+		"empty":          {"", false},
+		"too long":       {strings.Repeat("a.", 127) + "ab", false},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			if err := DNSSubdomain(tc.in); (err == nil) != tc.ok {
+				t.Errorf("DNSSubdomain(%q) = %v, want ok=%v", tc.in, err, tc.ok)
 			}
 		})
 	}

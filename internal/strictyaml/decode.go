@@ -78,21 +78,13 @@ func Decode(file string, data []byte, out any, lim Limits) (Positions, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return fail(0, 0, "file is empty")
 	}
-	dec := yamlv3.NewDecoder(bytes.NewReader(data))
-	var doc yamlv3.Node
-	if err := dec.Decode(&doc); err != nil {
-		line, msg := syntaxLine(err)
-		return fail(line, 0, "invalid YAML: "+msg)
-	}
-	var extra yamlv3.Node
-	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
-		line := extra.Line
-		if err != nil {
-			line, _ = syntaxLine(err)
+	root, ok := fastParse(data)
+	if !ok {
+		var err error
+		if root, err = parse(file, data); err != nil {
+			return pos, err
 		}
-		return fail(line, 0, "more than one YAML document; one file holds exactly one")
 	}
-	root := &doc
 	if root.Kind == yamlv3.DocumentNode && len(root.Content) == 1 {
 		root = root.Content[0]
 	}
@@ -113,6 +105,29 @@ func Decode(file string, data []byte, out any, lim Limits) (Positions, error) {
 		return fail(root.Line, root.Column, "cannot decode: "+err.Error())
 	}
 	return pos, nil
+}
+
+// parse is yaml.v3's parse of data, which must be one document: for what
+// fastParse does not cover, and for syntax errors.
+func parse(file string, data []byte) (*yamlv3.Node, error) {
+	fail := func(line int, msg string) error {
+		return Errors{{Pos: Pos{File: file, Line: line}, Msg: msg}}
+	}
+	dec := yamlv3.NewDecoder(bytes.NewReader(data))
+	var doc yamlv3.Node
+	if err := dec.Decode(&doc); err != nil {
+		line, msg := syntaxLine(err)
+		return nil, fail(line, "invalid YAML: "+msg)
+	}
+	var extra yamlv3.Node
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		line := extra.Line
+		if err != nil {
+			line, _ = syntaxLine(err)
+		}
+		return nil, fail(line, "more than one YAML document; one file holds exactly one")
+	}
+	return &doc, nil
 }
 
 // syntaxLine pulls "line N" out of a yaml.v3 error message.
