@@ -31,6 +31,8 @@ fuzz: ## run each fuzz target for FUZZTIME (default 30s)
 	$(GO) test ./internal/policy -run '^$$' -fuzz '^FuzzQuote$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/strictyaml -run '^$$' -fuzz '^FuzzDecodeAgreesWithSigsYAML$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/strictyaml -run '^$$' -fuzz '^FuzzYAML11WordsAgreeWithYAMLv2$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/strictyaml -run '^$$' -fuzz '^FuzzFastParseAgreesWithYAMLv3$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/naming -run '^$$' -fuzz '^FuzzMatchersAgreeWithRegexps$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/cli -run '^$$' -fuzz '^FuzzEmitYAML$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/cli -run '^$$' -fuzz '^FuzzJSONTree$$' -fuzztime $(FUZZTIME)
 

@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
+
+	"github.com/syncd-dev/syncd/internal/reconcile"
 )
 
 func newValidate(o *options) *cobra.Command {
@@ -16,7 +18,7 @@ offline that no tenant's policy or ESO objects reach another tenant.
 Exit status: 0 valid, 1 any error.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			l, err := o.load()
+			l, err := reconcile.Check(o.dir, o.config, o.log)
 			if err != nil {
 				return err
 			}
@@ -37,10 +39,10 @@ Exit status: 0 valid, 1 any error.`,
 				fmt.Fprintf(o.stderr, "invalid: %d error(s) in %d tenant file(s)\n", len(l.Tenants.Errors), len(files))
 				return exitError{ExitError}
 			}
-			if len(l.State.Tenants) == 0 {
+			if l.Checked.Tenants == 0 {
 				o.log.Warn("no tenant files found", "dir", o.dir)
 			}
-			fmt.Fprintf(o.stdout, "valid: %d tenant(s), %d object(s), isolation proven\n", len(l.State.Tenants), len(l.State.Objects))
+			fmt.Fprintf(o.stdout, "valid: %d tenant(s), %d object(s), isolation proven\n", l.Checked.Tenants, l.Checked.Objects)
 			return nil
 		},
 	}

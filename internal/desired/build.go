@@ -22,13 +22,32 @@ import (
 // planned. A held tenant keeps its claims, so no other tenant can take over
 // what it derives while its file is broken.
 func Build(cfg *config.Config, set *tenant.Set) (*State, error) {
+	built, err := derive(cfg, set, nil)
+	if err != nil {
+		return nil, err
+	}
+	return assemble(set, built)
+}
+
+// derive builds every tenant set holds (valid, then set.Failed) and claims
+// what each derives, moving the tenants in conflict to set.Invalid; it
+// returns the builds of set.Tenants as they were, in order. Each build is
+// handed to each, on its core, before its claims are indexed: each may keep
+// what it needs and drop the rest.
+func derive(cfg *config.Config, set *tenant.Set, each func(i int, tb *tenantBuild)) ([]*tenantBuild, error) {
 	b := builder{cfg: cfg, ids: NewIDs(cfg)}
 	// Each tenant derives its objects alone: on every core. Claims and
 	// errors follow in tenant order, as deterministic as one core.
+	valid := len(set.Tenants)
 	all := append(slices.Clip(set.Tenants), set.Failed...)
 	built := make([]*tenantBuild, len(all))
 	errs := make([]error, len(all))
-	par.Each(len(all), func(i int) { built[i], errs[i] = b.tenant(all[i]) })
+	par.Each(len(all), func(i int) {
+		built[i], errs[i] = b.tenant(all[i])
+		if each != nil && built[i] != nil {
+			each(i, built[i])
+		}
+	})
 	for i, t := range set.Tenants {
 		if errs[i] != nil {
 			return nil, fmt.Errorf("tenant %s (%s): %w", t.Metadata.Name, t.File, errs[i])
@@ -44,13 +63,13 @@ func Build(cfg *config.Config, set *tenant.Set) (*State, error) {
 	for _, tb := range built { // a failed file's tenant claims what it can derive; its errors are reported already
 		if tb != nil {
 			claims.add(tb)
+			tb.claims = nil
 		}
 	}
-	built = built[:len(set.Tenants)]
 	for name, errs := range claims.conflicts() {
 		set.Reject(name, errs)
 	}
-	return assemble(set, built)
+	return built[:valid], nil
 }
 
 // assemble puts the built tenants that are still valid into one state.

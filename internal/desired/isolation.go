@@ -45,20 +45,26 @@ func Areas(cfg *config.Config, t Tenant, dbRoles []string) []policy.Area {
 // and policy; each ESO object logs in with its own tenant's role; and no two
 // tenants share a namespace.
 func CheckIsolation(cfg *config.Config, s *State) error {
+	// Each tenant's proof is independent of the others': on every core,
+	// the errors collected in tenant order.
+	objects := s.ByTenant()
+	proofs := make([][]error, len(s.Tenants))
+	par.Each(len(s.Tenants), func(i int) { proofs[i] = checkTenant(cfg, s.Tenants[i], objects[s.Tenants[i].Name]) })
+	return verdict(cfg, s.Tenants, proofs)
+}
+
+// verdict joins the tenants' own proofs (proofs[i] is tenants[i]'s) after
+// the one check across tenants: that no two share a namespace.
+func verdict(cfg *config.Config, tenants []Tenant, proofs [][]error) error {
 	var errs []error
-	namespaces := map[string]string{}
-	for _, t := range s.Tenants {
+	namespaces := make(map[string]string, len(tenants))
+	for _, t := range tenants {
 		if prev, ok := namespaces[t.Namespace]; ok {
 			errs = append(errs, &IsolationError{ID: NewIDs(cfg).Namespace(t.Namespace), Tenant: t.Name, Err: fmt.Errorf("namespace shared with tenant %s", prev)})
 		}
 		namespaces[t.Namespace] = t.Name
 	}
-	// Each tenant's proof is independent of the others': on every core,
-	// the errors collected in tenant order.
-	objects := s.ByTenant()
-	perTenant := make([][]error, len(s.Tenants))
-	par.Each(len(s.Tenants), func(i int) { perTenant[i] = checkTenant(cfg, s.Tenants[i], objects[s.Tenants[i].Name]) })
-	for _, e := range perTenant {
+	for _, e := range proofs {
 		errs = append(errs, e...)
 	}
 	return errors.Join(errs...)

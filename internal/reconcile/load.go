@@ -32,20 +32,7 @@ type Repo struct {
 // returned as is; tenant errors are in Tenants.Errors and leave the valid
 // tenants usable.
 func Load(dir, configPath string, log *slog.Logger) (*Repo, error) {
-	path, optional := configPath, false
-	if path == "" {
-		path, optional = filepath.Join(dir, "syncd.yaml"), true
-	}
-	cfg, err := config.Load(path, optional)
-	if err != nil {
-		return nil, err
-	}
-	if _, statErr := os.Stat(path); statErr != nil {
-		log.Info("no platform config; using the built-in defaults (the seed platform)", "path", path)
-	} else {
-		log.Debug("platform config", "path", path)
-	}
-	set, err := tenant.LoadDir(filepath.Join(dir, "tenants"), cfg)
+	cfg, path, set, err := read(dir, configPath, log)
 	if err != nil {
 		return nil, err
 	}
@@ -55,6 +42,48 @@ func Load(dir, configPath string, log *slog.Logger) (*Repo, error) {
 	}
 	return &Repo{Cfg: cfg, Tenants: set, State: state, Isolation: desired.CheckIsolation(cfg, state),
 		Digest: filesDigest(path, set.Digest)}, nil
+}
+
+// Checked is what validate needs of a repository directory: the tenants'
+// errors and the proofs, without the desired state.
+type Checked struct {
+	Tenants *tenant.Set
+	desired.Checked
+}
+
+// Check reads a repository directory as Load does and proves what Load
+// proves (desired.Check), holding one tenant's objects at a time.
+func Check(dir, configPath string, log *slog.Logger) (*Checked, error) {
+	cfg, _, set, err := read(dir, configPath, log)
+	if err != nil {
+		return nil, err
+	}
+	c, err := desired.Check(cfg, set)
+	if err != nil {
+		return nil, fmt.Errorf("desired state: %w", err)
+	}
+	return &Checked{Tenants: set, Checked: *c}, nil
+}
+
+// read reads the platform config and the tenant files; path is the
+// config file's.
+func read(dir, configPath string, log *slog.Logger) (cfg *config.Config, path string, set *tenant.Set, err error) {
+	path, optional := configPath, false
+	if path == "" {
+		path, optional = filepath.Join(dir, "syncd.yaml"), true
+	}
+	if cfg, err = config.Load(path, optional); err != nil {
+		return nil, "", nil, err
+	}
+	if _, statErr := os.Stat(path); statErr != nil {
+		log.Info("no platform config; using the built-in defaults (the seed platform)", "path", path)
+	} else {
+		log.Debug("platform config", "path", path)
+	}
+	if set, err = tenant.LoadDir(filepath.Join(dir, "tenants"), cfg); err != nil {
+		return nil, "", nil, err
+	}
+	return cfg, path, set, nil
 }
 
 // HasTenant reports whether name has a valid tenant file.

@@ -57,22 +57,30 @@ g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
 
 func TestDecodePositions(t *testing.T) {
 	var d doc
-	pos, err := Decode("f.yaml", []byte("name: x\nnested:\n  name: z\n  labels:\n    team: a\n"), &d, DefaultLimits)
-	if err != nil {
-		t.Fatal(err)
+	in := "name: x\nnested:\n  name: z\n  labels:\n    team: a\n    team.lead: b\n    team: c\nitems:\n- [p, q]\n- r\n"
+	pos, err := Decode("f.yaml", []byte(in), &d, DefaultLimits)
+	if err == nil || !strings.Contains(err.Error(), "duplicate key") {
+		t.Fatalf("err = %v, want the duplicate key", err)
 	}
 	for path, want := range map[string]string{
-		"name":               "f.yaml:1:7",
-		"nested.name":        "f.yaml:3:9",
-		"nested.labels.team": "f.yaml:5:11",
-		"nested.missing":     "f.yaml:3:3", // falls back to the parent mapping
+		"":                        "f.yaml:1:1",
+		"name":                    "f.yaml:1:7",
+		"nested.name":             "f.yaml:3:9",
+		"nested.labels.team":      "f.yaml:5:11", // the first of two, as decoded
+		"nested.labels.team.lead": "f.yaml:6:16", // a key with a dot
+		"nested.missing":          "f.yaml:3:3",  // falls back to the parent mapping
+		"items[0][1]":             "f.yaml:9:7",
+		"items[1]":                "f.yaml:10:3",
+		"items[2]":                "f.yaml:9:1", // out of range: the list
+		"items[x]":                "f.yaml:9:1",
+		"name[0]":                 "f.yaml:1:7", // not a list
 	} {
 		if got := pos.Of(path).String(); got != want {
 			t.Errorf("Of(%q) = %s, want %s", path, got, want)
 		}
 	}
-	if d.Nested == nil || d.Nested.Labels["team"] != "a" {
-		t.Errorf("decoded %+v", d)
+	if !pos.Partial() || d.Nested == nil || d.Nested.Labels["team"] != "a" {
+		t.Errorf("decoded %+v (partial %v)", d, pos.Partial())
 	}
 }
 

@@ -57,7 +57,7 @@ func TestFastParseBuildsYAMLv3sTree(t *testing.T) {
 			if want == nil {
 				t.Fatalf("yaml.v3 rejects the test input")
 			}
-			got, ok := fastParse([]byte(in))
+			got, ok := fastParse(in)
 			if !ok {
 				t.Fatalf("fastParse declined: it should cover this")
 			}
@@ -96,7 +96,7 @@ func TestFastParseDeclinesWhatItDoesNotCover(t *testing.T) {
 		"merge key":             "<<: 1\n",
 	} {
 		t.Run(name, func(t *testing.T) {
-			if _, ok := fastParse([]byte(in)); ok {
+			if _, ok := fastParse(in); ok {
 				t.Errorf("fastParse took %q; it should leave it to yaml.v3", in)
 			}
 		})
@@ -118,7 +118,7 @@ func TestFastParseCoversTheShippedFiles(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, ok := fastParse(data)
+		got, ok := fastParse(string(data))
 		if !ok {
 			t.Errorf("%s: fastParse declined", f)
 			continue
@@ -137,7 +137,7 @@ func FuzzFastParseAgreesWithYAMLv3(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		got, ok := fastParse(data)
+		got, ok := fastParse(string(data))
 		if !ok {
 			return
 		}

@@ -12,7 +12,6 @@ import (
 
 type walker struct {
 	file string
-	pos  Positions
 	lim  Limits
 	errs Errors
 }
@@ -74,9 +73,8 @@ func join(path, field string) string {
 	return path + "." + field
 }
 
-// walk checks node n against type t at path; it records positions and errors.
+// walk checks node n against type t at path; it records errors.
 func (w *walker) walk(n *yamlv3.Node, t reflect.Type, path string, depth int) {
-	w.pos.m[path] = lineCol{line: int32(n.Line), col: int32(n.Column)}
 	if n.Kind == yamlv3.AliasNode || n.Anchor != "" {
 		w.errAt(n, path, "YAML anchors and aliases are not allowed")
 		drop(n)

@@ -1,0 +1,62 @@
+package desired
+
+import (
+	"slices"
+
+	"github.com/syncd-dev/syncd/internal/config"
+	"github.com/syncd-dev/syncd/internal/object"
+	"github.com/syncd-dev/syncd/internal/tenant"
+)
+
+// Checked is what Check proves of a set of tenants: how much Build would
+// hold, and CheckIsolation's verdict on it.
+type Checked struct {
+	Tenants, Objects int
+	// Isolation is CheckIsolation's error on the state Build would return.
+	Isolation error
+}
+
+// Check is Build followed by CheckIsolation, without the state: each
+// tenant's objects are proven on its core as soon as they are derived, then
+// dropped, so checking 10,000 tenants holds their identities rather than
+// their objects. It is what validate needs. Set is updated as Build updates
+// it, and the verdict is CheckIsolation's, errors in the same order
+// (TestCheckAgreesWithBuild).
+func Check(cfg *config.Config, set *tenant.Set) (*Checked, error) {
+	n := len(set.Tenants)
+	proofs := make([][]error, n)
+	counts := make([]int, n)
+	built, err := derive(cfg, set, func(i int, tb *tenantBuild) {
+		if i < n { // set.Failed are built for their claims only
+			// In the state's order, as CheckIsolation sees them.
+			slices.SortFunc(tb.objects, func(a, b Object) int { return object.Compare(a.ID, b.ID) })
+			objects := make([]*Object, len(tb.objects))
+			for j := range tb.objects {
+				objects[j] = &tb.objects[j]
+			}
+			proofs[i] = checkTenant(cfg, tb.summary, objects)
+			counts[i] = len(tb.objects)
+		}
+		tb.objects, tb.external, tb.summary.Objects = nil, nil, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	valid := make(map[string]bool, len(set.Tenants))
+	for _, t := range set.Tenants {
+		valid[t.Metadata.Name] = true
+	}
+	c := &Checked{}
+	tenants := make([]Tenant, 0, len(set.Tenants))
+	var kept [][]error
+	for i, tb := range built {
+		if valid[tb.summary.Name] {
+			c.Tenants++
+			c.Objects += counts[i]
+			tenants = append(tenants, tb.summary)
+			kept = append(kept, proofs[i])
+		}
+	}
+	c.Isolation = verdict(cfg, tenants, kept)
+	return c, nil
+}
