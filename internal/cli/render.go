@@ -67,7 +67,7 @@ needs to manage this config's tenants (least privilege). It refuses to render wh
 func renderState(w io.Writer, s *desired.State, format string) error {
 	switch format {
 	case "json":
-		return writeJSON(w, s)
+		return writeStateJSON(w, s)
 	case "yaml":
 		return writeYAML(w, s)
 	case "hcl":

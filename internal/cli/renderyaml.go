@@ -8,7 +8,6 @@ import (
 	"io"
 
 	"github.com/syncd-dev/syncd/internal/desired"
-	"github.com/syncd-dev/syncd/internal/par"
 )
 
 // writeYAML writes the state as YAML, one list element at a time, in
@@ -39,25 +38,12 @@ func writeYAMLList[T any](w *bufio.Writer, key string, items []T) error {
 		return err
 	}
 	fmt.Fprintf(w, "%s:\n", key)
-	const batch = 512
-	out := make([]bytes.Buffer, batch)
-	errs := make([]error, batch)
-	for start := 0; start < len(items); start += batch {
-		n := min(batch, len(items)-start)
-		par.Each(n, func(i int) {
-			out[i].Reset()
-			errs[i] = yamlItem(&out[i], items[start+i])
-		})
-		for i := range n {
-			if errs[i] != nil {
-				return fmt.Errorf("%s[%d]: %w", key, start+i, errs[i])
-			}
-			if _, err := w.Write(out[i].Bytes()); err != nil {
-				return err
-			}
+	return inBatches(len(items), func(i int, b *bytes.Buffer) error {
+		if err := yamlItem(b, items[i]); err != nil {
+			return fmt.Errorf("%s[%d]: %w", key, i, err)
 		}
-	}
-	return nil
+		return nil
+	}, w)
 }
 
 // yamlItem writes v as one element of a top-level list.
