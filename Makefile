@@ -35,6 +35,7 @@ fuzz: ## run each fuzz target for FUZZTIME (default 30s)
 	$(GO) test ./internal/naming -run '^$$' -fuzz '^FuzzMatchersAgreeWithRegexps$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/cli -run '^$$' -fuzz '^FuzzEmitYAML$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/cli -run '^$$' -fuzz '^FuzzJSONTree$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/cli -run '^$$' -fuzz '^FuzzPlainSafeAgreesWithReference$$' -fuzztime $(FUZZTIME)
 
 golden: ## rewrite golden files after an intended output change
 	$(GO) test ./internal/cli -run Golden -update

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -74,6 +75,39 @@ func FuzzEmitYAML(f *testing.F) {
 		back, text := emitted(t, src)
 		if diff := cmp.Diff(want, back); diff != "" {
 			t.Fatalf("(-want +read back):\n%s\n%s", diff, text)
+		}
+	})
+}
+
+// plainSafeReference is plainSafe as first written, one rule at a time.
+func plainSafeReference(s string) bool {
+	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' || s[len(s)-1] == ':' ||
+		strings.ContainsRune("-?:,[]{}#&*!|>'\"%@`", rune(s[0])) ||
+		strings.Contains(s, ": ") || strings.Contains(s, " #") {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return false
+		}
+	}
+	switch strings.ToLower(s) {
+	case "true", "false", "yes", "no", "on", "off", "y", "n", "null", "~":
+		return false
+	}
+	if c := s[0]; c >= '0' && c <= '9' || c == '+' || c == '.' {
+		return resolvesToString(s)
+	}
+	return true
+}
+
+func FuzzPlainSafeAgreesWithReference(f *testing.F) {
+	for _, s := range []string{"", "a", "a: b", "a #b", "a#b", "True", "NULL", "~", "15m", "1.5", "+1", ".inf", "-a", "é", "a:", " a", "Yes", "ON", "0x1F", "2026-11-30"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := plainSafe(s), plainSafeReference(s); got != want {
+			t.Errorf("plainSafe(%q) = %v, the reference says %v", s, got, want)
 		}
 	})
 }
