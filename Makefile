@@ -34,7 +34,7 @@ fuzz: ## run each fuzz target for FUZZTIME (default 30s)
 	$(GO) test ./internal/strictyaml -run '^$$' -fuzz '^FuzzFastParseAgreesWithYAMLv3$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/naming -run '^$$' -fuzz '^FuzzMatchersAgreeWithRegexps$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/cli -run '^$$' -fuzz '^FuzzEmitYAML$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./internal/cli -run '^$$' -fuzz '^FuzzJSONTree$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/cli -run '^$$' -fuzz '^FuzzJSONToYAMLAgrees$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/cli -run '^$$' -fuzz '^FuzzPlainSafeAgreesWithReference$$' -fuzztime $(FUZZTIME)
 
 golden: ## rewrite golden files after an intended output change

@@ -97,16 +97,20 @@ func emitScalar(b *bytes.Buffer, v any, indent int) {
 	case float64:
 		b.WriteString(strconv.FormatFloat(t, 'g', -1, 64))
 	case string:
-		switch {
-		case plainSafe(t):
-			b.WriteString(t)
-		case literalSafe(t):
-			literal(b, t, indent)
-		default:
-			b.WriteString(strconv.Quote(t)) // Go's escapes are all YAML escapes
-		}
+		emitString(b, t, indent)
 	default:
 		fmt.Fprintf(b, "%q", fmt.Sprint(t))
+	}
+}
+
+func emitString(b *bytes.Buffer, s string, indent int) {
+	switch {
+	case plainSafe(s):
+		b.WriteString(s)
+	case literalSafe(s):
+		literal(b, s, indent)
+	default:
+		b.WriteString(strconv.Quote(s)) // Go's escapes are all YAML escapes
 	}
 }
 
@@ -164,7 +168,7 @@ func resolvesToString(s string) bool {
 	}
 	ok := resolve(s)
 	if len(s) <= 32 {
-		resolved.Store(s, ok) // durations and versions repeat on every object
+		resolved.Store(strings.Clone(s), ok) // durations and versions repeat on every object; s may point into a buffer
 	}
 	return ok
 }

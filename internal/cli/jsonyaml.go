@@ -1,0 +1,321 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"slices"
+	"unicode/utf8"
+	"unsafe"
+)
+
+// jsonToYAML appends the JSON value data — as encoding/json writes it — as
+// block YAML at indent, exactly as emitYAML writes what a json.Decoder with
+// UseNumber reads from data (FuzzJSONToYAMLAgrees). It reads data once into
+// a flat list of tokens and writes from there: no maps, no copies of
+// strings without escapes. Render writes every element of a 10,000-tenant
+// state this way; a decoded tree took more time than the YAML itself.
+// Anything unexpected is an error, and the caller then takes the tree path.
+func (t *transcoder) jsonToYAML(b *bytes.Buffer, data []byte, indent int) error {
+	t.data, t.toks, t.i = data, t.toks[:0], 0
+	if err := t.value(); err != nil {
+		return err
+	}
+	if t.skipSpace(); t.i != len(data) {
+		return errTranscode
+	}
+	t.members = t.members[:0]
+	return t.emit(b, 0, indent)
+}
+
+var errTranscode = errors.New("not JSON the fast path reads")
+
+// transcoder holds what one render worker reuses from element to element.
+type transcoder struct {
+	data    []byte
+	i       int
+	toks    []jsonTok
+	members []int32 // the member keys of the objects being written, a stack
+}
+
+// jsonTok is one JSON value: its kind ('{', '[', '"', '0' for a number,
+// 't', 'f', 'n'), its text, and the index of the token after it and its
+// contents.
+type jsonTok struct {
+	kind       byte
+	esc        bool // a string with escapes
+	start, end int32
+	next       int32
+}
+
+func (t *transcoder) skipSpace() {
+	for t.i < len(t.data) && (t.data[t.i] == ' ' || t.data[t.i] == '\n' || t.data[t.i] == '\t' || t.data[t.i] == '\r') {
+		t.i++
+	}
+}
+
+// value reads one value and what it contains into toks.
+func (t *transcoder) value() error {
+	t.skipSpace()
+	if t.i >= len(t.data) {
+		return errTranscode
+	}
+	at := len(t.toks)
+	t.toks = append(t.toks, jsonTok{kind: t.data[t.i], start: int32(t.i)})
+	var err error
+	switch c := t.data[t.i]; {
+	case c == '{' || c == '[':
+		err = t.container(c)
+	case c == '"':
+		t.toks[at].esc, err = t.str()
+	case c == 't':
+		err = t.word("true")
+	case c == 'f':
+		err = t.word("false")
+	case c == 'n':
+		err = t.word("null")
+	case c == '-' || c >= '0' && c <= '9':
+		t.toks[at].kind = '0'
+		err = t.number()
+	default:
+		err = errTranscode
+	}
+	t.toks[at].end, t.toks[at].next = int32(t.i), int32(len(t.toks))
+	return err
+}
+
+func (t *transcoder) word(w string) error {
+	if len(t.data)-t.i < len(w) || string(t.data[t.i:t.i+len(w)]) != w {
+		return errTranscode
+	}
+	t.i += len(w)
+	return nil
+}
+
+// container reads an object's members (key, value, key, value...) or an
+// array's elements.
+func (t *transcoder) container(open byte) error {
+	closing := byte(']')
+	if open == '{' {
+		closing = '}'
+	}
+	t.i++
+	if t.skipSpace(); t.i < len(t.data) && t.data[t.i] == closing {
+		t.i++
+		return nil
+	}
+	for {
+		if open == '{' {
+			if t.skipSpace(); t.i >= len(t.data) || t.data[t.i] != '"' {
+				return errTranscode
+			}
+			if err := t.value(); err != nil {
+				return err
+			}
+			if t.skipSpace(); t.i >= len(t.data) || t.data[t.i] != ':' {
+				return errTranscode
+			}
+			t.i++
+		}
+		if err := t.value(); err != nil {
+			return err
+		}
+		switch t.skipSpace(); {
+		case t.i >= len(t.data):
+			return errTranscode
+		case t.data[t.i] == ',':
+			t.i++
+		case t.data[t.i] == closing:
+			t.i++
+			return nil
+		default:
+			return errTranscode
+		}
+	}
+}
+
+// str reads a string, reporting whether it has escapes; a control
+// character or invalid UTF-8 is left to encoding/json.
+func (t *transcoder) str() (esc bool, err error) {
+	start := t.i + 1
+	for t.i++; t.i < len(t.data); t.i++ {
+		switch c := t.data[t.i]; {
+		case c == '"':
+			t.i++
+			if !utf8.Valid(t.data[start : t.i-1]) {
+				return false, errTranscode
+			}
+			return esc, nil
+		case c == '\\':
+			esc = true
+			t.i++
+		case c < 0x20:
+			return false, errTranscode
+		}
+	}
+	return false, errTranscode
+}
+
+// number checks JSON's number grammar; the text is the value, as
+// encoding/json's UseNumber keeps it.
+func (t *transcoder) number() error {
+	if t.data[t.i] == '-' {
+		t.i++
+	}
+	digits := func() int {
+		n := 0
+		for t.i < len(t.data) && t.data[t.i] >= '0' && t.data[t.i] <= '9' {
+			t.i, n = t.i+1, n+1
+		}
+		return n
+	}
+	intStart := t.i
+	if n := digits(); n == 0 || n > 1 && t.data[intStart] == '0' {
+		return errTranscode
+	}
+	if t.i < len(t.data) && t.data[t.i] == '.' {
+		t.i++
+		if digits() == 0 {
+			return errTranscode
+		}
+	}
+	if t.i < len(t.data) && (t.data[t.i] == 'e' || t.data[t.i] == 'E') {
+		t.i++
+		if t.i < len(t.data) && (t.data[t.i] == '+' || t.data[t.i] == '-') {
+			t.i++
+		}
+		if digits() == 0 {
+			return errTranscode
+		}
+	}
+	return nil
+}
+
+// text is token k's string value. Without escapes it points into data,
+// valid while data is: nothing written keeps it.
+func (t *transcoder) text(k int32) (string, error) {
+	tok := t.toks[k]
+	raw := t.data[tok.start+1 : tok.end-1]
+	if !tok.esc {
+		return unsafe.String(unsafe.SliceData(raw), len(raw)), nil
+	}
+	var s string
+	err := json.Unmarshal(t.data[tok.start:tok.end], &s)
+	return s, err
+}
+
+// emit writes token k as emitYAML writes the value it stands for.
+func (t *transcoder) emit(b *bytes.Buffer, k int32, indent int) error {
+	tok := t.toks[k]
+	switch tok.kind {
+	case '{':
+		if tok.next == k+1 {
+			b.WriteString("{}\n")
+			return nil
+		}
+		return t.object(b, k, indent)
+	case '[':
+		if tok.next == k+1 {
+			b.WriteString("[]\n")
+			return nil
+		}
+		for i, first := k+1, true; i < tok.next; i, first = t.toks[i].next, false {
+			if !first {
+				pad(b, indent)
+			}
+			b.WriteString("- ")
+			if err := t.emit(b, i, indent+2); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := t.scalar(b, k, indent); err != nil {
+		return err
+	}
+	b.WriteByte('\n')
+	return nil
+}
+
+func (t *transcoder) scalar(b *bytes.Buffer, k int32, indent int) error {
+	tok := t.toks[k]
+	switch tok.kind {
+	case '"':
+		s, err := t.text(k)
+		if err != nil {
+			return err
+		}
+		emitString(b, s, indent)
+	case 'n':
+		b.WriteString("null")
+	default: // numbers, true and false: their JSON text is their YAML
+		b.Write(t.data[tok.start:tok.end])
+	}
+	return nil
+}
+
+// object writes an object's members in key order. Keys with escapes, and
+// duplicate keys, are left to the tree path.
+func (t *transcoder) object(b *bytes.Buffer, k int32, indent int) error {
+	base := len(t.members)
+	sorted := true
+	for i := k + 1; i < t.toks[k].next; i = t.toks[i+1].next {
+		if t.toks[i].esc {
+			return errTranscode
+		}
+		if n := len(t.members); n > base && t.cmpKeys(t.members[n-1], i) >= 0 {
+			sorted = false
+		}
+		t.members = append(t.members, i)
+	}
+	if !sorted {
+		keys := t.members[base:]
+		slices.SortFunc(keys, t.cmpKeys)
+		for j := 1; j < len(keys); j++ {
+			if t.cmpKeys(keys[j-1], keys[j]) == 0 {
+				return errTranscode
+			}
+		}
+	}
+	for j := base; j < len(t.members); j++ {
+		key := t.members[j]
+		if j > base {
+			pad(b, indent)
+		}
+		name, _ := t.text(key)
+		emitKey(b, name, indent)
+		b.WriteByte(':')
+		v := key + 1
+		switch c := t.toks[v]; {
+		case c.kind == '{' && c.next == v+1:
+			b.WriteString(" {}\n")
+		case c.kind == '{':
+			b.WriteByte('\n')
+			pad(b, indent+2)
+			if err := t.emit(b, v, indent+2); err != nil {
+				return err
+			}
+		case c.kind == '[' && c.next == v+1:
+			b.WriteString(" []\n")
+		case c.kind == '[':
+			b.WriteByte('\n')
+			pad(b, indent)
+			if err := t.emit(b, v, indent); err != nil {
+				return err
+			}
+		default:
+			b.WriteByte(' ')
+			if err := t.emit(b, v, indent+2); err != nil {
+				return err
+			}
+		}
+	}
+	t.members = t.members[:base]
+	return nil
+}
+
+// cmpKeys orders two key tokens (without escapes) as Go orders strings.
+func (t *transcoder) cmpKeys(a, b int32) int {
+	ta, tb := t.toks[a], t.toks[b]
+	return bytes.Compare(t.data[ta.start+1:ta.end-1], t.data[tb.start+1:tb.end-1])
+}
