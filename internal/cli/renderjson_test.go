@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"testing"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/syncd-dev/syncd/internal/config"
 	"github.com/syncd-dev/syncd/internal/desired"
+	"github.com/syncd-dev/syncd/internal/object"
 	"github.com/syncd-dev/syncd/internal/reconcile"
 	"github.com/syncd-dev/syncd/internal/tenant"
 )
@@ -56,5 +58,41 @@ func TestStateJSONIsEncodersJSON(t *testing.T) {
 				t.Errorf("(-json.Encoder +writeStateJSON):\n%s", diff)
 			}
 		})
+	}
+}
+
+// objectJSON is json.Marshal for every object of a state, as a value.
+func TestObjectJSONIsMarshal(t *testing.T) {
+	objects := manyTenants(t, 20).Objects
+	objects = append(objects,
+		desired.Object{ID: object.ID{System: object.Kubernetes, Kind: object.Namespace, Name: "n"}},
+		desired.Object{ID: object.ID{System: object.Kubernetes, Kind: object.Namespace, Name: "m"}, Spec: (*desired.ManifestSpec)(nil)})
+	manifests := 0
+	for _, o := range objects {
+		if _, ok := o.Spec.(*desired.ManifestSpec); ok {
+			manifests++
+		}
+		raw, err := json.Marshal(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := decodeTree(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, err = objectJSON(&o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := decodeTree(raw)
+		if err != nil {
+			t.Fatalf("%s: %v: %s", o.ID, err, raw)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%s (-json.Marshal +objectJSON):\n%s", o.ID, diff)
+		}
+	}
+	if manifests < 20 {
+		t.Errorf("only %d manifests among the objects", manifests)
 	}
 }
