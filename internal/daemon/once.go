@@ -2,9 +2,6 @@ package daemon
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"slices"
 	"strings"
@@ -12,7 +9,6 @@ import (
 
 	"github.com/syncd-dev/syncd/internal/apply"
 	"github.com/syncd-dev/syncd/internal/diff"
-	"github.com/syncd-dev/syncd/internal/par"
 	"github.com/syncd-dev/syncd/internal/reconcile"
 	"github.com/syncd-dev/syncd/internal/source"
 	"github.com/syncd-dev/syncd/internal/vaulterr"
@@ -142,24 +138,6 @@ func (d *Daemon) scope(hashes map[string]string, cfgHash string, full bool, repo
 	}
 	slices.Sort(changed)
 	return changed, len(changed) > 0
-}
-
-// fingerprint hashes each valid tenant's desired objects, and the config.
-func fingerprint(repo *reconcile.Repo) (map[string]string, string) {
-	objs := repo.State.ByTenant()
-	sums := make([]string, len(repo.State.Tenants))
-	par.Each(len(sums), func(i int) { sums[i] = hash(objs[repo.State.Tenants[i].Name]) })
-	out := make(map[string]string, len(sums))
-	for i, t := range repo.State.Tenants {
-		out[t.Name] = sums[i]
-	}
-	return out, hash(repo.Cfg)
-}
-
-func hash(v any) string {
-	b, _ := json.Marshal(v)
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:8])
 }
 
 // withoutBackingOff drops the changes of tenants waiting out a backoff.
