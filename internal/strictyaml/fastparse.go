@@ -44,7 +44,13 @@ type fastParser struct {
 	slab  []yamlv3.Node
 	// unresolved: a plain scalar yaml.v3 does not read as one on its own.
 	unresolved bool
+	depth      int
 }
+
+// maxFastDepth bounds the recursion: deeper documents ("- - - - …" on one
+// line) go to yaml.v3, which has its own limit, and the walker refuses
+// anything deeper than Limits.MaxDepth anyway.
+const maxFastDepth = 64
 
 // split cuts data into lines, leaving out blank and comment lines. It
 // refuses what the subset does not cover anywhere in the file.
@@ -86,6 +92,10 @@ func (p *fastParser) node(kind yamlv3.Kind, tag, value string, style yamlv3.Styl
 // block parses the mapping or sequence whose entries start lines[i:] at
 // indent, and returns the index of the line after it.
 func (p *fastParser) block(i, indent int) (*yamlv3.Node, int, bool) {
+	if p.depth++; p.depth > maxFastDepth {
+		return nil, 0, false
+	}
+	defer func() { p.depth-- }()
 	if isItem(p.lines[i].text) {
 		return p.sequence(i, indent)
 	}
