@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 
 	yamlv3 "go.yaml.in/yaml/v3"
 	"sigs.k8s.io/yaml"
@@ -24,14 +25,23 @@ var DefaultLimits = Limits{MaxBytes: 256 << 10, MaxDepth: 24}
 
 // Positions places dotted field paths ("spec.secrets[0].path") in one file.
 // It keeps the file's text, not a table: positions are needed only for
-// errors, so the text is parsed again when one is placed. A table of every
-// field's position was a fifth of what 10,000 loaded tenants held.
+// errors, so the text is parsed again when the first one is placed, and the
+// tree kept for the next (a file can hold thousands of errors). A table of
+// every field's position was a fifth of what 10,000 loaded tenants held.
 type Positions struct {
 	file string
-	data string
+	text *text
 	// partial is set when Decode returned shape errors but still decoded what
 	// remained (offending values zeroed, unknown keys dropped) into out.
 	partial bool
+}
+
+// text is a file's content and, once an error has been placed in it, its
+// tree.
+type text struct {
+	data string
+	once sync.Once
+	root *yamlv3.Node // nil when the text does not parse
 }
 
 // Partial reports whether out holds a best-effort decode despite errors: the
@@ -40,20 +50,31 @@ type Positions struct {
 func (p Positions) Partial() bool { return p.partial }
 
 // Of returns the position of path, or of its nearest parent that has one, or
-// the file itself.
+// the file itself. It is safe to call from several goroutines.
 func (p Positions) Of(path string) Pos {
-	root, ok := fastParse(p.data)
+	if p.text == nil {
+		return Pos{File: p.file}
+	}
+	p.text.once.Do(func() { p.text.root = p.tree() })
+	if p.text.root == nil {
+		return Pos{File: p.file}
+	}
+	n := find(p.text.root, path)
+	return Pos{File: p.file, Line: n.Line, Column: n.Column}
+}
+
+func (p Positions) tree() *yamlv3.Node {
+	root, ok := fastParse(p.text.data)
 	if !ok {
 		var err error
-		if root, err = parse(p.file, []byte(p.data)); err != nil {
-			return Pos{File: p.file}
+		if root, err = parse(p.file, []byte(p.text.data)); err != nil {
+			return nil
 		}
 	}
 	if root.Kind == yamlv3.DocumentNode && len(root.Content) == 1 {
 		root = root.Content[0]
 	}
-	n := find(root, path)
-	return Pos{File: p.file, Line: n.Line, Column: n.Column}
+	return root
 }
 
 // find follows path ("a.b[2].c") from n as far as the tree goes. A mapping
@@ -112,8 +133,8 @@ func Decode(file string, data []byte, out any, lim Limits) (Positions, error) {
 		return fail(0, 0, "file is empty")
 	}
 	// The text is kept for placing errors; the parse shares its strings.
-	pos.data = string(data)
-	root, ok := fastParse(pos.data)
+	pos.text = &text{data: string(data)}
+	root, ok := fastParse(pos.text.data)
 	if !ok {
 		var err error
 		if root, err = parse(file, data); err != nil {

@@ -2,6 +2,7 @@ package strictyaml
 
 import (
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -141,4 +142,31 @@ func FuzzYAML11WordsAgreeWithYAMLv2(f *testing.F) {
 			t.Errorf("yaml11(%q) = %q, yaml.v2 says %q", s, got, want)
 		}
 	})
+}
+
+// Positions are placed from any goroutine (the tenant checks run on every
+// core); the file is parsed once, on the first.
+func TestPositionsFromManyGoroutines(t *testing.T) {
+	var d doc
+	pos, err := Decode("f.yaml", []byte("name: x\nitems:\n- a\n- b\n"), &d, DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	got := make([]string, 8)
+	for i := range got {
+		wg.Go(func() { got[i] = pos.Of("items[1]").String() })
+	}
+	wg.Wait()
+	for i, g := range got {
+		if g != "f.yaml:4:3" {
+			t.Errorf("goroutine %d: Of(items[1]) = %s, want f.yaml:4:3", i, g)
+		}
+	}
+	if pos.text.root == nil {
+		t.Error("the tree is not kept after the first placement")
+	}
+	if got := (Positions{file: "g.yaml"}).Of("a").String(); got != "g.yaml" {
+		t.Errorf("zero Positions: %s", got)
+	}
 }

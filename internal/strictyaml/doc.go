@@ -1,6 +1,11 @@
 // Package strictyaml decodes untrusted YAML documents into Go structs strictly:
 // unknown fields, wrong types, duplicate keys, anchors/aliases (YAML bombs),
 // multiple documents and oversized input are errors, and every error names the
-// file, line, column and field it concerns. It also returns the position of every
-// field so that later, semantic checks can point at the same places.
+// file, line, column and field it concerns. Positions places any field later,
+// so that semantic checks can point at the same places; it keeps the file's
+// text and reads it again only when an error is placed.
+//
+// Block YAML — the form tenant files take — is parsed by a fast path
+// (fastParse) that builds the tree yaml.v3 builds, node for node; anything
+// else goes to yaml.v3, which also reports syntax errors.
 package strictyaml

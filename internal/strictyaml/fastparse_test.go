@@ -51,6 +51,7 @@ func TestFastParseBuildsYAMLv3sTree(t *testing.T) {
 		"items":                             "-   a: 1\n    b: [c]\n-   d\n- 'e'\n",
 		"top-level sequence":                "- 1\n- two\n",
 		"no final newline":                  "a: 1",
+		"64 deep":                           strings.Repeat("- ", 63) + "x\n",
 	} {
 		t.Run(name, func(t *testing.T) {
 			want := v3Tree([]byte(in))
@@ -94,6 +95,7 @@ func TestFastParseDeclinesWhatItDoesNotCover(t *testing.T) {
 		"only comments":         "# nothing\n",
 		"multi-line flow":       "a: [x,\n  y]\n",
 		"merge key":             "<<: 1\n",
+		"deeper than 64":        strings.Repeat("- ", 65) + "x\n",
 	} {
 		t.Run(name, func(t *testing.T) {
 			if _, ok := fastParse(in); ok {
