@@ -92,7 +92,8 @@ func yamlItem(b *bytes.Buffer, raw []byte) error {
 	if err == nil {
 		return nil
 	}
-	// Not on encoding/json's own output; kept for safety.
+	// What the token path leaves (a key with an escape, a duplicate key):
+	// the tree path, from what was written so far.
 	b.Truncate(mark)
 	x, err := decodeTree(raw)
 	if err != nil {

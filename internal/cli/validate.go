@@ -27,8 +27,8 @@ Exit status: 0 valid, 1 any error.`,
 				fmt.Fprintln(o.stderr, e)
 				failed = true
 			}
-			if l.Isolation != nil {
-				fmt.Fprintln(o.stderr, l.Isolation)
+			if l.Proof.Isolation != nil {
+				fmt.Fprintln(o.stderr, l.Proof.Isolation)
 				failed = true
 			}
 			if failed {
@@ -39,10 +39,10 @@ Exit status: 0 valid, 1 any error.`,
 				fmt.Fprintf(o.stderr, "invalid: %d error(s) in %d tenant file(s)\n", len(l.Tenants.Errors), len(files))
 				return exitError{ExitError}
 			}
-			if l.Checked.Tenants == 0 {
+			if l.Proof.Tenants == 0 {
 				o.log.Warn("no tenant files found", "dir", o.dir)
 			}
-			fmt.Fprintf(o.stdout, "valid: %d tenant(s), %d object(s), isolation proven\n", l.Checked.Tenants, l.Checked.Objects)
+			fmt.Fprintf(o.stdout, "valid: %d tenant(s), %d object(s), isolation proven\n", l.Proof.Tenants, l.Proof.Objects)
 			return nil
 		},
 	}

@@ -48,7 +48,7 @@ func Load(dir, configPath string, log *slog.Logger) (*Repo, error) {
 // errors and the proofs, without the desired state.
 type Checked struct {
 	Tenants *tenant.Set
-	desired.Checked
+	Proof   *desired.Checked
 }
 
 // Check reads a repository directory as Load does and proves what Load
@@ -62,7 +62,7 @@ func Check(dir, configPath string, log *slog.Logger) (*Checked, error) {
 	if err != nil {
 		return nil, fmt.Errorf("desired state: %w", err)
 	}
-	return &Checked{Tenants: set, Checked: *c}, nil
+	return &Checked{Tenants: set, Proof: c}, nil
 }
 
 // read reads the platform config and the tenant files; path is the

@@ -64,15 +64,9 @@ func (p Positions) Of(path string) Pos {
 }
 
 func (p Positions) tree() *yamlv3.Node {
-	root, ok := fastParse(p.text.data)
-	if !ok {
-		var err error
-		if root, err = parse(p.file, []byte(p.text.data)); err != nil {
-			return nil
-		}
-	}
-	if root.Kind == yamlv3.DocumentNode && len(root.Content) == 1 {
-		root = root.Content[0]
+	root, err := parse(p.file, p.text.data)
+	if err != nil {
+		return nil
 	}
 	return root
 }
@@ -134,15 +128,9 @@ func Decode(file string, data []byte, out any, lim Limits) (Positions, error) {
 	}
 	// The text is kept for placing errors; the parse shares its strings.
 	pos.text = &text{data: string(data)}
-	root, ok := fastParse(pos.text.data)
-	if !ok {
-		var err error
-		if root, err = parse(file, data); err != nil {
-			return pos, err
-		}
-	}
-	if root.Kind == yamlv3.DocumentNode && len(root.Content) == 1 {
-		root = root.Content[0]
+	root, err := parse(file, pos.text.data)
+	if err != nil {
+		return pos, err
 	}
 	if root.Kind == yamlv3.ScalarNode && root.Tag == "!!null" {
 		return fail(root.Line, root.Column, "the document is null; expected a mapping")
@@ -163,9 +151,24 @@ func Decode(file string, data []byte, out any, lim Limits) (Positions, error) {
 	return pos, nil
 }
 
-// parse is yaml.v3's parse of data, which must be one document: for what
-// fastParse does not cover, and for syntax errors.
-func parse(file string, data []byte) (*yamlv3.Node, error) {
+// parse returns the root of data's one document: fastParse's tree, or
+// yaml.v3's for what fastParse does not cover (and for syntax errors).
+func parse(file, data string) (*yamlv3.Node, error) {
+	root, ok := fastParse(data)
+	if !ok {
+		var err error
+		if root, err = parseV3(file, []byte(data)); err != nil {
+			return nil, err
+		}
+	}
+	if root.Kind == yamlv3.DocumentNode && len(root.Content) == 1 {
+		root = root.Content[0]
+	}
+	return root, nil
+}
+
+// parseV3 is yaml.v3's parse of data, which must be one document.
+func parseV3(file string, data []byte) (*yamlv3.Node, error) {
 	fail := func(line int, msg string) error {
 		return Errors{{Pos: Pos{File: file, Line: line}, Msg: msg}}
 	}

@@ -103,8 +103,7 @@ func (p *fastParser) block(i, indent int) (*yamlv3.Node, int, bool) {
 func isItem(text string) bool { return text == "-" || strings.HasPrefix(text, "- ") }
 
 func (p *fastParser) mapping(i, indent int) (*yamlv3.Node, int, bool) {
-	l := p.lines[i]
-	m := p.node(yamlv3.MappingNode, "!!map", "", 0, l.num, indent+1)
+	m := p.node(yamlv3.MappingNode, "!!map", "", 0, p.lines[i].num, indent+1)
 	for i < len(p.lines) && p.lines[i].indent == indent && !isItem(p.lines[i].text) {
 		l := p.lines[i]
 		key, rest, ok := cutKey(l.text)
@@ -127,16 +126,13 @@ func (p *fastParser) mapping(i, indent int) (*yamlv3.Node, int, bool) {
 			}
 		} else {
 			v, ok = p.inline(rest, l.num, indent+1+len(l.text)-len(rest))
-			if ok && i < len(p.lines) && p.lines[i].indent > indent {
-				ok = false // a continuation line
-			}
 		}
 		if !ok {
 			return nil, 0, false
 		}
 		m.Content = append(m.Content, k, v)
 	}
-	if i < len(p.lines) && p.lines[i].indent > indent {
+	if i < len(p.lines) && p.lines[i].indent > indent { // a continuation line, or a stray indent
 		return nil, 0, false
 	}
 	return m, i, true
@@ -161,9 +157,6 @@ func (p *fastParser) sequence(i, indent int) (*yamlv3.Node, int, bool) {
 		} else {
 			v, ok = p.inline(content, l.num, col+1)
 			i++
-			if ok && i < len(p.lines) && p.lines[i].indent > indent {
-				ok = false
-			}
 		}
 		if !ok {
 			return nil, 0, false

@@ -84,10 +84,23 @@ func (p *fastParser) inline(text string, line, col int) (*yamlv3.Node, bool) {
 	if i := strings.Index(text, " #"); i >= 0 {
 		text = strings.TrimRight(text[:i], " ")
 	}
-	if (strings.IndexByte("?:,[]{}#&*!|>'\"%@`", text[0]) >= 0 || text[0] == '-' && (len(text) == 1 || text[1] == ' ')) || strings.Contains(text, ": ") || text[len(text)-1] == ':' {
+	if !onePlain(text) {
 		return nil, false
 	}
 	return p.scalar(text, 0, line, col), true
+}
+
+// onePlain: text is one plain scalar in block context — it starts with no
+// indicator ("-" only before a non-space) and holds no ": " and no final
+// ":", which would make it a mapping.
+func onePlain(text string) bool {
+	switch {
+	case strings.IndexByte("?:,[]{}#&*!|>'\"%@`", text[0]) >= 0,
+		text[0] == '-' && (len(text) == 1 || text[1] == ' '),
+		strings.Contains(text, ": "), text[len(text)-1] == ':':
+		return false
+	}
+	return true
 }
 
 // onlyComment: what follows a closing quote or bracket is nothing, or a comment.
