@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -47,6 +48,9 @@ func (e env) run(dir string, okCodes []int, name string, args ...string) (sample
 	cmd.Dir, cmd.Env = dir, e.vars()
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
+	if waited := settle(); waited > 3*time.Second {
+		logf("waited %s for a quiet machine before %s", waited.Round(time.Second), filepath.Base(name))
+	}
 	e.vaultN.take()
 	e.kubeN.take()
 	start := time.Now()

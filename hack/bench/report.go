@@ -74,7 +74,10 @@ func writeReport(root string, o options, results []*result) (string, error) {
 		"(Vault, PostgreSQL, etcd + kube-apiserver and the ESO controller on loopback, all on\n"+
 		"this machine). Requests are counted by loopback proxies in front of Vault and the\n"+
 		"API server that every measured process goes through; peak RSS is the process's own\n"+
-		"(for today's procedure, its largest command; for the daemon, its whole life).\n\n")
+		"(for today's procedure, its largest command; for the daemon, its whole life).\n"+
+		"Each step starts on a quiet machine: the bench waits (up to 3 minutes) until less than\n"+
+		"10 %% of the CPU has been busy for 2 seconds, so what the previous step set off (ESO\n"+
+		"reconciling, lease revocations) is not charged to the next.\n\n")
 	b.WriteString("- **floor**: `bench floor`, vault/api + client-go issuing only the necessary reads or writes,\n" +
 		"  each tenant's in dependency order, at syncd's concurrency (reads 8, writes 4).\n" +
 		"- **today's procedure**: the seed's commands per tenant with the real CLIs, one after another\n" +
