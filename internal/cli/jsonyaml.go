@@ -141,32 +141,34 @@ func (t *transcoder) object(b *bytes.Buffer, k int32, indent int) error {
 		name, _ := t.text(key)
 		emitKey(b, name, indent)
 		b.WriteByte(':')
-		v := key + 1
-		switch c := t.toks[v]; {
-		case c.kind == '{' && c.next == v+1:
-			b.WriteString(" {}\n")
-		case c.kind == '{':
-			b.WriteByte('\n')
-			pad(b, indent+2)
-			if err := t.emit(b, v, indent+2); err != nil {
-				return err
-			}
-		case c.kind == '[' && c.next == v+1:
-			b.WriteString(" []\n")
-		case c.kind == '[':
-			b.WriteByte('\n')
-			pad(b, indent)
-			if err := t.emit(b, v, indent); err != nil {
-				return err
-			}
-		default:
-			b.WriteByte(' ')
-			if err := t.emit(b, v, indent+2); err != nil {
-				return err
-			}
+		if err := t.memberValue(b, key+1, indent); err != nil {
+			return err
 		}
 	}
 	t.members = t.members[:base]
+	return nil
+}
+
+// memberValue writes token v, the value of a member of a mapping at indent
+// whose key and colon are written.
+func (t *transcoder) memberValue(b *bytes.Buffer, v int32, indent int) error {
+	switch c := t.toks[v]; {
+	case c.kind == '{' && c.next == v+1:
+		b.WriteString(" {}\n")
+	case c.kind == '{':
+		b.WriteByte('\n')
+		pad(b, indent+2)
+		return t.emit(b, v, indent+2)
+	case c.kind == '[' && c.next == v+1:
+		b.WriteString(" []\n")
+	case c.kind == '[':
+		b.WriteByte('\n')
+		pad(b, indent)
+		return t.emit(b, v, indent)
+	default:
+		b.WriteByte(' ')
+		return t.emit(b, v, indent+2)
+	}
 	return nil
 }
 

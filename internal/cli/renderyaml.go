@@ -14,18 +14,19 @@ import (
 )
 
 // writeYAML writes the state as YAML, one list element at a time, in
-// parallel batches: each element goes through encoding/json (so YAML shows
-// exactly the JSON form, field names and all) and jsonToYAML.
+// parallel batches: each element as jsonToYAML writes its JSON (so YAML
+// shows exactly the JSON form, field names and all), the state's own types
+// directly (yamltyped.go).
 func writeYAML(w io.Writer, s *desired.State) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
 	// the top-level keys in sorted order
-	if err := writeYAMLList(bw, "external", s.External, marshal); err != nil {
+	if err := writeYAMLList(bw, "external", s.External, externalYAML, marshal); err != nil {
 		return err
 	}
-	if err := writeYAMLList(bw, "objects", s.Objects, objectJSON); err != nil {
+	if err := writeYAMLList(bw, "objects", s.Objects, objectYAML, objectJSON); err != nil {
 		return err
 	}
-	if err := writeYAMLList(bw, "tenants", s.Tenants, marshal); err != nil {
+	if err := writeYAMLList(bw, "tenants", s.Tenants, tenantYAML, marshal); err != nil {
 		return err
 	}
 	return bw.Flush()
@@ -59,7 +60,9 @@ func objectJSON(o *desired.Object) ([]byte, error) {
 	return append(out, "}}"...), nil
 }
 
-func writeYAMLList[T any](w *bufio.Writer, key string, items []T, marshal func(*T) ([]byte, error)) error {
+// writeYAMLList writes `key:` and items, each by direct (yamltyped.go) or,
+// where direct declines, as marshal's JSON.
+func writeYAMLList[T any](w *bufio.Writer, key string, items []T, direct func(*transcoder, *bytes.Buffer, *T) error, marshal func(*T) ([]byte, error)) error {
 	switch {
 	case items == nil:
 		_, err := fmt.Fprintf(w, "%s: null\n", key)
@@ -70,6 +73,16 @@ func writeYAMLList[T any](w *bufio.Writer, key string, items []T, marshal func(*
 	}
 	fmt.Fprintf(w, "%s:\n", key)
 	return inBatches(len(items), func(i int, b *bytes.Buffer) error {
+		mark := b.Len()
+		b.WriteString("- ")
+		t := transcoders.Get().(*transcoder)
+		err := direct(t, b, &items[i])
+		t.data = nil
+		transcoders.Put(t)
+		if err == nil {
+			return nil
+		}
+		b.Truncate(mark)
 		raw, err := marshal(&items[i])
 		if err == nil {
 			err = yamlItem(b, raw)
