@@ -36,6 +36,7 @@ fuzz: ## run each fuzz target for FUZZTIME (default 30s)
 	$(GO) test ./internal/cli -run '^$$' -fuzz '^FuzzEmitYAML$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/cli -run '^$$' -fuzz '^FuzzJSONToYAMLAgrees$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/cli -run '^$$' -fuzz '^FuzzPlainSafeAgreesWithReference$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/cli -run '^$$' -fuzz '^FuzzUnescapeAgrees$$' -fuzztime $(FUZZTIME)
 
 golden: ## rewrite golden files after an intended output change
 	$(GO) test ./internal/cli -run Golden -update

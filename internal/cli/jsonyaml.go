@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
+	"strconv"
+	"unicode/utf16"
+	"unicode/utf8"
 	"unsafe"
 )
 
@@ -55,9 +58,57 @@ func (t *transcoder) text(k int32) (string, error) {
 	if !tok.esc {
 		return unsafe.String(unsafe.SliceData(raw), len(raw)), nil
 	}
+	if s, ok := unescape(raw); ok {
+		return s, nil
+	}
 	var s string
 	err := json.Unmarshal(t.data[tok.start:tok.end], &s)
 	return s, err
+}
+
+// unescape decodes the escapes of a JSON string's text (valid UTF-8, no
+// control characters: str checked) as encoding/json does. A \u escape of
+// a surrogate, which encoding/json pairs or replaces, is not ok: the
+// caller asks encoding/json.
+func unescape(raw []byte) (string, bool) {
+	out := make([]byte, 0, len(raw))
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		if c != '\\' {
+			out = append(out, c)
+			continue
+		}
+		if i++; i >= len(raw) {
+			return "", false
+		}
+		switch raw[i] {
+		case '"', '\\', '/':
+			out = append(out, raw[i])
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		case 't':
+			out = append(out, '\t')
+		case 'u':
+			if i+4 >= len(raw) {
+				return "", false
+			}
+			r, err := strconv.ParseUint(string(raw[i+1:i+5]), 16, 32)
+			if err != nil || utf16.IsSurrogate(rune(r)) {
+				return "", false
+			}
+			out = utf8.AppendRune(out, rune(r))
+			i += 4
+		default:
+			return "", false
+		}
+	}
+	return string(out), true
 }
 
 // emit writes token k as emitYAML writes the value it stands for.

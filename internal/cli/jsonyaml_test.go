@@ -3,7 +3,9 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -109,6 +111,34 @@ func FuzzJSONToYAMLAgrees(f *testing.F) {
 		}
 		if diff := cmp.Diff(want, b.String()); diff != "" {
 			t.Errorf("%q (-tree +jsonToYAML):\n%s", data, diff)
+		}
+	})
+}
+
+// unescape decodes what it accepts exactly as encoding/json does, and
+// declines only surrogate escapes.
+func FuzzUnescapeAgrees(f *testing.F) {
+	for _, s := range []string{`plain`, `a\nb\t\"c\"\\`, `\u00e9\u2028\/`, `\ud83d\ude00`, `\ud800`, `<a&b>`, `\u003c`, `\uZZZZ`, `\x`, `\`, `\u12`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		quoted := `"` + s + `"`
+		var want string
+		if json.Unmarshal([]byte(quoted), &want) != nil {
+			return // not a JSON string: str never hands it over
+		}
+		if !utf8.ValidString(s) || strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 }) {
+			return // str leaves these to encoding/json
+		}
+		got, ok := unescape([]byte(s))
+		if !ok {
+			if !strings.Contains(strings.ToLower(s), `\ud`) {
+				t.Fatalf("unescape(%q) declined; only surrogate escapes should be", s)
+			}
+			return
+		}
+		if got != want {
+			t.Fatalf("unescape(%q) = %q, encoding/json %q", s, got, want)
 		}
 	})
 }

@@ -1,6 +1,7 @@
 package desired_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -40,7 +41,8 @@ func setVerdict(v *verdictOf, set *tenant.Set) {
 	slices.Sort(v.Invalid)
 }
 
-// Check reports what Build and CheckIsolation report, without the state.
+// Check reports what Build and CheckIsolation report, without the state;
+// BuildChecked reports it with the state Build returns.
 func TestCheckAgreesWithBuild(t *testing.T) {
 	shipped, _ := filepath.Glob("../../tenants/*.yaml")
 	var shippedFiles []tenant.File
@@ -98,6 +100,23 @@ func TestCheckAgreesWithBuild(t *testing.T) {
 			setVerdict(&got, setC)
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("Check differs from Build and CheckIsolation (-want +got):\n%s", diff)
+			}
+
+			var both verdictOf
+			setBC := tenant.Parse(files, cfg)
+			stBC, isolation, err := desired.BuildChecked(cfg, setBC)
+			both.Err = errString(err)
+			if err == nil {
+				both.Tenants, both.Objects, both.Isolation = len(stBC.Tenants), len(stBC.Objects), errString(isolation)
+				wantJSON, _ := json.Marshal(st)
+				gotJSON, _ := json.Marshal(stBC)
+				if string(wantJSON) != string(gotJSON) {
+					t.Errorf("BuildChecked's state differs from Build's:\n%s\n%s", wantJSON, gotJSON)
+				}
+			}
+			setVerdict(&both, setBC)
+			if diff := cmp.Diff(want, both); diff != "" {
+				t.Errorf("BuildChecked differs from Build and CheckIsolation (-want +got):\n%s", diff)
 			}
 			if name == "fifty tenants" && got.Tenants != 50 {
 				t.Errorf("%d valid tenants, want 50", got.Tenants)

@@ -36,11 +36,11 @@ func Load(dir, configPath string, log *slog.Logger) (*Repo, error) {
 	if err != nil {
 		return nil, err
 	}
-	state, err := desired.Build(cfg, set)
+	state, isolation, err := desired.BuildChecked(cfg, set)
 	if err != nil {
 		return nil, fmt.Errorf("desired state: %w", err)
 	}
-	return &Repo{Cfg: cfg, Tenants: set, State: state, Isolation: desired.CheckIsolation(cfg, state),
+	return &Repo{Cfg: cfg, Tenants: set, State: state, Isolation: isolation,
 		Digest: filesDigest(path, set.Digest)}, nil
 }
 
