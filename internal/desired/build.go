@@ -74,10 +74,6 @@ func derive(cfg *config.Config, set *tenant.Set, each func(i int, tb *tenantBuil
 
 // assemble puts the built tenants that are still valid into one state.
 func assemble(set *tenant.Set, built []*tenantBuild) (*State, error) {
-	valid := map[string]bool{}
-	for _, t := range set.Tenants {
-		valid[t.Metadata.Name] = true
-	}
 	// Sized up front: at 10,000 tenants, growing these one append at a
 	// time allocated more than they hold.
 	n, ext := 0, 0
@@ -86,10 +82,7 @@ func assemble(set *tenant.Set, built []*tenantBuild) (*State, error) {
 	}
 	s := &State{Tenants: make([]Tenant, 0, len(built)), Objects: make([]Object, 0, n)}
 	external := make(map[object.ID]External, ext)
-	for _, tb := range built {
-		if !valid[tb.summary.Name] {
-			continue
-		}
+	stillValid(set, built, func(_ int, tb *tenantBuild) {
 		s.Tenants = append(s.Tenants, tb.summary)
 		s.Objects = append(s.Objects, tb.objects...)
 		for _, e := range tb.external {
@@ -98,7 +91,7 @@ func assemble(set *tenant.Set, built []*tenantBuild) (*State, error) {
 			}
 			external[e.ID] = e
 		}
-	}
+	})
 	par.SortFunc(s.Objects, func(a, b Object) int { return object.Compare(a.ID, b.ID) })
 	for i := 1; i < len(s.Objects); i++ { // the claim index makes this unreachable
 		if s.Objects[i].ID == s.Objects[i-1].ID {
@@ -112,6 +105,20 @@ func assemble(set *tenant.Set, built []*tenantBuild) (*State, error) {
 	}
 	slices.SortFunc(s.External, func(a, b External) int { return object.Compare(a.ID, b.ID) })
 	return s, nil
+}
+
+// stillValid calls each for the builds (built[i]) of the tenants set still
+// holds as valid after derive's claims, in order.
+func stillValid(set *tenant.Set, built []*tenantBuild, each func(i int, tb *tenantBuild)) {
+	valid := make(map[string]bool, len(set.Tenants))
+	for _, t := range set.Tenants {
+		valid[t.Metadata.Name] = true
+	}
+	for i, tb := range built {
+		if valid[tb.summary.Name] {
+			each(i, tb)
+		}
+	}
 }
 
 type builder struct {

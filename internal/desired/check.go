@@ -36,21 +36,15 @@ func Check(cfg *config.Config, set *tenant.Set) (*Checked, error) {
 	if err != nil {
 		return nil, err
 	}
-	valid := make(map[string]bool, len(set.Tenants))
-	for _, t := range set.Tenants {
-		valid[t.Metadata.Name] = true
-	}
 	c := &Checked{}
 	tenants := make([]Tenant, 0, len(set.Tenants))
 	var kept [][]error
-	for i, tb := range built {
-		if valid[tb.summary.Name] {
-			c.Tenants++
-			c.Objects += counts[i]
-			tenants = append(tenants, tb.summary)
-			kept = append(kept, proofs[i])
-		}
-	}
+	stillValid(set, built, func(i int, tb *tenantBuild) {
+		c.Tenants++
+		c.Objects += counts[i]
+		tenants = append(tenants, tb.summary)
+		kept = append(kept, proofs[i])
+	})
 	c.Isolation = verdict(cfg, tenants, kept)
 	return c, nil
 }
@@ -75,16 +69,8 @@ func BuildChecked(cfg *config.Config, set *tenant.Set) (st *State, isolation, er
 	if st, err = assemble(set, built); err != nil {
 		return nil, nil, err
 	}
-	valid := make(map[string]bool, len(set.Tenants))
-	for _, t := range set.Tenants {
-		valid[t.Metadata.Name] = true
-	}
 	kept := make([][]error, 0, len(st.Tenants))
-	for i, tb := range built { // assemble keeps the valid ones, in this order
-		if valid[tb.summary.Name] {
-			kept = append(kept, proofs[i])
-		}
-	}
+	stillValid(set, built, func(i int, _ *tenantBuild) { kept = append(kept, proofs[i]) }) // st.Tenants' order
 	return st, verdict(cfg, st.Tenants, kept), nil
 }
 
