@@ -19,15 +19,22 @@ import (
 // state this way; a decoded tree took more time than the YAML itself.
 // Anything unexpected is an error, and the caller then takes the tree path.
 func (t *transcoder) jsonToYAML(b *bytes.Buffer, data []byte, indent int) error {
-	t.data, t.toks, t.i = data, t.toks[:0], 0
+	if err := t.read(data); err != nil {
+		return err
+	}
+	return t.emit(b, 0, indent)
+}
+
+// read reads data, one JSON value, into tokens; token 0 is the value.
+func (t *transcoder) read(data []byte) error {
+	t.data, t.toks, t.i, t.members = data, t.toks[:0], 0, t.members[:0]
 	if err := t.value(); err != nil {
 		return err
 	}
 	if t.skipSpace(); t.i != len(data) {
 		return errTranscode
 	}
-	t.members = t.members[:0]
-	return t.emit(b, 0, indent)
+	return nil
 }
 
 var errTranscode = errors.New("not JSON the fast path reads")

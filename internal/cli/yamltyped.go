@@ -130,19 +130,25 @@ func objectYAML(t *transcoder, b *bytes.Buffer, o *desired.Object) error {
 		}
 	}
 	pad(b, in)
-	switch m, ok := o.Spec.(*desired.ManifestSpec); {
-	case ok && m != nil: // {"object": <canonical JSON>}
+	switch s := o.Spec.(type) {
+	case nil:
+		return errTranscode // null: the JSON path
+	case *desired.ManifestSpec: // {"object": <canonical JSON>}
+		if s == nil {
+			return errTranscode
+		}
 		b.WriteString("spec:\n")
 		pad(b, in+2)
-		if err := t.member(b, "object", m.JSON(), in+2); err != nil {
+		if err := t.member(b, "object", s.JSON(), in+2); err != nil {
 			return err
 		}
-	case o.Spec == nil || ok:
-		return errTranscode // null, or a nil manifest: the JSON path
-	case isPolicy(o.Spec):
+	case *desired.PolicySpec:
+		if s == nil {
+			return errTranscode
+		}
 		b.WriteString("spec:\n")
 		pad(b, in+2)
-		if err := policyYAML(b, o.Spec.(*desired.PolicySpec), in+2); err != nil {
+		if err := policyYAML(b, s, in+2); err != nil {
 			return err
 		}
 	default:
@@ -160,22 +166,12 @@ func objectYAML(t *transcoder, b *bytes.Buffer, o *desired.Object) error {
 // member writes `key:` and the JSON value raw as a member of a mapping at
 // indent, as jsonToYAML writes a member.
 func (t *transcoder) member(b *bytes.Buffer, key string, raw []byte, indent int) error {
-	t.data, t.toks, t.i = raw, t.toks[:0], 0
-	if err := t.value(); err != nil {
+	if err := t.read(raw); err != nil {
 		return err
 	}
-	if t.skipSpace(); t.i != len(raw) {
-		return errTranscode
-	}
-	t.members = t.members[:0]
 	emitKey(b, key, indent)
 	b.WriteByte(':')
 	return t.memberValue(b, 0, indent)
-}
-
-func isPolicy(s desired.Spec) bool {
-	p, ok := s.(*desired.PolicySpec)
-	return ok && p != nil
 }
 
 // policyYAML writes a policy spec's members (hcl, name, parseError): the

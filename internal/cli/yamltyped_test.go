@@ -93,6 +93,7 @@ func TestTypedYAMLIsTheJSONPath(t *testing.T) {
 		"not UTF-8 in the HCL":     {o: desired.Object{ID: id, Spec: &desired.PolicySpec{HCL: "\xfe"}}, declined: true},
 		"no spec":                  {o: desired.Object{ID: id, Tenant: "a"}, declined: true},
 		"nil manifest":             {o: desired.Object{ID: id, Spec: (*desired.ManifestSpec)(nil)}, declined: true},
+		"nil policy":               {o: desired.Object{ID: id, Spec: (*desired.PolicySpec)(nil)}, declined: true},
 		"long key in the manifest": {o: desired.Object{ID: id, Spec: mustManifest(t, map[string]any{fmt.Sprint(bytes.Repeat([]byte("k"), 1100)): 1})}},
 	}
 	for name, tc := range objects {
