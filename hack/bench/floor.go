@@ -13,6 +13,7 @@ import (
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/tools/clientcmd"
 
+	"github.com/syncd-dev/syncd/internal/apply"
 	"github.com/syncd-dev/syncd/internal/object"
 	"github.com/syncd-dev/syncd/internal/par"
 )
@@ -20,12 +21,13 @@ import (
 // floorMain is `bench floor -mode plan|apply|offboard -work FILE`: the
 // minimal raw client. It issues only the requests the job needs, with
 // vault/api and client-go and nothing else, at the concurrency syncd uses
-// (reads 8, writes 4), each tenant's steps in dependency order.
+// (8 requests in flight for reads and writes alike), each tenant's steps in
+// dependency order.
 func floorMain(args []string) error {
 	fs := flag.NewFlagSet("floor", flag.ExitOnError)
 	mode := fs.String("mode", "", "plan, apply or offboard")
 	file := fs.String("work", "", "work file")
-	parallel := fs.Int("parallel", 0, "requests in flight (default: 8 for plan, 4 otherwise, as syncd)")
+	parallel := fs.Int("parallel", 0, "requests in flight (default: as syncd)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -57,12 +59,12 @@ func floorMain(args []string) error {
 		return f.plan(ctx, w, n)
 	case "apply":
 		if n == 0 {
-			n = 4
+			n = apply.DefaultParallelism
 		}
 		return f.each(w.Tenants, n, func(t tenantWork) error { return f.apply(ctx, t) })
 	case "offboard":
 		if n == 0 {
-			n = 4
+			n = apply.DefaultParallelism
 		}
 		var gone []tenantWork
 		for _, t := range w.Tenants {

@@ -79,7 +79,7 @@ func writeReport(root string, o options, results []*result) (string, error) {
 		"10 %% of the CPU has been busy for 2 seconds, so what the previous step set off (ESO\n"+
 		"reconciling, lease revocations) is not charged to the next.\n\n")
 	b.WriteString("- **floor**: `bench floor`, vault/api + client-go issuing only the necessary reads or writes,\n" +
-		"  each tenant's in dependency order, at syncd's concurrency (reads 8, writes 4).\n" +
+		"  each tenant's in dependency order, at syncd's concurrency (8 requests in flight).\n" +
 		"- **today's procedure**: the seed's commands per tenant with the real CLIs, one after another\n" +
 		"  (`sed` of a template piped to `vault policy write`, `vault write auth/kubernetes/role/…`,\n" +
 		"  `vault write database/roles/…`, `kubectl apply`; off-boarding: `kubectl delete`,\n" +

@@ -34,7 +34,8 @@ type InventoryRecorder struct {
 	// tenants as their files say.
 	Inventory *inventory.Inventory
 	Desired   *desired.State
-	// Parallelism bounds the record writes in flight (4 when zero).
+	// Parallelism bounds the record writes in flight (DefaultParallelism
+	// when zero).
 	Parallelism int
 
 	mu sync.Mutex
@@ -46,7 +47,7 @@ func (r *InventoryRecorder) each(tenants []string, fn func(string) error) map[st
 	errs := make([]error, len(tenants))
 	n := r.Parallelism
 	if n <= 0 {
-		n = 4
+		n = DefaultParallelism
 	}
 	par.Bounded(len(tenants), n, func(i int) { errs[i] = fn(tenants[i]) })
 	out := map[string]error{}

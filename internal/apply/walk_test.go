@@ -204,3 +204,62 @@ func TestRun(t *testing.T) {
 		})
 	}
 }
+
+// gateWriter holds every write until released, and says when want writes
+// are in flight at once.
+type gateWriter struct {
+	mu        sync.Mutex
+	inFlight  int
+	maxFlight int
+	want      int
+	filled    bool
+	full      chan struct{}
+	release   chan struct{}
+}
+
+func (g *gateWriter) Write(ctx context.Context, c diff.Change) error {
+	g.mu.Lock()
+	g.inFlight++
+	g.maxFlight = max(g.maxFlight, g.inFlight)
+	if g.inFlight == g.want && !g.filled {
+		g.filled = true
+		close(g.full)
+	}
+	g.mu.Unlock()
+	<-g.release
+	g.mu.Lock()
+	g.inFlight--
+	g.mu.Unlock()
+	return nil
+}
+
+// With Parallelism left zero, exactly DefaultParallelism independent
+// changes are in flight at once: the pool fills to it and no further.
+func TestDefaultParallelism(t *testing.T) {
+	var changes []diff.Change
+	for i := range 3 * DefaultParallelism {
+		changes = append(changes, diff.Change{ID: vid("K", fmt.Sprintf("p%02d", i)), Tenant: "a", Action: diff.Create})
+	}
+	g := &gateWriter{want: DefaultParallelism, full: make(chan struct{}), release: make(chan struct{})}
+	done := make(chan *Result)
+	go func() {
+		done <- Run(context.Background(), &diff.Plan{Changes: changes}, map[object.System]Writer{object.Vault: g}, &fakeRecorder{finished: map[string][]string{}}, Options{})
+	}()
+	// every slot taken, the rest wait for one to end; a pool that never
+	// fills (a smaller bound) fails here instead of hanging
+	select {
+	case <-g.full:
+	case <-time.After(30 * time.Second):
+	}
+	g.mu.Lock()
+	held := g.inFlight
+	g.mu.Unlock()
+	close(g.release)
+	res := <-done
+	if held != DefaultParallelism || g.maxFlight != DefaultParallelism {
+		t.Errorf("%d writes in flight when the pool filled, %d at most; want %d", held, g.maxFlight, DefaultParallelism)
+	}
+	if got := statuses(res); len(got) != len(changes) || got[0] != "p00 applied 1" {
+		t.Errorf("results %v, want all %d applied", got, len(changes))
+	}
+}

@@ -56,7 +56,7 @@ Exit status: 0 everything applied, 1 otherwise.`,
 	fl := cmd.Flags()
 	fl.StringVarP(&f.format, "output", "o", "text", "result format: text, json, markdown")
 	fl.BoolVar(&f.autoApprove, "auto-approve", false, "apply without asking")
-	fl.IntVar(&f.parallelism, "parallelism", 4, "changes of one wave in flight at once")
+	fl.IntVar(&f.parallelism, "parallelism", apply.DefaultParallelism, "changes of one wave in flight at once")
 	fl.BoolVar(&f.forceConflicts, "force-conflicts", false, "take Kubernetes fields another field manager owns")
 	f.planOptions.flags(cmd)
 	return cmd

@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/syncd-dev/syncd/internal/apply"
 	"github.com/syncd-dev/syncd/internal/daemon"
 	"github.com/syncd-dev/syncd/internal/live"
 	"github.com/syncd-dev/syncd/internal/reconcile"
@@ -68,7 +69,7 @@ the others reconcile. HTTP on --listen: /healthz, /readyz, /metrics, /status,
 	fl.DurationVar(&f.verifyEvery, "verify-every", 0, "prove isolation live (as syncd verify) this often and export syncd_verify_* metrics per tenant; 0 off; needs create on serviceaccounts/token (deploy/components/verify)")
 	fl.StringVar(&f.listen, "listen", envOr("SYNCD_LISTEN", "127.0.0.1:8080"), "HTTP address for health, metrics, status and webhooks ($SYNCD_LISTEN)")
 	fl.StringVar(&f.webhookSecretFile, "webhook-secret-file", os.Getenv("SYNCD_WEBHOOK_SECRET_FILE"), "file holding the push webhooks' shared secret; without it the webhooks are off")
-	fl.IntVar(&f.parallelism, "parallelism", 4, "changes of one wave in flight at once")
+	fl.IntVar(&f.parallelism, "parallelism", apply.DefaultParallelism, "changes of one wave in flight at once")
 	fl.StringVar(&f.vaultAuth, "vault-auth", envOr("SYNCD_VAULT_AUTH", "token"), "token (VAULT_TOKEN, for local use) or kubernetes (log in once with the pod's service-account token, renew it) ($SYNCD_VAULT_AUTH)")
 	fl.StringVar(&f.vaultAuthMount, "vault-auth-mount", envOr("SYNCD_VAULT_AUTH_MOUNT", "kubernetes"), "Kubernetes auth mount syncd logs in with")
 	fl.StringVar(&f.vaultRole, "vault-role", envOr("SYNCD_VAULT_ROLE", "syncd"), "Kubernetes auth role syncd logs in as")
