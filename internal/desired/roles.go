@@ -2,6 +2,7 @@ package desired
 
 import (
 	"fmt"
+	"unique"
 
 	"github.com/syncd-dev/syncd/internal/tenant"
 )
@@ -48,6 +49,11 @@ func (b *builder) databaseRole(tn tenantNames, d tenant.Database) (*DatabaseRole
 		}
 		var out []string
 		out, err = b.cfg.Statements(d.Connection, stmts, tn.name, d.Name, name)
+		for i, s := range out {
+			// Most statements do not name the tenant (the role is
+			// {{name}}, Vault's): 10,000 tenants share a few dozen.
+			out[i] = unique.Make(s).Value()
+		}
 		return out
 	}
 	r.CreationStatements = expand(priv.CreationStatements)

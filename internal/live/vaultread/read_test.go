@@ -3,11 +3,13 @@ package vaultread
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
 	vaultapi "github.com/hashicorp/vault/api"
@@ -124,5 +126,33 @@ func TestHasValue(t *testing.T) {
 				t.Errorf("hasValue = %v, want %v", got, tc.want)
 			}
 		})
+	}
+}
+
+// Two roles read with equal statements hold them once, however the
+// response decoded them.
+func TestStatementsShareStorage(t *testing.T) {
+	role := func(name string) *desired.DatabaseRoleSpec {
+		// decoded afresh each time, as two responses are
+		d := map[string]any{}
+		if err := json.Unmarshal([]byte(`{"db_name":"catalog","creation_statements":["CREATE ROLE \"{{name}}\";","GRANT x TO \"{{name}}\";"],"revocation_statements":["DROP ROLE \"{{name}}\";"],"renew_statements":"ALTER ROLE \"{{name}}\";"}`), &d); err != nil {
+			t.Fatal(err)
+		}
+		spec, _, err := parse(object.ID{System: object.Vault, Kind: object.DatabaseRole, Scope: "database", Name: name}, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return spec.(*desired.DatabaseRoleSpec)
+	}
+	a, b := role("a"), role("b")
+	for _, pair := range [][2][]string{{a.CreationStatements, b.CreationStatements}, {a.RevocationStatements, b.RevocationStatements}, {a.RenewStatements, b.RenewStatements}} {
+		if len(pair[0]) == 0 || !slices.Equal(pair[0], pair[1]) {
+			t.Fatalf("statements %q and %q", pair[0], pair[1])
+		}
+		for i := range pair[0] {
+			if unsafe.StringData(pair[0][i]) != unsafe.StringData(pair[1][i]) {
+				t.Errorf("%q is held twice", pair[0][i])
+			}
+		}
 	}
 }
