@@ -64,7 +64,7 @@ func (p Positions) Of(path string) Pos {
 }
 
 func (p Positions) tree() *yamlv3.Node {
-	root, err := parse(p.file, p.text.data)
+	root, err := parse(p.file, p.text.data, new(fastParser)) // kept: not pooled
 	if err != nil {
 		return nil
 	}
@@ -128,7 +128,9 @@ func Decode(file string, data []byte, out any, lim Limits) (Positions, error) {
 	}
 	// The text is kept for placing errors; the parse shares its strings.
 	pos.text = &text{data: string(data)}
-	root, err := parse(file, pos.text.data)
+	fp := pooledParser()
+	defer fp.release() // the tree is read only in here
+	root, err := parse(file, pos.text.data, fp)
 	if err != nil {
 		return pos, err
 	}
@@ -151,10 +153,10 @@ func Decode(file string, data []byte, out any, lim Limits) (Positions, error) {
 	return pos, nil
 }
 
-// parse returns the root of data's one document: fastParse's tree, or
-// yaml.v3's for what fastParse does not cover (and for syntax errors).
-func parse(file, data string) (*yamlv3.Node, error) {
-	root, ok := fastParse(data)
+// parse returns the root of data's one document: fp's tree, or yaml.v3's
+// for what the fast parser does not cover (and for syntax errors).
+func parse(file, data string, fp *fastParser) (*yamlv3.Node, error) {
+	root, ok := fp.parse(data)
 	if !ok {
 		var err error
 		if root, err = parseV3(file, []byte(data)); err != nil {
