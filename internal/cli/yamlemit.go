@@ -215,7 +215,7 @@ func literal(b *bytes.Buffer, s string, indent int) {
 	default:
 		b.WriteString("|+")
 	}
-	for _, l := range strings.Split(body, "\n") {
+	for l := range strings.SplitSeq(body, "\n") {
 		b.WriteByte('\n')
 		if l != "" {
 			pad(b, indent)

@@ -71,7 +71,7 @@ func wellFormed(p string) bool {
 	if i := strings.IndexByte(p, '*'); i >= 0 && i != len(p)-1 {
 		return false
 	}
-	for _, s := range strings.Split(p, "/") {
+	for s := range strings.SplitSeq(p, "/") {
 		if s == "." || s == ".." {
 			return false
 		}
