@@ -42,10 +42,10 @@ type Progress struct {
 }
 
 // DefaultParallelism is the changes of a wave in flight when Options leave
-// it zero: as many as the live readers' requests. On the test bed (2 cores)
-// a 1,000-tenant apply took 38 s with 8 in flight against 50 s with 4
-// (BENCHMARKS.md); Vault and the API server's priority and fairness bound
-// the rest.
+// it zero: as many as the live readers' requests. On the 2-core test bed
+// a 1,000-tenant apply took 34.8 s with 8 in flight against 49.6 s with 4
+// (make bench, BENCHMARKS.md); Vault and the API server's priority and
+// fairness bound the rest.
 const DefaultParallelism = 8
 
 // Options tune a run.
