@@ -49,12 +49,7 @@ func (b *builder) databaseRole(tn tenantNames, d tenant.Database) (*DatabaseRole
 		}
 		var out []string
 		out, err = b.cfg.Statements(d.Connection, stmts, tn.name, d.Name, name)
-		for i, s := range out {
-			// Most statements do not name the tenant (the role is
-			// {{name}}, Vault's): 10,000 tenants share a few dozen.
-			out[i] = unique.Make(s).Value()
-		}
-		return out
+		return SharedStatements(out)
 	}
 	r.CreationStatements = expand(priv.CreationStatements)
 	r.RevocationStatements = expand(priv.RevocationStatements)
@@ -63,4 +58,15 @@ func (b *builder) databaseRole(tn tenantNames, d tenant.Database) (*DatabaseRole
 		return nil, fmt.Errorf("database %s: statements: %w", d.Name, err)
 	}
 	return r, nil
+}
+
+// SharedStatements replaces each statement by the one copy of it the
+// process holds, in place, and returns stmts: most statements do not name
+// the tenant (the role is {{name}}, Vault's), so 10,000 roles, desired or
+// read back, share a few dozen strings.
+func SharedStatements(stmts []string) []string {
+	for i, s := range stmts {
+		stmts[i] = unique.Make(s).Value()
+	}
+	return stmts
 }

@@ -13,7 +13,6 @@ import (
 	"strconv"
 	"sync"
 	"time"
-	"unique"
 
 	vaultapi "github.com/hashicorp/vault/api"
 
@@ -237,10 +236,10 @@ func parse(id object.ID, d map[string]any) (desired.Spec, []byte, error) {
 		spec = &desired.DatabaseRoleSpec{
 			Name:                 id.Name,
 			DBName:               str(d["db_name"]),
-			CreationStatements:   statements(d["creation_statements"]),
-			RevocationStatements: statements(d["revocation_statements"]),
-			RollbackStatements:   statements(d["rollback_statements"]),
-			RenewStatements:      statements(d["renew_statements"]),
+			CreationStatements:   desired.SharedStatements(strs(d["creation_statements"])),
+			RevocationStatements: desired.SharedStatements(strs(d["revocation_statements"])),
+			RollbackStatements:   desired.SharedStatements(strs(d["rollback_statements"])),
+			RenewStatements:      desired.SharedStatements(strs(d["renew_statements"])),
 			DefaultTTL:           seconds(d["default_ttl"]),
 			MaxTTL:               seconds(d["max_ttl"]),
 			CredentialType:       str(d["credential_type"]),
@@ -252,17 +251,6 @@ func parse(id object.ID, d map[string]any) (desired.Spec, []byte, error) {
 	}
 	raw, err := json.Marshal(spec)
 	return spec, live.Digest(raw), err
-}
-
-// statements reads a role's SQL statements, each held once per process:
-// most do not name the role ({{name}} is Vault's), so 10,000 roles share a
-// few dozen.
-func statements(v any) []string {
-	out := strs(v)
-	for i, s := range out {
-		out[i] = unique.Make(s).Value()
-	}
-	return out
 }
 
 // hasValue reports from KV v2 metadata whether a secret's current version
