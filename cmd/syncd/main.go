@@ -5,6 +5,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"runtime/pprof"
 	"runtime/trace"
@@ -20,16 +21,16 @@ func main() { os.Exit(run()) }
 // SYNCD_TRACE=FILE an execution trace (go tool trace FILE: what ran when, on
 // how many cores), for measuring at scale.
 func run() int {
-	if path := os.Getenv("SYNCD_TRACE"); path != "" {
-		f, err := os.Create(path)
-		if err == nil {
-			err = trace.Start(f)
-		}
+	for _, r := range []recording{
+		{"SYNCD_TRACE", trace.Start, trace.Stop},
+		{"SYNCD_CPUPROFILE", pprof.StartCPUProfile, pprof.StopCPUProfile},
+	} {
+		stop, err := r.start()
 		if err != nil {
-			fmt.Fprintf(os.Stderr, "error: SYNCD_TRACE: %v\n", err)
+			fmt.Fprintf(os.Stderr, "error: %s: %v\n", r.env, err)
 			return cli.ExitError
 		}
-		defer func() { trace.Stop(); f.Close() }()
+		defer stop()
 	}
 	if path := os.Getenv("SYNCD_MEMPROFILE"); path != "" {
 		defer func() {
@@ -42,16 +43,30 @@ func run() int {
 			}
 		}()
 	}
-	if path := os.Getenv("SYNCD_CPUPROFILE"); path != "" {
-		f, err := os.Create(path)
-		if err == nil {
-			err = pprof.StartCPUProfile(f)
-		}
-		if err != nil {
-			fmt.Fprintf(os.Stderr, "error: SYNCD_CPUPROFILE: %v\n", err)
-			return cli.ExitError
-		}
-		defer func() { pprof.StopCPUProfile(); f.Close() }()
-	}
 	return cli.Main(os.Args[1:], os.Stdout, os.Stderr)
+}
+
+// recording is one of the recordings run can make for the whole command:
+// to the file $env names, between start and stop.
+type recording struct {
+	env   string
+	begin func(io.Writer) error
+	end   func()
+}
+
+// start starts it when $env is set; the returned func stops it and closes
+// the file.
+func (r recording) start() (func(), error) {
+	path := os.Getenv(r.env)
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err == nil {
+		err = r.begin(f)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return func() { r.end(); f.Close() }, nil
 }
