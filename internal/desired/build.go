@@ -22,19 +22,21 @@ import (
 // planned. A held tenant keeps its claims, so no other tenant can take over
 // what it derives while its file is broken.
 func Build(cfg *config.Config, set *tenant.Set) (*State, error) {
-	built, err := derive(cfg, set, nil)
+	sl := newSlab(&builder{cfg: cfg}, set.Tenants)
+	built, err := derive(cfg, set, sl, nil)
 	if err != nil {
 		return nil, err
 	}
-	return assemble(set, built)
+	return assemble(set, built, sl)
 }
 
 // derive builds every tenant set holds (valid, then set.Failed) and claims
 // what each derives, moving the tenants in conflict to set.Invalid; it
-// returns the builds of set.Tenants as they were, in order. Each build is
+// returns the builds of set.Tenants as they were, in order. With a slab,
+// each valid tenant builds its objects into its window of it. Each build is
 // handed to each, on its core, before its claims are indexed: each may keep
 // what it needs and drop the rest.
-func derive(cfg *config.Config, set *tenant.Set, each func(i int, tb *tenantBuild)) ([]*tenantBuild, error) {
+func derive(cfg *config.Config, set *tenant.Set, sl *slab, each func(i int, tb *tenantBuild)) ([]*tenantBuild, error) {
 	b := builder{cfg: cfg, ids: NewIDs(cfg)}
 	// Each tenant derives its objects alone: on every core. Claims and
 	// errors follow in tenant order, as deterministic as one core.
@@ -43,7 +45,11 @@ func derive(cfg *config.Config, set *tenant.Set, each func(i int, tb *tenantBuil
 	built := make([]*tenantBuild, len(all))
 	errs := make([]error, len(all))
 	par.Each(len(all), func(i int) {
-		built[i], errs[i] = b.tenant(all[i])
+		var into []Object
+		if sl != nil && i < valid {
+			into = sl.window(i)
+		}
+		built[i], errs[i] = b.tenant(all[i], into)
 		if each != nil && built[i] != nil {
 			each(i, built[i])
 		}
@@ -56,35 +62,41 @@ func derive(cfg *config.Config, set *tenant.Set, each func(i int, tb *tenantBuil
 	n := 0
 	for _, tb := range built {
 		if tb != nil {
-			n += len(tb.claims)
+			n += tb.claims()
 		}
 	}
 	claims := newClaims(n)
 	for _, tb := range built { // a failed file's tenant claims what it can derive; its errors are reported already
 		if tb != nil {
 			claims.add(tb)
-			tb.claims = nil
 		}
 	}
 	for name, errs := range claims.conflicts() {
 		set.Reject(name, errs)
 	}
+	for _, tb := range built {
+		if tb != nil {
+			tb.fields, tb.extra = nil, nil
+		}
+	}
 	return built[:valid], nil
 }
 
-// assemble puts the built tenants that are still valid into one state.
-func assemble(set *tenant.Set, built []*tenantBuild) (*State, error) {
+// assemble puts the built tenants that are still valid into one state,
+// their objects compacted in sl, whose windows they were built into.
+func assemble(set *tenant.Set, built []*tenantBuild, sl *slab) (*State, error) {
 	// Sized up front: at 10,000 tenants, growing these one append at a
 	// time allocated more than they hold.
-	n, ext := 0, 0
+	ext := 0
 	for _, tb := range built {
-		n, ext = n+len(tb.objects), ext+len(tb.external)
+		ext += len(tb.external)
 	}
-	s := &State{Tenants: make([]Tenant, 0, len(built)), Objects: make([]Object, 0, n)}
+	s := &State{Tenants: make([]Tenant, 0, len(built))}
 	external := make(map[object.ID]External, ext)
-	stillValid(set, built, func(_ int, tb *tenantBuild) {
+	kept, windows := make([]*tenantBuild, 0, len(built)), make([]int, 0, len(built))
+	stillValid(set, built, func(i int, tb *tenantBuild) {
 		s.Tenants = append(s.Tenants, tb.summary)
-		s.Objects = append(s.Objects, tb.objects...)
+		kept, windows = append(kept, tb), append(windows, i)
 		for _, e := range tb.external {
 			if prev, ok := external[e.ID]; ok && prev.Tenant != e.Tenant {
 				e.Tenant = "" // needed by more than one tenant
@@ -92,6 +104,7 @@ func assemble(set *tenant.Set, built []*tenantBuild) (*State, error) {
 			external[e.ID] = e
 		}
 	})
+	s.Objects = sl.compact(kept, windows)
 	par.SortFunc(s.Objects, func(a, b Object) int { return object.Compare(a.ID, b.ID) })
 	for i := 1; i < len(s.Objects); i++ { // the claim index makes this unreachable
 		if s.Objects[i].ID == s.Objects[i-1].ID {
@@ -132,8 +145,31 @@ type tenantBuild struct {
 	t        *tenant.Tenant
 	summary  Tenant
 	objects  []Object
+	fields   []string // objects[i] derives from fields[i]
 	external []External
-	claims   []claim
+	extra    []claim // identities claimed without an object
+}
+
+// claims is how many identities tb claims: claim(0) … claim(claims()-1).
+func (tb *tenantBuild) claims() int { return len(tb.extra) + len(tb.objects) }
+
+// claim returns the identity tb claims at, and the field it derives from:
+// the extra claims first, then the objects, in the order they were added.
+func (tb *tenantBuild) claim(at int) (object.ID, string) {
+	if at < len(tb.extra) {
+		return tb.extra[at].id, tb.extra[at].field
+	}
+	at -= len(tb.extra)
+	return tb.objects[at].ID, tb.fields[at]
+}
+
+// dropObjects keeps of tb only what derive's claims need: its identities
+// and their fields, no specs.
+func (tb *tenantBuild) dropObjects() {
+	for i := range tb.objects {
+		tb.extra = append(tb.extra, claim{id: tb.objects[i].ID, field: tb.fields[i]})
+	}
+	tb.objects, tb.fields, tb.external, tb.summary.Objects = nil, nil, nil, nil
 }
 
 // tenantNames are one tenant's derived names.
@@ -158,7 +194,7 @@ func (tb *tenantBuild) add(field string, o Object) {
 	o.Tenant = tb.summary.Name
 	tb.objects = append(tb.objects, o)
 	tb.summary.Objects = append(tb.summary.Objects, o.ID)
-	tb.claims = append(tb.claims, claim{id: o.ID, field: field})
+	tb.fields = append(tb.fields, field)
 }
 
 // needs records an object another system owns that this tenant refers to.
@@ -167,23 +203,25 @@ func (tb *tenantBuild) needs(id object.ID) object.ID {
 	return id
 }
 
-func (b *builder) tenant(t *tenant.Tenant) (*tenantBuild, error) {
+// tenant derives t's objects, into into when it is not nil (a window of a
+// slab).
+func (b *builder) tenant(t *tenant.Tenant, into []Object) (*tenantBuild, error) {
 	tn := b.names(t)
 	// What the tenant derives, counted ahead so each list is allocated once.
-	objects := 2 + 3*len(t.Spec.Databases) + 2 // policy, auth role; per database three; maybe namespace and service account
-	if len(t.Spec.Secrets) > 0 {
-		objects += 1 + len(t.Spec.Secrets)
+	objects := objectCount(b, t)
+	if into == nil {
+		into = make([]Object, 0, objects)
 	}
 	tb := &tenantBuild{t: t, summary: Tenant{
 		Name: tn.name, Namespace: tn.namespace, ServiceAccount: tn.serviceAccount, KVPrefix: tn.kvPrefix,
 		Objects: make([]object.ID, 0, objects),
-	}, objects: make([]Object, 0, objects), claims: make([]claim, 0, objects+3),
+	}, objects: into, fields: make([]string, 0, objects), extra: make([]claim, 0, 3),
 		external: make([]External, 0, 2+len(t.Spec.Secrets)+len(t.Spec.Databases))}
 	// Identities the tenant claims without managing them: its namespace
 	// (two tenants in one namespace share an identity), its KV prefix, and
 	// the name its policy is renamed to when it is off-boarded.
 	nsID := b.ids.Namespace(tn.namespace)
-	tb.claims = append(tb.claims,
+	tb.extra = append(tb.extra,
 		claim{id: nsID, field: tenant.NamespaceField(t)},
 		claim{id: b.ids.KVPrefix(tn.kvPrefix), field: "metadata.name"},
 		claim{id: b.ids.Policy(tn.policy + config.DeprecatedSuffix), field: "metadata.name"},

@@ -26,12 +26,12 @@ func Check(cfg *config.Config, set *tenant.Set) (*Checked, error) {
 	n := len(set.Tenants)
 	proofs := make([][]error, n)
 	counts := make([]int, n)
-	built, err := derive(cfg, set, func(i int, tb *tenantBuild) {
+	built, err := derive(cfg, set, nil, func(i int, tb *tenantBuild) {
 		if i < n { // set.Failed are built for their claims only
 			proofs[i] = prove(cfg, tb)
 			counts[i] = len(tb.objects)
 		}
-		tb.objects, tb.external, tb.summary.Objects = nil, nil, nil
+		tb.dropObjects()
 	})
 	if err != nil {
 		return nil, err
@@ -58,7 +58,8 @@ func Check(cfg *config.Config, set *tenant.Set) (*Checked, error) {
 func BuildChecked(cfg *config.Config, set *tenant.Set) (st *State, isolation, err error) {
 	n := len(set.Tenants)
 	proofs := make([][]error, n)
-	built, err := derive(cfg, set, func(i int, tb *tenantBuild) {
+	sl := newSlab(&builder{cfg: cfg}, set.Tenants)
+	built, err := derive(cfg, set, sl, func(i int, tb *tenantBuild) {
 		if i < n {
 			proofs[i] = prove(cfg, tb)
 		}
@@ -66,7 +67,7 @@ func BuildChecked(cfg *config.Config, set *tenant.Set) (st *State, isolation, er
 	if err != nil {
 		return nil, nil, err
 	}
-	if st, err = assemble(set, built); err != nil {
+	if st, err = assemble(set, built, sl); err != nil {
 		return nil, nil, err
 	}
 	kept := make([][]error, 0, len(st.Tenants))
@@ -77,10 +78,10 @@ func BuildChecked(cfg *config.Config, set *tenant.Set) (st *State, isolation, er
 // prove runs one tenant's isolation proof on its build, its objects in the
 // state's order (as CheckIsolation sees them).
 func prove(cfg *config.Config, tb *tenantBuild) []error {
-	slices.SortFunc(tb.objects, func(a, b Object) int { return object.Compare(a.ID, b.ID) })
 	objects := make([]*Object, len(tb.objects))
 	for j := range tb.objects {
 		objects[j] = &tb.objects[j]
 	}
+	slices.SortFunc(objects, func(a, b *Object) int { return object.Compare(a.ID, b.ID) })
 	return checkTenant(cfg, tb.summary, objects)
 }

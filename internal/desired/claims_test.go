@@ -9,6 +9,7 @@ import (
 
 	"github.com/syncd-dev/syncd/internal/config"
 	"github.com/syncd-dev/syncd/internal/desired"
+	"github.com/syncd-dev/syncd/internal/object"
 	"github.com/syncd-dev/syncd/internal/tenant"
 )
 
@@ -18,7 +19,8 @@ func file(name, spec string) tenant.File {
 
 // Every identity a tenant derives is claimed once across all tenants, valid
 // or held; a second claim is an error on both files, with positions, and
-// both tenants are held instead of planned.
+// both tenants are held instead of planned. The same holds whatever the
+// claims index's hash: every identity on one hash, or on two.
 func TestDerivedIdentitiesAreUniqueAcrossTenants(t *testing.T) {
 	tests := map[string]struct {
 		files []tenant.File
@@ -100,44 +102,61 @@ func TestDerivedIdentitiesAreUniqueAcrossTenants(t *testing.T) {
 			valid: []string{"a", "a-c"},
 		},
 	}
+	hashes := map[string]func(object.ID) uint64{
+		"":                  nil, // the index's own
+		" (every hash one)": func(object.ID) uint64 { return 7 },
+		" (two hashes)":     func(id object.ID) uint64 { return uint64(len(id.Name) % 2) },
+	}
 	for name, tc := range tests {
-		t.Run(name, func(t *testing.T) {
-			cfg := config.Default()
-			set := tenant.Parse(tc.files, cfg)
-			st, err := desired.Build(cfg, set)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got []string
-			for _, e := range set.Errors {
-				got = append(got, fmt.Sprintf("%s %s: %s", e.Pos, e.Field, e.Msg))
-			}
-			if len(got) != len(tc.want) {
-				t.Fatalf("errors:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
-			}
-			for i := range tc.want {
-				if !strings.HasPrefix(got[i], tc.want[i]) {
-					t.Errorf("error %d:\n got %s\nwant %s...", i, got[i], tc.want[i])
+		for hashName, hash := range hashes {
+			t.Run(name+hashName, func(t *testing.T) {
+				if hash != nil {
+					defer desired.SetClaimHash(hash)()
 				}
-			}
-			var names []string
-			for _, tn := range st.Tenants {
-				names = append(names, tn.Name)
-			}
-			if diff := cmp.Diff(tc.valid, names); diff != "" {
-				t.Errorf("valid tenants (-want +got):\n%s", diff)
-			}
-			for _, tn := range set.Tenants {
-				if tn.Metadata.Name != "z" && len(tc.want) > 0 && !strings.HasPrefix(name, "distinct") {
-					t.Errorf("tenant %s is in conflict but still valid", tn.Metadata.Name)
-				}
-			}
-			for _, o := range st.Objects {
-				if set.Invalid[o.Tenant] != nil {
-					t.Errorf("held tenant %s has desired object %s", o.Tenant, o.ID)
-				}
-			}
-		})
+				checkClaims(t, name, tc.files, tc.want, tc.valid)
+			})
+		}
+	}
+}
+
+// checkClaims builds files and checks the errors against want (prefixes of
+// "file:line:col field: message") and the tenants left valid.
+func checkClaims(t *testing.T, name string, files []tenant.File, want, valid []string) {
+	t.Helper()
+	cfg := config.Default()
+	set := tenant.Parse(files, cfg)
+	st, err := desired.Build(cfg, set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range set.Errors {
+		got = append(got, fmt.Sprintf("%s %s: %s", e.Pos, e.Field, e.Msg))
+	}
+	if len(got) != len(want) {
+		t.Fatalf("errors:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	for i := range want {
+		if !strings.HasPrefix(got[i], want[i]) {
+			t.Errorf("error %d:\n got %s\nwant %s...", i, got[i], want[i])
+		}
+	}
+	var names []string
+	for _, tn := range st.Tenants {
+		names = append(names, tn.Name)
+	}
+	if diff := cmp.Diff(valid, names); diff != "" {
+		t.Errorf("valid tenants (-want +got):\n%s", diff)
+	}
+	for _, tn := range set.Tenants {
+		if tn.Metadata.Name != "z" && len(want) > 0 && !strings.HasPrefix(name, "distinct") {
+			t.Errorf("tenant %s is in conflict but still valid", tn.Metadata.Name)
+		}
+	}
+	for _, o := range st.Objects {
+		if set.Invalid[o.Tenant] != nil {
+			t.Errorf("held tenant %s has desired object %s", o.Tenant, o.ID)
+		}
 	}
 }
 

@@ -166,7 +166,7 @@ type loginAuth struct {
 // Kubernetes auth role (an ExternalSecret, a namespace).
 func (m *ManifestSpec) Login() (l Login, ok bool, err error) {
 	var v loginView
-	if err := json.Unmarshal(m.raw, &v); err != nil {
+	if err := json.Unmarshal(m.JSON(), &v); err != nil {
 		return Login{}, false, fmt.Errorf("reading the login: %w", err)
 	}
 	a := &v.Spec.Provider.loginAuth

@@ -7,14 +7,22 @@ import (
 	"strconv"
 )
 
-// ManifestSpec is a Kubernetes object held as its canonical JSON: the bytes
+// ManifestSpec is a Kubernetes object in its canonical JSON: the bytes
 // encoding/json writes for the object as a map (keys sorted, no blanks).
-// One encoded form instead of nested maps keeps 10,000 tenants' ESO objects
-// in a few tens of megabytes, makes the spec immutable (Object returns a
-// copy), is what server-side apply sends, and lets the diff see a converged
-// object as equal bytes before it decodes anything.
+// One encoded form instead of nested maps makes the spec immutable (Object
+// returns a copy), is what server-side apply sends, and lets the diff see a
+// converged object as equal bytes before it decodes anything.
+//
+// A manifest read back (NewManifest, a plan) holds its bytes. One syncd
+// builds holds the typed value instead and encodes it when asked (each
+// call anew, so concurrent readers share nothing): a built object's
+// strings are mostly the tenant's names and constants, shared with the rest
+// of the state, so 10,000 tenants' ESO objects take half the memory their
+// JSON would, and each is encoded once per use — by render, by the plan's
+// comparison, by the writer — instead of held encoded for the state's life.
 type ManifestSpec struct {
 	raw []byte
+	v   any // a typed manifest whose encoding is canonical (manifestOf)
 }
 
 // NewManifest encodes obj, which must hold only JSON values (maps, slices,
@@ -36,25 +44,29 @@ func MustManifest(obj map[string]any) *ManifestSpec {
 	return m
 }
 
-// manifestOf encodes a typed manifest whose fields are declared in sorted
-// order of their JSON names, so the bytes are already canonical
-// (TestManifestsAreCanonical holds every builder to that).
-func manifestOf(v any) *ManifestSpec {
-	raw, err := json.Marshal(v)
+// manifestOf holds a typed manifest whose fields are declared in sorted
+// order of their JSON names, so its encoding is already canonical
+// (TestManifestsAreCanonical holds every builder to that). v must not be
+// changed afterwards.
+func manifestOf(v any) *ManifestSpec { return &ManifestSpec{v: v} }
+
+// JSON returns the canonical encoding. The caller must not modify it.
+func (m *ManifestSpec) JSON() []byte {
+	if m.v == nil {
+		return m.raw
+	}
+	raw, err := json.Marshal(m.v)
 	if err != nil {
 		panic(fmt.Sprintf("encoding a built manifest: %v", err)) // typed strings only: cannot fail
 	}
-	return &ManifestSpec{raw: raw}
+	return raw
 }
-
-// JSON returns the canonical encoding. The caller must not modify it.
-func (m *ManifestSpec) JSON() []byte { return m.raw }
 
 // Object decodes a fresh copy of the object, with numbers as int64 where
 // they are integers and float64 otherwise (as Kubernetes' unstructured
 // objects hold them).
 func (m *ManifestSpec) Object() map[string]any {
-	obj, err := decodeObject(m.raw)
+	obj, err := decodeObject(m.JSON())
 	if err != nil {
 		panic(fmt.Sprintf("decoding a manifest syncd encoded: %v", err)) // raw is always json.Marshal output
 	}
@@ -62,13 +74,14 @@ func (m *ManifestSpec) Object() map[string]any {
 }
 
 // Equal reports whether two manifests hold the same object.
-func (m *ManifestSpec) Equal(o *ManifestSpec) bool { return bytes.Equal(m.raw, o.raw) }
+func (m *ManifestSpec) Equal(o *ManifestSpec) bool { return bytes.Equal(m.JSON(), o.JSON()) }
 
 // MarshalJSON writes {"object": ...}, the plan's form of a manifest.
 func (m *ManifestSpec) MarshalJSON() ([]byte, error) {
-	out := make([]byte, 0, len(m.raw)+len(`{"object":}`))
+	raw := m.JSON()
+	out := make([]byte, 0, len(raw)+len(`{"object":}`))
 	out = append(out, `{"object":`...)
-	out = append(out, m.raw...)
+	out = append(out, raw...)
 	return append(out, '}'), nil
 }
 
