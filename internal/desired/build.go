@@ -206,7 +206,8 @@ func (tb *tenantBuild) needs(id object.ID) object.ID {
 // tenant derives t's objects, into into when it is not nil (a window of a
 // slab).
 func (b *builder) tenant(t *tenant.Tenant, into []Object) (*tenantBuild, error) {
-	tn := b.names(t)
+	tn := new(tenantNames) // shared by the manifests' recipes
+	*tn = b.names(t)
 	// What the tenant derives, counted ahead so each list is allocated once.
 	objects := objectCount(b, t)
 	if into == nil {
@@ -251,14 +252,16 @@ func (b *builder) tenant(t *tenant.Tenant, into []Object) (*tenantBuild, error) 
 	if len(t.Spec.Secrets) > 0 {
 		storeID := b.ids.Kube(object.SecretStore, tn.namespace, b.cfg.SecretStoreName(tn.name))
 		tb.add("metadata.name", Object{ID: storeID, Refs: []object.ID{roleID, nsID, saID}, Spec: b.secretStore(tn, storeID.Name)})
-		for i, s := range t.Spec.Secrets {
+		for i := range t.Spec.Secrets {
+			s := &t.Spec.Secrets[i]
 			f := fmt.Sprintf("spec.secrets[%d].name", i)
 			kvID := tb.needs(b.ids.KVSecret(tn.kvPrefix + "/" + s.Path))
 			esID := b.ids.Kube(object.ExternalSecret, tn.namespace, s.ExternalSecretName())
 			tb.add(f, Object{ID: esID, Refs: []object.ID{storeID, kvID}, Spec: b.kvExternalSecret(tn, storeID.Name, s)})
 		}
 	}
-	for i, d := range t.Spec.Databases {
+	for i := range t.Spec.Databases {
+		d := &t.Spec.Databases[i]
 		f := fmt.Sprintf("spec.databases[%d].name", i)
 		spec, err := b.databaseRole(tn, d)
 		if err != nil {
@@ -276,7 +279,7 @@ func (b *builder) tenant(t *tenant.Tenant, into []Object) (*tenantBuild, error) 
 
 // Rules grants read on exactly the tenant's KV secrets (data and metadata) and
 // its database credential paths; nothing else.
-func (b *builder) policy(t *tenant.Tenant, tn tenantNames) *PolicySpec {
+func (b *builder) policy(t *tenant.Tenant, tn *tenantNames) *PolicySpec {
 	m := b.cfg.Vault.Mounts
 	var p policy.Policy
 	for _, s := range t.Spec.Secrets {

@@ -109,13 +109,13 @@ func newTarget(name string) target {
 	return target{CreationPolicy: "Owner", DeletionPolicy: "Retain", Name: name}
 }
 
-func (b *builder) meta(tn tenantNames, name string) meta {
+func (b *builder) meta(tn *tenantNames, name string) meta {
 	return meta{Labels: labels{ManagedBy: ManagedBy, Tenant: tn.name}, Name: name, Namespace: tn.namespace}
 }
 
 // vaultProvider is ESO's Vault provider block; it logs in with the tenant's
 // own auth role, so Vault itself enforces the tenant's isolation.
-func (b *builder) vaultProvider(tn tenantNames, withKV bool) vaultProvider {
+func (b *builder) vaultProvider(tn *tenantNames, withKV bool) vaultProvider {
 	p := vaultProvider{Server: b.cfg.Vault.Address, Version: "v2"} // v2: the CRD's default, written so that it is owned
 	p.Auth.Kubernetes = k8sAuth{
 		MountPath:         b.cfg.Vault.Mounts.KubernetesAuth,
@@ -131,7 +131,7 @@ func (b *builder) vaultProvider(tn tenantNames, withKV bool) vaultProvider {
 // serviceAccountRef is the service account ESO requests a token for. When
 // the auth role requires an audience, the token must carry it, or Vault
 // refuses every login.
-func (b *builder) serviceAccountRef(tn tenantNames) serviceAccountRef {
+func (b *builder) serviceAccountRef(tn *tenantNames) serviceAccountRef {
 	ref := serviceAccountRef{Name: tn.serviceAccount}
 	if aud := b.cfg.Auth.Audience; aud != "" {
 		ref.Audiences = []string{aud}
@@ -139,53 +139,70 @@ func (b *builder) serviceAccountRef(tn tenantNames) serviceAccountRef {
 	return ref
 }
 
-func (b *builder) secretStore(tn tenantNames, name string) *ManifestSpec {
-	spec := &storeSpec{}
-	spec.Provider.Vault = b.vaultProvider(tn, true)
-	return manifestOf(manifest[storeSpec]{APIVersion: b.cfg.ESO.APIVersion, Kind: "SecretStore", Metadata: b.meta(tn, name), Spec: spec})
+// The manifests below are recipes (manifestOf): each func builds its
+// manifest from the tenant's names and file, which the state holds anyway,
+// whenever it is encoded.
+
+func (b *builder) secretStore(tn *tenantNames, name string) *ManifestSpec {
+	return manifestOf(func() any {
+		spec := &storeSpec{}
+		spec.Provider.Vault = b.vaultProvider(tn, true)
+		return manifest[storeSpec]{APIVersion: b.cfg.ESO.APIVersion, Kind: "SecretStore", Metadata: b.meta(tn, name), Spec: spec}
+	})
 }
 
-func (b *builder) kvExternalSecret(tn tenantNames, store string, s tenant.Secret) *ManifestSpec {
-	refresh := b.cfg.ESO.RefreshInterval
-	if s.RefreshInterval != 0 {
-		refresh = s.RefreshInterval
-	}
-	spec := &kvSecretSpec{Data: make([]kvData, len(s.Keys)), RefreshInterval: refresh.String(), Target: newTarget(s.TargetName())}
-	for i, k := range s.Keys {
-		d := &spec.Data[i]
-		d.SecretKey = k
-		d.RemoteRef.Key, d.RemoteRef.Property = tn.kvPrefix+"/"+s.Path, k
-		// the CRD's defaults, written so that they are owned
-		d.RemoteRef.ConversionStrategy, d.RemoteRef.DecodingStrategy, d.RemoteRef.MetadataPolicy = "Default", "None", "None"
-	}
-	spec.SecretStoreRef.Kind, spec.SecretStoreRef.Name = "SecretStore", store
-	return manifestOf(manifest[kvSecretSpec]{APIVersion: b.cfg.ESO.APIVersion, Kind: "ExternalSecret", Metadata: b.meta(tn, s.ExternalSecretName()), Spec: spec})
+func (b *builder) kvExternalSecret(tn *tenantNames, store string, s *tenant.Secret) *ManifestSpec {
+	return manifestOf(func() any {
+		refresh := b.cfg.ESO.RefreshInterval
+		if s.RefreshInterval != 0 {
+			refresh = s.RefreshInterval
+		}
+		spec := &kvSecretSpec{Data: make([]kvData, len(s.Keys)), RefreshInterval: refresh.String(), Target: newTarget(s.TargetName())}
+		key := tn.kvPrefix + "/" + s.Path
+		for i, k := range s.Keys {
+			d := &spec.Data[i]
+			d.SecretKey = k
+			d.RemoteRef.Key, d.RemoteRef.Property = key, k
+			// the CRD's defaults, written so that they are owned
+			d.RemoteRef.ConversionStrategy, d.RemoteRef.DecodingStrategy, d.RemoteRef.MetadataPolicy = "Default", "None", "None"
+		}
+		spec.SecretStoreRef.Kind, spec.SecretStoreRef.Name = "SecretStore", store
+		return manifest[kvSecretSpec]{APIVersion: b.cfg.ESO.APIVersion, Kind: "ExternalSecret", Metadata: b.meta(tn, s.ExternalSecretName()), Spec: spec}
+	})
 }
 
-func (b *builder) generator(tn tenantNames, d tenant.Database, role string) *ManifestSpec {
-	spec := &generatorSpec{
-		Method: "GET", Path: b.cfg.Vault.Mounts.Database + "/creds/" + role, ResultType: "Data",
-		Provider: b.vaultProvider(tn, false),
-	}
-	return manifestOf(manifest[generatorSpec]{APIVersion: b.cfg.ESO.GeneratorAPIVersion, Kind: "VaultDynamicSecret", Metadata: b.meta(tn, d.GeneratorName()), Spec: spec})
+func (b *builder) generator(tn *tenantNames, d *tenant.Database, role string) *ManifestSpec {
+	return manifestOf(func() any {
+		spec := &generatorSpec{
+			Method: "GET", Path: b.cfg.Vault.Mounts.Database + "/creds/" + role, ResultType: "Data",
+			Provider: b.vaultProvider(tn, false),
+		}
+		return manifest[generatorSpec]{APIVersion: b.cfg.ESO.GeneratorAPIVersion, Kind: "VaultDynamicSecret", Metadata: b.meta(tn, d.GeneratorName()), Spec: spec}
+	})
 }
 
-func (b *builder) dbExternalSecret(tn tenantNames, t *tenant.Tenant, d tenant.Database, generator string) *ManifestSpec {
-	refresh := t.Credentials(d, b.cfg).Refresh // before the credentials die
-	spec := &dbSecretSpec{DataFrom: make([]dataFrom, 1), RefreshInterval: refresh.String(), Target: newTarget(d.TargetName())}
-	ref := &spec.DataFrom[0].SourceRef.GeneratorRef
-	ref.APIVersion, ref.Kind, ref.Name = b.cfg.ESO.GeneratorAPIVersion, "VaultDynamicSecret", generator
-	return manifestOf(manifest[dbSecretSpec]{APIVersion: b.cfg.ESO.APIVersion, Kind: "ExternalSecret", Metadata: b.meta(tn, d.ExternalSecretName()), Spec: spec})
+func (b *builder) dbExternalSecret(tn *tenantNames, t *tenant.Tenant, d *tenant.Database, generator string) *ManifestSpec {
+	return manifestOf(func() any {
+		refresh := t.Credentials(*d, b.cfg).Refresh // before the credentials die
+		spec := &dbSecretSpec{DataFrom: make([]dataFrom, 1), RefreshInterval: refresh.String(), Target: newTarget(d.TargetName())}
+		ref := &spec.DataFrom[0].SourceRef.GeneratorRef
+		ref.APIVersion, ref.Kind, ref.Name = b.cfg.ESO.GeneratorAPIVersion, "VaultDynamicSecret", generator
+		return manifest[dbSecretSpec]{APIVersion: b.cfg.ESO.APIVersion, Kind: "ExternalSecret", Metadata: b.meta(tn, d.ExternalSecretName()), Spec: spec}
+	})
 }
 
 // namespace and serviceAccount are the tenant's namespace and ESO service
 // account, when syncd manages them (kubernetes.manageNamespaces).
-func (b *builder) namespace(tn tenantNames) *ManifestSpec {
-	m := b.meta(tn, tn.namespace)
-	m.Namespace = ""
-	return manifestOf(manifest[noSpec]{APIVersion: "v1", Kind: "Namespace", Metadata: m})
+func (b *builder) namespace(tn *tenantNames) *ManifestSpec {
+	return manifestOf(func() any {
+		m := b.meta(tn, tn.namespace)
+		m.Namespace = ""
+		return manifest[noSpec]{APIVersion: "v1", Kind: "Namespace", Metadata: m}
+	})
 }
 
-func (b *builder) serviceAccount(tn tenantNames) *ManifestSpec {
-	return manifestOf(manifest[noSpec]{APIVersion: "v1", Kind: "ServiceAccount", Metadata: b.meta(tn, tn.serviceAccount)})
+func (b *builder) serviceAccount(tn *tenantNames) *ManifestSpec {
+	return manifestOf(func() any {
+		return manifest[noSpec]{APIVersion: "v1", Kind: "ServiceAccount", Metadata: b.meta(tn, tn.serviceAccount)}
+	})
 }

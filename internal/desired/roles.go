@@ -7,7 +7,7 @@ import (
 	"github.com/syncd-dev/syncd/internal/tenant"
 )
 
-func (b *builder) authRole(t *tenant.Tenant, tn tenantNames) *AuthRoleSpec {
+func (b *builder) authRole(t *tenant.Tenant, tn *tenantNames) *AuthRoleSpec {
 	r := &AuthRoleSpec{
 		Name:                          tn.authRole,
 		BoundServiceAccountNames:      []string{tn.serviceAccount},
@@ -28,7 +28,7 @@ func (b *builder) authRole(t *tenant.Tenant, tn tenantNames) *AuthRoleSpec {
 	return r
 }
 
-func (b *builder) databaseRole(tn tenantNames, d tenant.Database) (*DatabaseRoleSpec, error) {
+func (b *builder) databaseRole(tn *tenantNames, d *tenant.Database) (*DatabaseRoleSpec, error) {
 	conn := b.cfg.Databases[d.Connection]
 	priv := conn.Privileges[d.Privilege]
 	name := b.cfg.DatabaseRoleName(tn.name, d.Name)
