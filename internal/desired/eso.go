@@ -139,6 +139,24 @@ func (b *builder) serviceAccountRef(tn *tenantNames) serviceAccountRef {
 	return ref
 }
 
+// loginer is a typed manifest that logs in to Vault (ManifestSpec.Login).
+type loginer interface{ login() (Login, bool) }
+
+func (m manifest[S]) login() (Login, bool) {
+	if l, ok := any(m.Spec).(loginer); ok {
+		return l.login()
+	}
+	return Login{}, false
+}
+
+func (s *storeSpec) login() (Login, bool)     { return s.Provider.Vault.login(), true }
+func (s *generatorSpec) login() (Login, bool) { return s.Provider.login(), true }
+
+func (p *vaultProvider) login() Login {
+	k := &p.Auth.Kubernetes
+	return Login{Role: k.Role, ServiceAccount: k.ServiceAccountRef.Name, Audiences: k.ServiceAccountRef.Audiences}
+}
+
 // The manifests below are recipes (manifestOf): each func builds its
 // manifest from the tenant's names and file, which the state holds anyway,
 // whenever it is encoded.

@@ -163,10 +163,21 @@ type loginAuth struct {
 }
 
 // Login reads how the object logs in to Vault; ok is false when it has no
-// Kubernetes auth role (an ExternalSecret, a namespace).
+// Kubernetes auth role (an ExternalSecret, a namespace). A manifest syncd
+// builds answers from its typed value, whose encoding is what is applied
+// (TestTypedLoginIsTheEncodedOne holds every builder to that); one read
+// back, from its JSON. Encoding every store and generator of 10,000
+// tenants to read it back was a sixth of render's time.
 func (m *ManifestSpec) Login() (l Login, ok bool, err error) {
+	if m.build != nil {
+		if v, typed := m.build().(loginer); typed {
+			l, ok = v.login()
+			return l, ok, nil
+		}
+		return Login{}, false, nil
+	}
 	var v loginView
-	if err := json.Unmarshal(m.JSON(), &v); err != nil {
+	if err := json.Unmarshal(m.raw, &v); err != nil {
 		return Login{}, false, fmt.Errorf("reading the login: %w", err)
 	}
 	a := &v.Spec.Provider.loginAuth

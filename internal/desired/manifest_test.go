@@ -142,3 +142,49 @@ func TestIsolationReadsTheLoginFromTheManifest(t *testing.T) {
 		})
 	}
 }
+
+// Every manifest syncd builds says how it logs in to Vault from its typed
+// value (what the isolation proof reads); that is what its JSON — what is
+// applied, and what ESO reads — says, for every kind of object, with and
+// without an audience, with namespaces managed or not.
+func TestTypedLoginIsTheEncodedOne(t *testing.T) {
+	spec := "spec:\n  secrets:\n    - {name: s, path: p, keys: [k]}\n  databases:\n    - {name: c, connection: catalog, privilege: readonly}\n"
+	withAudience := config.Default()
+	withAudience.Auth.Audience = "vault"
+	managed := config.Default()
+	managed.Kubernetes.ManageNamespaces = true
+	for name, cfg := range map[string]*config.Config{"default": config.Default(), "an audience": withAudience, "namespaces managed": managed} {
+		t.Run(name, func(t *testing.T) {
+			set := tenant.Parse([]tenant.File{file("shop", spec)}, cfg)
+			st, err := desired.Build(cfg, set)
+			if err != nil || set.Err() != nil {
+				t.Fatal(err, set.Err())
+			}
+			kinds := map[object.Kind]bool{}
+			for _, o := range st.Objects {
+				m, ok := o.Spec.(*desired.ManifestSpec)
+				if !ok {
+					continue
+				}
+				kinds[o.ID.Kind] = true
+				typed, typedOK, err := m.Login()
+				if err != nil {
+					t.Fatal(err)
+				}
+				encoded, encodedOK, err := desired.MustManifest(m.Object()).Login()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if typedOK != encodedOK {
+					t.Errorf("%s: logs in %v typed, %v encoded", o.ID, typedOK, encodedOK)
+				}
+				if diff := cmp.Diff(encoded, typed); diff != "" {
+					t.Errorf("%s: login (-encoded +typed):\n%s", o.ID, diff)
+				}
+			}
+			if !kinds[object.SecretStore] || !kinds[object.VaultDynamicSecret] || !kinds[object.ExternalSecret] {
+				t.Errorf("kinds built: %v", kinds)
+			}
+		})
+	}
+}
