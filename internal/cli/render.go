@@ -130,6 +130,27 @@ func filterTenants(s *desired.State, names []string) *desired.State {
 	return out
 }
 
+// tenantOut is a tenant as render writes it: its summary and the
+// identities of its objects, in the state's order. The state holds each
+// object once, with its tenant (desired.State.ByTenant); render lists
+// them under the tenant too.
+type tenantOut struct {
+	Name           string      `json:"name"`
+	Namespace      string      `json:"namespace"`
+	ServiceAccount string      `json:"serviceAccount"`
+	KVPrefix       string      `json:"kvPrefix"`
+	Objects        []object.ID `json:"objects"`
+}
+
+// tenantsOut returns what render writes for each of s's tenants.
+func tenantsOut(s *desired.State) func(*desired.Tenant) *tenantOut {
+	objects := s.ByTenant()
+	return func(t *desired.Tenant) *tenantOut {
+		return &tenantOut{Name: t.Name, Namespace: t.Namespace, ServiceAccount: t.ServiceAccount, KVPrefix: t.KVPrefix,
+			Objects: desired.ObjectIDs(objects[t.Name])}
+	}
+}
+
 // writeJSON writes v as indented JSON, the form every -o json output takes.
 func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)

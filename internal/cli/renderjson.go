@@ -18,22 +18,25 @@ import (
 func writeStateJSON(w io.Writer, s *desired.State) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
 	bw.WriteString("{\n")
-	if err := writeJSONList(bw, "tenants", s.Tenants, ",\n"); err != nil {
+	if err := writeJSONList(bw, "tenants", s.Tenants, tenantsOut(s), ",\n"); err != nil {
 		return err
 	}
-	if err := writeJSONList(bw, "objects", s.Objects, ",\n"); err != nil {
+	if err := writeJSONList(bw, "objects", s.Objects, asIs, ",\n"); err != nil {
 		return err
 	}
-	if err := writeJSONList(bw, "external", s.External, "\n"); err != nil {
+	if err := writeJSONList(bw, "external", s.External, asIs, "\n"); err != nil {
 		return err
 	}
 	bw.WriteString("}\n")
 	return bw.Flush()
 }
 
-// writeJSONList writes `  "key": [...]` and then after, each element
-// indented two levels as json.Encoder with SetIndent("", "  ") does.
-func writeJSONList[T any](w *bufio.Writer, key string, items []T, after string) error {
+func asIs[T any](v *T) *T { return v }
+
+// writeJSONList writes `  "key": [...]` and then after, each element as
+// out returns it, indented two levels as json.Encoder with SetIndent("",
+// "  ") does.
+func writeJSONList[T, O any](w *bufio.Writer, key string, items []T, out func(*T) O, after string) error {
 	fmt.Fprintf(w, "  %q: ", key)
 	switch {
 	case items == nil:
@@ -43,7 +46,7 @@ func writeJSONList[T any](w *bufio.Writer, key string, items []T, after string) 
 	default:
 		w.WriteString("[\n")
 		err := inBatches(len(items), func(i int, b *bytes.Buffer) error {
-			raw, err := json.MarshalIndent(items[i], "    ", "  ")
+			raw, err := json.MarshalIndent(out(&items[i]), "    ", "  ")
 			if err != nil {
 				return fmt.Errorf("%s[%d]: %w", key, i, err)
 			}

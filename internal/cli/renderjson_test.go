@@ -48,7 +48,7 @@ func TestStateJSONIsEncodersJSON(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			var want, got bytes.Buffer
-			if err := writeJSON(&want, s); err != nil {
+			if err := writeJSON(&want, stateOut(s)); err != nil {
 				t.Fatal(err)
 			}
 			if err := writeStateJSON(&got, s); err != nil {
@@ -59,6 +59,23 @@ func TestStateJSONIsEncodersJSON(t *testing.T) {
 			}
 		})
 	}
+}
+
+// stateOut is s as render writes it: each tenant with its objects.
+func stateOut(s *desired.State) any {
+	var tenants []*tenantOut
+	if s.Tenants != nil {
+		out := tenantsOut(s)
+		tenants = []*tenantOut{}
+		for i := range s.Tenants {
+			tenants = append(tenants, out(&s.Tenants[i]))
+		}
+	}
+	return struct {
+		Tenants  []*tenantOut       `json:"tenants"`
+		Objects  []desired.Object   `json:"objects"`
+		External []desired.External `json:"external"`
+	}{tenants, s.Objects, s.External}
 }
 
 // objectJSON is json.Marshal for every object of a state, as a value.

@@ -26,7 +26,9 @@ func writeYAML(w io.Writer, s *desired.State) error {
 	if err := writeYAMLList(bw, "objects", s.Objects, objectYAML, objectJSON); err != nil {
 		return err
 	}
-	if err := writeYAMLList(bw, "tenants", s.Tenants, tenantYAML, marshal); err != nil {
+	out := tenantsOut(s)
+	tenant := func(t *transcoder, b *bytes.Buffer, tn *desired.Tenant) error { return tenantYAML(t, b, out(tn)) }
+	if err := writeYAMLList(bw, "tenants", s.Tenants, tenant, func(tn *desired.Tenant) ([]byte, error) { return json.Marshal(out(tn)) }); err != nil {
 		return err
 	}
 	return bw.Flush()

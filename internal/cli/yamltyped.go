@@ -87,8 +87,8 @@ func idsMember(b *bytes.Buffer, key string, ids []object.ID, indent int, first b
 	return nil
 }
 
-// tenantYAML writes a desired.Tenant's members.
-func tenantYAML(_ *transcoder, b *bytes.Buffer, t *desired.Tenant) error {
+// tenantYAML writes a tenantOut's members.
+func tenantYAML(_ *transcoder, b *bytes.Buffer, t *tenantOut) error {
 	const in = 2
 	if err := stringMember(b, "kvPrefix", t.KVPrefix, in, true); err != nil {
 		return err

@@ -169,7 +169,7 @@ func (tb *tenantBuild) dropObjects() {
 	for i := range tb.objects {
 		tb.extra = append(tb.extra, claim{id: tb.objects[i].ID, field: tb.fields[i]})
 	}
-	tb.objects, tb.fields, tb.external, tb.summary.Objects = nil, nil, nil, nil
+	tb.objects, tb.fields, tb.external = nil, nil, nil
 }
 
 // tenantNames are one tenant's derived names.
@@ -193,7 +193,6 @@ func (b *builder) names(t *tenant.Tenant) tenantNames {
 func (tb *tenantBuild) add(field string, o Object) {
 	o.Tenant = tb.summary.Name
 	tb.objects = append(tb.objects, o)
-	tb.summary.Objects = append(tb.summary.Objects, o.ID)
 	tb.fields = append(tb.fields, field)
 }
 
@@ -215,7 +214,6 @@ func (b *builder) tenant(t *tenant.Tenant, into []Object) (*tenantBuild, error) 
 	}
 	tb := &tenantBuild{t: t, summary: Tenant{
 		Name: tn.name, Namespace: tn.namespace, ServiceAccount: tn.serviceAccount, KVPrefix: tn.kvPrefix,
-		Objects: make([]object.ID, 0, objects),
 	}, objects: into, fields: make([]string, 0, objects), extra: make([]claim, 0, 3),
 		external: make([]External, 0, 2+len(t.Spec.Secrets)+len(t.Spec.Databases))}
 	// Identities the tenant claims without managing them: its namespace

@@ -18,13 +18,14 @@ type State struct {
 	External []External `json:"external"`
 }
 
-// Tenant summarises one tenant's place in the state.
+// Tenant summarises one tenant's place in the state. Its objects are the
+// state's objects that name it (ByTenant): the state holds each identity
+// once.
 type Tenant struct {
-	Name           string      `json:"name"`
-	Namespace      string      `json:"namespace"`
-	ServiceAccount string      `json:"serviceAccount"`
-	KVPrefix       string      `json:"kvPrefix"`
-	Objects        []object.ID `json:"objects"`
+	Name           string `json:"name"`
+	Namespace      string `json:"namespace"`
+	ServiceAccount string `json:"serviceAccount"`
+	KVPrefix       string `json:"kvPrefix"`
 }
 
 // Object is one managed object.
@@ -148,6 +149,18 @@ func (s *State) ByTenant() map[string][]*Object {
 		out[o.Tenant] = append(out[o.Tenant], o)
 	}
 	return out
+}
+
+// ObjectIDs returns the identities of objs, in order.
+func ObjectIDs(objs []*Object) []object.ID {
+	if objs == nil {
+		return nil
+	}
+	ids := make([]object.ID, len(objs))
+	for i, o := range objs {
+		ids[i] = o.ID
+	}
+	return ids
 }
 
 // IDs returns the set of managed object IDs.

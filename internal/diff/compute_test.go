@@ -63,8 +63,9 @@ func fixture(t *testing.T, files ...string) (*config.Config, *desired.State) {
 func converged(cfg *config.Config, st *desired.State) *live.State {
 	l := live.New()
 	l.Inventory = &inventory.Inventory{Tenants: map[string]*inventory.Tenant{}, Version: 3}
+	objects := st.ByTenant()
 	for _, tn := range st.Tenants {
-		l.Inventory.Tenants[tn.Name] = &inventory.Tenant{Objects: tn.Objects, Namespace: tn.Namespace, KVPrefix: tn.KVPrefix}
+		l.Inventory.Tenants[tn.Name] = &inventory.Tenant{Objects: desired.ObjectIDs(objects[tn.Name]), Namespace: tn.Namespace, KVPrefix: tn.KVPrefix}
 	}
 	for _, o := range st.Objects {
 		l.Objects[o.ID] = live.Object{ID: o.ID, Spec: o.Spec, Raw: []byte(o.ID.String())}

@@ -189,7 +189,7 @@ func TestLifecycle(t *testing.T) {
 			mutate: func(t *testing.T, cfg *config.Config, st *desired.State, l *live.State, in *Input) {
 				_, shopState := fixture(t, shop)
 				rec := deprecated(now.Add(-time.Hour), "shop")
-				rec.Objects = shopState.Tenants[0].Objects
+				rec.Objects = desired.ObjectIDs(shopState.ByTenant()[shopState.Tenants[0].Name])
 				l.Inventory.Tenants["shop"] = rec
 				for _, id := range rec.Objects { // everything went but the auth role and the policy
 					if id.Kind != object.AuthRole && id.Kind != object.Policy {
@@ -215,7 +215,7 @@ func TestLifecycle(t *testing.T) {
 				_, shopState := fixture(t, shop)
 				rec := l.Inventory.Tenants["shop"]
 				rec.DeprecatedPolicy = "bookstore-platform-app-shop-deprecated"
-				for _, id := range shopState.Tenants[0].Objects { // everything went, the original policy too
+				for _, id := range desired.ObjectIDs(shopState.ByTenant()[shopState.Tenants[0].Name]) { // everything went, the original policy too
 					delete(l.Objects, id)
 				}
 				livePolicy(l, cfg, "bookstore-platform-app-shop-deprecated")
@@ -244,7 +244,7 @@ func TestLifecycle(t *testing.T) {
 			mutate: func(t *testing.T, cfg *config.Config, st *desired.State, l *live.State, in *Input) {
 				_, shopState := fixture(t, shop)
 				rec := deprecated(now.Add(-25*time.Hour), "shop")
-				rec.Objects = shopState.Tenants[0].Objects
+				rec.Objects = desired.ObjectIDs(shopState.ByTenant()[shopState.Tenants[0].Name])
 				l.Inventory.Tenants["shop"] = rec
 				for _, id := range rec.Objects {
 					if id.Kind != object.AuthRole {

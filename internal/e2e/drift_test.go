@@ -9,6 +9,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 
+	"github.com/syncd-dev/syncd/internal/desired"
 	"github.com/syncd-dev/syncd/internal/diff"
 	"github.com/syncd-dev/syncd/internal/inventory"
 	"github.com/syncd-dev/syncd/internal/live"
@@ -26,9 +27,10 @@ func converge(t *testing.T, r *repo) {
 	ctx := context.Background()
 	st := r.state(t)
 	inv := &inventory.Inventory{Tenants: map[string]*inventory.Tenant{}}
+	objects := st.ByTenant()
 	for _, tn := range st.Tenants {
 		namespace(t, tn.Namespace, tn.ServiceAccount)
-		inv.Tenants[tn.Name] = &inventory.Tenant{Objects: tn.Objects, Namespace: tn.Namespace, KVMount: r.cfg.Vault.Mounts.KV, KVPrefix: tn.KVPrefix}
+		inv.Tenants[tn.Name] = &inventory.Tenant{Objects: desired.ObjectIDs(objects[tn.Name]), Namespace: tn.Namespace, KVMount: r.cfg.Vault.Mounts.KV, KVPrefix: tn.KVPrefix}
 	}
 	for _, o := range st.Objects {
 		if o.ID.System == object.Vault {
