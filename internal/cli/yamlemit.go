@@ -80,11 +80,17 @@ func emitYAML(b *bytes.Buffer, v any, indent int) {
 	}
 }
 
+// pad writes n spaces, in one write for any indent render reaches.
 func pad(b *bytes.Buffer, n int) {
-	for range n {
-		b.WriteByte(' ')
+	for n > len(spaces) {
+		b.WriteString(spaces)
+		n -= len(spaces)
 	}
+	b.WriteString(spaces[:n])
 }
+
+const spaces = "                                                                " // 64
+
 
 func emitScalar(b *bytes.Buffer, v any, indent int) {
 	switch t := v.(type) {
@@ -128,13 +134,15 @@ func plainSafe(s string) bool {
 		return false
 	}
 	// One pass: render asks this of every string of a 10,000-tenant state.
-	prev := byte(0)
+	// Most bytes are none of the few that need a look at their neighbour.
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if c < 0x20 || c > 0x7e || c == ' ' && prev == ':' || c == '#' && prev == ' ' {
+		if !lookAt[c] {
+			continue
+		}
+		if c < 0x20 || c > 0x7e || c == ' ' && i > 0 && s[i-1] == ':' || c == '#' && i > 0 && s[i-1] == ' ' {
 			return false
 		}
-		prev = c
 	}
 	if len(s) <= 5 {
 		for _, w := range yamlWords {
@@ -148,6 +156,15 @@ func plainSafe(s string) bool {
 	}
 	return true
 }
+
+// lookAt marks the bytes plainSafe must look at closer: control and non-ASCII
+// bytes, and the space and '#' that end a plain scalar after ':' or ' '.
+var lookAt = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = c < 0x20 || c > 0x7e || c == ' ' || c == '#'
+	}
+	return t
+}()
 
 // yamlIndicator: the bytes a plain scalar may not start with.
 var yamlIndicator = func() (t [256]bool) {
