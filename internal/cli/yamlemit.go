@@ -91,7 +91,6 @@ func pad(b *bytes.Buffer, n int) {
 
 const spaces = "                                                                " // 64
 
-
 func emitScalar(b *bytes.Buffer, v any, indent int) {
 	switch t := v.(type) {
 	case nil:
