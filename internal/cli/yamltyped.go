@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"reflect"
 	"unicode/utf8"
 
 	"github.com/syncd-dev/syncd/internal/desired"
@@ -139,7 +140,13 @@ func objectYAML(t *transcoder, b *bytes.Buffer, o *desired.Object) error {
 		}
 		b.WriteString("spec:\n")
 		pad(b, in+2)
-		if err := t.member(b, "object", s.JSON(), in+2); err != nil {
+		var err error
+		if v := s.Built(); v != nil {
+			err = reflectMember(b, "object", reflect.ValueOf(v), in+2)
+		} else {
+			err = t.member(b, "object", s.JSON(), in+2)
+		}
+		if err != nil {
 			return err
 		}
 	case *desired.PolicySpec:

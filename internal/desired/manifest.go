@@ -52,6 +52,16 @@ func MustManifest(obj map[string]any) *ManifestSpec {
 // not change (the config, the tenant's names and file).
 func manifestOf(build func() any) *ManifestSpec { return &ManifestSpec{build: build} }
 
+// Built returns the typed value a manifest syncd built encodes to JSON(),
+// built anew; nil for a manifest read back. It is for writers that render
+// the same object in another form without its JSON.
+func (m *ManifestSpec) Built() any {
+	if m.build == nil {
+		return nil
+	}
+	return m.build()
+}
+
 // JSON returns the canonical encoding. The caller must not modify it.
 func (m *ManifestSpec) JSON() []byte {
 	if m.build == nil {
