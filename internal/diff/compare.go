@@ -17,6 +17,9 @@ import (
 // both. An empty result means no change. live may be nil (a create): then
 // every desired field is listed with an empty Before.
 func Compare(want, live desired.Spec) []Field {
+	if live != nil && want == live {
+		return nil // one spec: the live state holds the desired spec of a converged object (live.State.Put)
+	}
 	var fields []Field
 	switch w := want.(type) {
 	case *desired.ManifestSpec:

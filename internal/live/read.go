@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/syncd-dev/syncd/internal/desired"
 	"github.com/syncd-dev/syncd/internal/object"
 )
 
@@ -16,14 +17,16 @@ type Source interface {
 	Read(ctx context.Context, want object.Set, st *State) error
 }
 
-// ReadAll runs every source concurrently, each into a state of its own, and
-// merges the results. All reads finish before anything is written anywhere.
-func ReadAll(ctx context.Context, want object.Set, sources ...Source) (*State, error) {
+// ReadAll runs every source concurrently, each into a state of its own
+// (whose Same is same), and merges the results. All reads finish before
+// anything is written anywhere.
+func ReadAll(ctx context.Context, want object.Set, same func(object.ID, desired.Spec) desired.Spec, sources ...Source) (*State, error) {
 	states := make([]*State, len(sources))
 	errs := make([]error, len(sources))
 	var wg sync.WaitGroup
 	for i, src := range sources {
 		states[i] = New()
+		states[i].Same = same
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

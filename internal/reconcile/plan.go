@@ -9,6 +9,7 @@ import (
 	vaultapi "github.com/hashicorp/vault/api"
 	"k8s.io/client-go/dynamic"
 
+	"github.com/syncd-dev/syncd/internal/desired"
 	"github.com/syncd-dev/syncd/internal/diff"
 	"github.com/syncd-dev/syncd/internal/inventory"
 	"github.com/syncd-dev/syncd/internal/live"
@@ -44,6 +45,18 @@ type Planned struct {
 	Clients Clients
 	Store   inventory.Store
 	Live    *live.State
+}
+
+// converged returns, for a spec read, the desired spec of its object when
+// the two compare equal (diff.Compare): the live state then holds the
+// desired spec in its place (live.State.Put).
+func converged(repo *Repo) func(object.ID, desired.Spec) desired.Spec {
+	return func(id object.ID, spec desired.Spec) desired.Spec {
+		if o, ok := repo.State.Get(id); ok && o.Spec != nil && len(diff.Compare(o.Spec, spec)) == 0 {
+			return o.Spec
+		}
+		return nil
+	}
 }
 
 // Plan reads the live state of everything the repository's tenants need
@@ -82,7 +95,7 @@ func Plan(ctx context.Context, repo *Repo, c Clients, opts PlanOptions, log *slo
 		vault.Direct = true
 		kube.Namespaces = kuberead.Namespaces(want, scopedMax)
 	}
-	p.Live, err = live.ReadAll(rctx, want, vault, kube)
+	p.Live, err = live.ReadAll(rctx, want, converged(repo), vault, kube)
 	if err != nil {
 		return nil, fmt.Errorf("reading live state: %w", err)
 	}

@@ -190,7 +190,7 @@ func keep(st *live.State, kind object.Kind, u *unstructured.Unstructured) error 
 	if err != nil {
 		return fmt.Errorf("%s %s/%s: %w", kind, u.GetNamespace(), u.GetName(), err)
 	}
-	st.Objects[o.ID] = o
+	st.Put(o)
 	return nil
 }
 

@@ -194,9 +194,7 @@ func (r Reader) readOne(ctx context.Context, id object.ID, st *live.State) error
 	if err != nil {
 		return err
 	}
-	st.Lock()
-	st.Objects[id] = live.Object{ID: id, Spec: spec, Raw: raw}
-	st.Unlock()
+	st.Put(live.Object{ID: id, Spec: spec, Raw: raw})
 	return nil
 }
 
