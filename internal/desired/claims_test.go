@@ -13,9 +13,7 @@ import (
 	"github.com/syncd-dev/syncd/internal/tenant"
 )
 
-func file(name, spec string) tenant.File {
-	return tenant.File{Path: name + ".yaml", Data: []byte("apiVersion: syncd.io/v1alpha1\nkind: Tenant\nmetadata:\n  name: " + name + "\n" + spec)}
-}
+var file = desired.TenantFile
 
 // Every identity a tenant derives is claimed once across all tenants, valid
 // or held; a second claim is an error on both files, with positions, and

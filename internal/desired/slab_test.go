@@ -9,10 +9,6 @@ import (
 	"github.com/syncd-dev/syncd/internal/tenant"
 )
 
-func slabFile(name, spec string) tenant.File {
-	return tenant.File{Path: name + ".yaml", Data: []byte("apiVersion: syncd.io/v1alpha1\nkind: Tenant\nmetadata:\n  name: " + name + "\n" + spec)}
-}
-
 // buildInto builds files as Build does, each tenant's window sized by count.
 func buildInto(t *testing.T, cfg *config.Config, files []tenant.File, count func(*builder, *tenant.Tenant) int) (*State, *slab) {
 	t.Helper()
@@ -39,12 +35,12 @@ func buildInto(t *testing.T, cfg *config.Config, files []tenant.File, count func
 // and the count is what the builder derives.
 func TestSlabHoldsWhatTheTenantsBuild(t *testing.T) {
 	files := []tenant.File{
-		slabFile("a", "spec:\n  databases:\n    - {name: b-c, connection: catalog, privilege: readonly}\n"),
-		slabFile("a-b", "spec:\n  databases:\n    - {name: c, connection: catalog, privilege: readwrite}\n"), // conflicts with a
-		slabFile("m", ""),
+		TenantFile("a", "spec:\n  databases:\n    - {name: b-c, connection: catalog, privilege: readonly}\n"),
+		TenantFile("a-b", "spec:\n  databases:\n    - {name: c, connection: catalog, privilege: readwrite}\n"), // conflicts with a
+		TenantFile("m", ""),
 	}
 	for i := range 20 {
-		files = append(files, slabFile(fmt.Sprintf("t%02d", i), fmt.Sprintf("spec:\n  secrets:\n%s  databases:\n    - {name: db, connection: catalog, privilege: readonly}\n",
+		files = append(files, TenantFile(fmt.Sprintf("t%02d", i), fmt.Sprintf("spec:\n  secrets:\n%s  databases:\n    - {name: db, connection: catalog, privilege: readonly}\n",
 			func() (s string) {
 				for j := range i % 3 {
 					s += fmt.Sprintf("    - {name: s%d, path: a/b%d, keys: [k]}\n", j, j)
