@@ -101,37 +101,30 @@ func reflectMember(b *bytes.Buffer, key string, v reflect.Value, indent int) err
 	return reflectMemberValue(b, v, indent)
 }
 
-// reflectMemberValue is transcoder.memberValue for v.
+// reflectMemberValue is transcoder.memberValue for v: a struct with
+// members and a non-empty list go on the lines below the key, anything
+// else (scalars, null, {} and []) after it; reflectEmit writes the value.
 func reflectMemberValue(b *bytes.Buffer, v reflect.Value, indent int) error {
-	v, null := deref(v)
+	d, null := deref(v)
 	switch {
-	case !null && marshals(v.Type()):
-		return errTranscode
-	case null:
-		b.WriteString(" null\n")
-	case v.Kind() == reflect.Struct:
-		info := infoOf(v.Type())
-		if !info.ok {
-			return errTranscode
-		}
-		if !anyMember(info, v) {
-			b.WriteString(" {}\n")
-			return nil
-		}
+	case !null && d.Kind() == reflect.Struct && hasMembers(d):
 		b.WriteByte('\n')
 		pad(b, indent+2)
-		return reflectObject(b, info, v, indent+2)
-	case v.Kind() == reflect.Slice && v.Len() == 0:
-		b.WriteString(" []\n")
-	case v.Kind() == reflect.Slice:
+		return reflectEmit(b, d, indent+2)
+	case !null && d.Kind() == reflect.Slice && d.Len() > 0:
 		b.WriteByte('\n')
 		pad(b, indent)
-		return reflectEmit(b, v, indent)
-	default:
-		b.WriteByte(' ')
-		return reflectEmit(b, v, indent+2)
+		return reflectEmit(b, d, indent)
 	}
-	return nil
+	b.WriteByte(' ')
+	return reflectEmit(b, v, indent+2)
+}
+
+// hasMembers: encoding/json writes struct v with at least one member
+// (when it writes it as a struct at all: reflectEmit declines otherwise).
+func hasMembers(v reflect.Value) bool {
+	info := infoOf(v.Type())
+	return info.ok && anyMember(info, v)
 }
 
 // reflectEmit is transcoder.emit for v.
