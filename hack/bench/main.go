@@ -49,6 +49,7 @@ type options struct {
 	procRuns  int
 	procMax   int
 	out, work string
+	hold      bool
 }
 
 func benchMain() error {
@@ -61,6 +62,7 @@ func benchMain() error {
 	flag.IntVar(&o.procMax, "procedure-max", 1000, "run today's procedure only up to this many tenants")
 	flag.StringVar(&o.out, "out", "BENCHMARKS.md", "report file, relative to the repository root")
 	flag.StringVar(&o.work, "work", "", "working directory (default: a new temporary one)")
+	flag.BoolVar(&o.hold, "hold", false, "after syncd's first apply, print the bed's variables and wait for Ctrl-C (to profile by hand against a converged bed)")
 	prebuilt := flag.String("syncd", "", "measure this syncd binary (an older build, to compare) instead of building the checkout")
 	flag.Parse()
 	for _, s := range strings.Split(*sizes, ",") {

@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -111,4 +113,15 @@ func median(ss []sample) sample {
 		Kube:  pick(func(s sample) int64 { return s.Kube }),
 		RSSKB: pick(func(s sample) int64 { return s.RSSKB }),
 	}
+}
+
+// hold prints what a shell needs to run syncd against the converged bed by
+// hand (`bench -hold`) and waits for an interrupt.
+func hold(e env, repoDir string) {
+	fmt.Fprintf(os.Stderr, "export VAULT_ADDR=%q VAULT_TOKEN=%q KUBECONFIG=%q\n# syncd plan --dir %s\n# Ctrl-C (or kill -INT %d) goes on with the bench\n",
+		e.vaultAddr, e.vaultToken, e.kubeconfig, repoDir, os.Getpid())
+	c := make(chan os.Signal, 1)
+	signal.Notify(c, os.Interrupt, syscall.SIGTERM)
+	<-c
+	signal.Stop(c)
 }

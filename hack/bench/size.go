@@ -88,6 +88,9 @@ func benchSize(ctx context.Context, bed *testbed.Bed, e env, root, syncd string,
 		if err := measure(&r.Apply.Syncd, nil, syncd, "apply", "--dir", repoDir, "--auto-approve"); err != nil {
 			return nil, err
 		}
+		if o.hold {
+			hold(e, repoDir)
+		}
 		if err := measure(&r.Plan.Syncd, nil, syncd, "plan", "--dir", repoDir); err != nil {
 			return nil, fmt.Errorf("no-op plan: %w", err) // exit 2 would mean changes planned
 		}

@@ -12,6 +12,7 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/syncd-dev/syncd/internal/live"
+	"github.com/syncd-dev/syncd/internal/live/kuberead"
 )
 
 // connection holds the flags for reaching Vault and Kubernetes. Vault follows
@@ -50,12 +51,19 @@ func vaultClientNoToken(counter *live.Counter) (*vaultapi.Client, error) {
 
 // kubeClient builds a dynamic client, counting requests.
 func (c connection) kubeClient(counter *live.Counter) (dynamic.Interface, error) {
+	_, dyn, err := c.kubeClients(counter)
+	return dyn, err
+}
+
+// kubeClients builds the REST client plans read with and the dynamic
+// client applies write with, on one transport, counting requests.
+func (c connection) kubeClients(counter *live.Counter) (rest.Interface, dynamic.Interface, error) {
 	cfg, err := c.restConfig()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	cfg.Wrap(func(rt http.RoundTripper) http.RoundTripper { return counter.Wrap(rt) })
-	return dynamic.NewForConfig(cfg)
+	return kuberead.Clients(cfg)
 }
 
 // restConfig resolves --kubeconfig, KUBECONFIG, ~/.kube/config, then the

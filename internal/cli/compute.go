@@ -43,7 +43,7 @@ func (o *options) computePlan(ctx context.Context, po planOptions) (*reconcile.P
 		if c.Vault, err = vaultClient(c.VaultN); err != nil {
 			return nil, err
 		}
-		if c.Kube, err = po.conn.kubeClient(c.KubeN); err != nil {
+		if c.KubeREST, c.Kube, err = po.conn.kubeClients(c.KubeN); err != nil {
 			return nil, err
 		}
 	}

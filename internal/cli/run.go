@@ -98,7 +98,7 @@ func (o *options) runDaemon(ctx context.Context, f *runFlags) error {
 		return err
 	}
 	c := reconcile.Clients{VaultN: &live.Counter{}, KubeN: &live.Counter{}}
-	if c.Kube, err = f.conn.kubeClient(c.KubeN); err != nil {
+	if c.KubeREST, c.Kube, err = f.conn.kubeClients(c.KubeN); err != nil {
 		return err
 	}
 	ensure, refused := func(context.Context) error { return nil }, func() {}

@@ -133,11 +133,17 @@ func (*ManifestSpec) isSpec()     {}
 
 // Get returns the object with id.
 func (s *State) Get(id object.ID) (Object, bool) {
-	i, ok := slices.BinarySearchFunc(s.Objects, id, func(o Object, id object.ID) int { return object.Compare(o.ID, id) })
+	i, ok := s.Index(id)
 	if !ok {
 		return Object{}, false
 	}
 	return s.Objects[i], true
+}
+
+// Index returns the position of the object with id in Objects (sorted by
+// identity).
+func (s *State) Index(id object.ID) (int, bool) {
+	return slices.BinarySearchFunc(s.Objects, id, func(o Object, id object.ID) int { return object.Compare(o.ID, id) })
 }
 
 // ByTenant returns each tenant's objects, found in one pass over the state

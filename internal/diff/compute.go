@@ -123,19 +123,13 @@ func (b *planner) skip(id object.ID, tenant string, ref object.ID) {
 // inventory records for another tenant is never planned for this one, live
 // or not.
 func (b *planner) pairDesired() {
-	owners := b.in.Live.Inventory.Owners()
-	pending := map[object.ID]bool{}
-	for _, t := range b.in.Live.Inventory.Tenants {
-		for _, id := range t.Pending {
-			pending[id] = true
-		}
-	}
-	for _, o := range b.in.Desired.Objects {
+	owners, pending := b.desiredOwners()
+	for i, o := range b.in.Desired.Objects {
 		if !b.inScope(o.Tenant) {
 			continue
 		}
-		lo, exists := b.in.Live.Objects[o.ID]
-		owner, owned := owners[o.ID]
+		lo, exists := b.in.Live.Get(o.ID)
+		owner, owned := owners[i], owners[i] != ""
 		c := &Change{ID: o.ID, Tenant: o.Tenant, After: o.Spec}
 		switch {
 		case owned && owner != o.Tenant:
@@ -149,7 +143,7 @@ func (b *planner) pairDesired() {
 			c.Action = Update
 			if len(c.Fields) == 0 {
 				c.Action = NoOp
-				if pending[o.ID] {
+				if pending[i] {
 					c.Action, c.Note = Confirm, "written by an interrupted run: recorded as owned"
 				}
 			}
@@ -163,6 +157,36 @@ func (b *planner) pairDesired() {
 		}
 		b.add(c, o.Refs)
 	}
+}
+
+// desiredOwners returns, by position in the desired objects, the tenant
+// the inventory records each for ("": none) and whether only as pending.
+// Slices beside the desired state, not maps of every owned identity: at
+// 10,000 tenants those were 15 MB more while the plan was computed.
+func (b *planner) desiredOwners() (owner []string, pending []bool) {
+	objs := b.in.Desired.Objects
+	owner, pending = make([]string, len(objs)), make([]bool, len(objs))
+	record := func(name string, id object.ID, isPending bool) {
+		if i, ok := b.in.Desired.Index(id); ok {
+			owner[i] = name
+			pending[i] = pending[i] || isPending
+		}
+	}
+	if b.in.Live.Inventory == nil {
+		return owner, pending
+	}
+	for name, t := range b.in.Live.Inventory.Tenants {
+		for _, id := range t.Objects {
+			record(name, id, false)
+		}
+		for _, id := range t.Pending {
+			record(name, id, true)
+		}
+		if id, ok := t.DeprecatedID(); ok {
+			record(name, id, false)
+		}
+	}
+	return owner, pending
 }
 
 // replaceNote explains an update Vault cannot make in place: it keeps a

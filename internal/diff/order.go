@@ -55,7 +55,7 @@ func (b *planner) order() {
 		if c.Action == NoOp {
 			continue
 		}
-		if lo, ok := b.in.Live.Objects[id]; ok && id.System == object.Kubernetes {
+		if lo, ok := b.in.Live.Get(id); ok && id.System == object.Kubernetes {
 			for _, ref := range liveRefs(b.ids, b.in.Config, lo) {
 				if ref.Kind == object.DatabaseRole {
 					leaseMakers[ref.Name] = append(leaseMakers[ref.Name], id)

@@ -55,7 +55,7 @@ func (b *planner) checkRefs() {
 					break
 				}
 				_, planned := b.changes[ref]
-				_, exists := b.in.Live.Objects[ref]
+				_, exists := b.in.Live.Get(ref)
 				if !planned && !exists {
 					b.fail(id, c.Tenant, "refers to %s, which neither exists nor is planned", ref.Short())
 					changed = true
@@ -76,7 +76,7 @@ func (b *planner) dropGrant(c *Change, role object.ID) {
 	c.After = spec
 	b.refs[c.ID] = slices.DeleteFunc(slices.Clone(b.refs[c.ID]), func(r object.ID) bool { return r == role })
 	var have desired.Spec
-	if lo, ok := b.in.Live.Objects[c.ID]; ok && c.Action != Create {
+	if lo, ok := b.in.Live.Get(c.ID); ok && c.Action != Create {
 		have = lo.Spec
 	}
 	c.Fields = Compare(spec, have)

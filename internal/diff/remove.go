@@ -53,7 +53,7 @@ func (b *planner) removals() {
 // database role's leases are revoked first), or its removal from the
 // inventory when it is gone already.
 func (b *planner) deleteObject(tenant string, id object.ID, note string) {
-	lo, exists := b.in.Live.Objects[id]
+	lo, exists := b.in.Live.Get(id)
 	if !exists {
 		b.add(&Change{ID: id, Tenant: tenant, Action: Forget, Note: "gone already: leaves the inventory"}, nil)
 		return
@@ -77,7 +77,7 @@ func (b *planner) offboard(tenant string, rec *inventory.Tenant) {
 		why = "off-boarding leftover, retried"
 	}
 	for _, id := range rec.Objects {
-		lo, exists := b.in.Live.Objects[id]
+		lo, exists := b.in.Live.Get(id)
 		if !exists && id.Kind == object.Policy && rec.DeprecatedAt == nil && rec.DeprecatedPolicy == id.Name+config.DeprecatedSuffix {
 			continue // an interrupted deprecation: finished below, which also drops it from the record
 		}
@@ -92,7 +92,7 @@ func (b *planner) offboard(tenant string, rec *inventory.Tenant) {
 	// records the time), so the grace period starts and the copy is not lost.
 	if rec.DeprecatedAt == nil && rec.DeprecatedPolicy != "" {
 		orig := b.ids.Policy(strings.TrimSuffix(rec.DeprecatedPolicy, config.DeprecatedSuffix))
-		if _, live := b.in.Live.Objects[orig]; !live {
+		if _, live := b.in.Live.Get(orig); !live {
 			b.add(&Change{ID: orig, Tenant: tenant, Action: DeprecatePolicy,
 				Note: fmt.Sprintf("finishing an interrupted deprecation: %s stays, its grace period starts now", rec.DeprecatedPolicy)}, nil)
 		}
@@ -103,7 +103,7 @@ func (b *planner) offboard(tenant string, rec *inventory.Tenant) {
 // by a policy that is not this tenant's.
 func (b *planner) deprecate(tenant string, rec *inventory.Tenant, id object.ID, lo live.Object) {
 	target := b.ids.Policy(id.Name + config.DeprecatedSuffix)
-	if _, taken := b.in.Live.Objects[target]; taken && rec.DeprecatedPolicy != target.Name {
+	if _, taken := b.in.Live.Get(target); taken && rec.DeprecatedPolicy != target.Name {
 		b.fail(id, tenant, "cannot rename to %s: that policy exists and is not this tenant's; delete or rename it first", target.Name)
 		return
 	}
@@ -143,7 +143,7 @@ func (b *planner) cancelOffboarding(tenant string, rec *inventory.Tenant) {
 	if !ok {
 		return
 	}
-	if _, live := b.in.Live.Objects[id]; live {
+	if _, live := b.in.Live.Get(id); live {
 		b.add(&Change{ID: id, Tenant: tenant, Action: DeleteDeprecated,
 			Note: "tenant re-added during off-boarding: off-boarding cancelled; the deprecated copy goes, the KV data stays"}, nil)
 	}

@@ -22,11 +22,11 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 	vaultapi "github.com/hashicorp/vault/api"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
 
 	"github.com/syncd-dev/syncd/internal/daemon"
 	"github.com/syncd-dev/syncd/internal/live"
+	"github.com/syncd-dev/syncd/internal/live/kuberead"
 	"github.com/syncd-dev/syncd/internal/reconcile"
 	"github.com/syncd-dev/syncd/internal/source"
 	"github.com/syncd-dev/syncd/internal/testbed"
@@ -72,9 +72,9 @@ func bedClients(t *testing.T) reconcile.Clients {
 	v.SetToken(bed.VaultToken)
 	cfg := rest.CopyConfig(bed.RESTConfig)
 	cfg.Wrap(func(rt http.RoundTripper) http.RoundTripper { return c.KubeN.Wrap(rt) })
-	dyn, err := dynamic.NewForConfig(cfg)
+	rc, dyn, err := kuberead.Clients(cfg)
 	must(t, err)
-	c.Vault, c.Kube = v, dyn
+	c.Vault, c.Kube, c.KubeREST = v, dyn, rc
 	return c
 }
 

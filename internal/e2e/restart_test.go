@@ -35,7 +35,8 @@ func TestDaemonSurvivesVaultRestart(t *testing.T) {
 
 	r := newRepo(t, "e2e-rst", map[string]string{"shop": "  secrets:\n    - {name: s, path: a/b, keys: [k]}\n"})
 	namespace(t, "e2e-rst-shop", "eso")
-	c := reconcile.Clients{VaultN: &live.Counter{}, KubeN: &live.Counter{}, Kube: bedClients(t).Kube}
+	bc := bedClients(t)
+	c := reconcile.Clients{VaultN: &live.Counter{}, KubeN: &live.Counter{}, Kube: bc.Kube, KubeREST: bc.KubeREST}
 	vc := vaultapi.DefaultConfig()
 	vc.Address = pv.Addr
 	vc.HttpClient.Transport = c.VaultN.Wrap(vc.HttpClient.Transport)

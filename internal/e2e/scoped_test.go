@@ -72,9 +72,11 @@ func TestListsReadEveryPage(t *testing.T) {
 	for _, o := range st.Objects {
 		want.Add(o.ID)
 	}
+	rc, _, err := kuberead.Clients(bed.RESTConfig)
+	must(t, err)
 	read := func(page int64) []object.ID {
 		s := live.New()
-		must(t, kuberead.Reader{Dynamic: bed.Dynamic, Config: r.cfg, PageSize: page}.Read(context.Background(), want, s))
+		must(t, kuberead.Reader{REST: rc, Config: r.cfg, PageSize: page}.Read(context.Background(), want, s))
 		var ids []object.ID
 		for id := range s.Objects {
 			if id.Scope == "e2e-pages-blog" || id.Scope == "e2e-pages-shop" {

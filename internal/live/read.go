@@ -18,15 +18,15 @@ type Source interface {
 }
 
 // ReadAll runs every source concurrently, each into a state of its own
-// (whose Same is same), and merges the results. All reads finish before
-// anything is written anywhere.
-func ReadAll(ctx context.Context, want object.Set, same func(object.ID, desired.Spec) desired.Spec, sources ...Source) (*State, error) {
+// (whose Desired and Same are d and same), and merges the results. All
+// reads finish before anything is written anywhere.
+func ReadAll(ctx context.Context, want object.Set, d *desired.State, same func(object.ID, desired.Spec) (int, bool), sources ...Source) (*State, error) {
 	states := make([]*State, len(sources))
 	errs := make([]error, len(sources))
 	var wg sync.WaitGroup
 	for i, src := range sources {
 		states[i] = New()
-		states[i].Same = same
+		states[i].Desired, states[i].Same = d, same
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -38,11 +38,13 @@ func ReadAll(ctx context.Context, want object.Set, same func(object.ID, desired.
 		return nil, err
 	}
 	if len(states) == 0 {
-		return New(), nil
+		out := New()
+		out.Desired = d
+		return out, nil
 	}
 	// The largest state takes in the others: at 10,000 tenants a fresh map
 	// for all of them was a second copy of every object while it grew.
-	out := slices.MaxFunc(states, func(a, b *State) int { return cmp.Compare(len(a.Objects), len(b.Objects)) })
+	out := slices.MaxFunc(states, func(a, b *State) int { return cmp.Compare(a.Len(), b.Len()) })
 	for _, s := range states {
 		if s == out {
 			continue
@@ -52,6 +54,7 @@ func ReadAll(ctx context.Context, want object.Set, same func(object.ID, desired.
 		maps.Copy(out.KVKeys, s.KVKeys)
 		maps.Copy(out.Present, s.Present)
 		maps.Copy(out.Looked, s.Looked)
+		out.conv.merge(&s.conv)
 	}
 	return out, nil
 }

@@ -3,24 +3,26 @@ package live_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/syncd-dev/syncd/internal/desired"
+	"github.com/syncd-dev/syncd/internal/inventory"
 	"github.com/syncd-dev/syncd/internal/live"
 	"github.com/syncd-dev/syncd/internal/object"
 )
 
 type fakeSource struct {
-	objects []object.ID
+	objects []live.Object
 	present []object.ID
 	err     error
 }
 
 func (f fakeSource) Read(_ context.Context, _ object.Set, st *live.State) error {
-	for _, id := range f.objects {
-		st.Objects[id] = live.Object{ID: id}
+	for _, o := range f.objects {
+		st.Put(o)
 	}
 	for _, id := range f.present {
 		st.Present.Add(id)
@@ -33,11 +35,19 @@ func id(kind object.Kind, name string) object.ID {
 	return object.ID{System: object.Vault, Kind: kind, Name: name}
 }
 
+func read(ids ...object.ID) []live.Object {
+	var out []live.Object
+	for _, id := range ids {
+		out = append(out, live.Object{ID: id, Spec: &desired.PolicySpec{Name: id.Name, HCL: "read"}, Raw: []byte(id.Name)})
+	}
+	return out
+}
+
 func TestReadAllMergesEverySource(t *testing.T) {
 	a, b, c := id(object.Policy, "a"), id(object.AuthRole, "b"), id(object.KVSecret, "c")
-	st, err := live.ReadAll(context.Background(), nil, nil,
-		fakeSource{objects: []object.ID{a}},
-		fakeSource{objects: []object.ID{b, c}, present: []object.ID{c}},
+	st, err := live.ReadAll(context.Background(), nil, nil, nil,
+		fakeSource{objects: read(a)},
+		fakeSource{objects: read(b, c), present: []object.ID{c}},
 		fakeSource{present: []object.ID{a}})
 	if err != nil {
 		t.Fatal(err)
@@ -51,7 +61,7 @@ func TestReadAllMergesEverySource(t *testing.T) {
 	if diff := cmp.Diff(object.NewSet(a, c).Sorted(), st.Looked.Sorted()); diff != "" {
 		t.Errorf("looked (-want +got):\n%s", diff)
 	}
-	if _, err := live.ReadAll(context.Background(), nil, nil, fakeSource{objects: []object.ID{a}}, fakeSource{err: errors.New("down")}); err == nil {
+	if _, err := live.ReadAll(context.Background(), nil, nil, nil, fakeSource{objects: read(a)}, fakeSource{err: errors.New("down")}); err == nil {
 		t.Error("a source's error was not returned")
 	}
 }
@@ -64,25 +74,107 @@ func keys(m map[object.ID]live.Object) []object.ID {
 	return out
 }
 
-// Put holds the desired spec in place of the one read when Same says the
-// object is converged, and the one read otherwise (drift stays visible).
-func TestPutHoldsTheDesiredSpecOfAConvergedObject(t *testing.T) {
-	want := &desired.PolicySpec{Name: "p", HCL: "desired"}
-	same, drifted := object.ID{Name: "same"}, object.ID{Name: "drifted"}
-	st := live.New()
-	st.Same = func(id object.ID, _ desired.Spec) desired.Spec {
-		if id == same {
-			return want
+// A converged object is held as a mark against its desired object: Get
+// finds it with the desired spec and the UID read, the map does not hold
+// it, and its digest still counts in the fingerprint. A drifted or
+// undesired object is held as read.
+func TestConvergedObjectsAreMarks(t *testing.T) {
+	conv, drifted, other := id(object.Policy, "a-conv"), id(object.Policy, "b-drifted"), id(object.Policy, "c-undesired")
+	kube := object.ID{System: object.Kubernetes, Kind: object.ExternalSecret, Scope: "ns", Name: "es"}
+	want := &desired.State{Objects: []desired.Object{
+		{ID: conv, Spec: &desired.PolicySpec{Name: "a-conv", HCL: "desired"}},
+		{ID: drifted, Spec: &desired.PolicySpec{Name: "b-drifted", HCL: "desired"}},
+		{ID: kube, Spec: &desired.PolicySpec{Name: "es", HCL: "desired"}},
+	}}
+	slices.SortFunc(want.Objects, func(x, y desired.Object) int { return object.Compare(x.ID, y.ID) })
+	same := func(id object.ID, _ desired.Spec) (int, bool) {
+		if id == drifted {
+			return 0, false
 		}
-		return nil
+		return want.Index(id)
 	}
-	readSame, readDrifted := &desired.PolicySpec{Name: "p", HCL: "read"}, &desired.PolicySpec{Name: "p", HCL: "read"}
-	st.Put(live.Object{ID: same, Spec: readSame, Raw: []byte("1")})
-	st.Put(live.Object{ID: drifted, Spec: readDrifted, Raw: []byte("2")})
-	if got := st.Objects[same]; got.Spec != desired.Spec(want) || string(got.Raw) != "1" {
-		t.Errorf("converged: holds %+v, want the desired spec and the digest read", got)
+	readKube := live.Object{ID: kube, Spec: &desired.PolicySpec{Name: "es"}, Raw: []byte("k"), UID: "uid-1"}
+	vault := fakeSource{objects: read(conv, drifted, other)}
+	load := func(sources ...live.Source) *live.State {
+		t.Helper()
+		st, err := live.ReadAll(context.Background(), nil, want, same, sources...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st
 	}
-	if got := st.Objects[drifted]; got.Spec != desired.Spec(readDrifted) {
-		t.Errorf("drifted: holds %+v, want the spec read", got)
+	st := load(vault, fakeSource{objects: []live.Object{readKube}})
+
+	if diff := cmp.Diff(object.NewSet(drifted, other).Sorted(), object.NewSet(keys(st.Objects)...).Sorted()); diff != "" {
+		t.Errorf("held objects (-want +got):\n%s", diff)
+	}
+	if st.Len() != 4 {
+		t.Errorf("Len = %d, want 4", st.Len())
+	}
+	for _, tc := range []struct {
+		id       object.ID
+		spec     desired.Spec
+		uid      string
+		wantSpec bool // the desired object's spec, not the one read
+	}{
+		{id: conv, wantSpec: true},
+		{id: kube, uid: "uid-1", wantSpec: true},
+		{id: drifted},
+		{id: other},
+	} {
+		got, ok := st.Get(tc.id)
+		if !ok || !st.Has(tc.id) {
+			t.Errorf("%s: not found", tc.id)
+			continue
+		}
+		d, _ := want.Get(tc.id)
+		if isDesired := d.Spec != nil && got.Spec == d.Spec; isDesired != tc.wantSpec {
+			t.Errorf("%s: holds the desired spec = %v, want %v", tc.id, isDesired, tc.wantSpec)
+		}
+		if got.UID != tc.uid {
+			t.Errorf("%s: UID %q, want %q", tc.id, got.UID, tc.uid)
+		}
+	}
+	if missing := id(object.Policy, "missing"); st.Has(missing) {
+		t.Error("an object not read was found")
+	}
+
+	// The fingerprint: the same whichever source is merged into which, and
+	// different when a converged object's rendering differs.
+	fp := st.Fingerprint()
+	if again := load(fakeSource{objects: []live.Object{readKube}}, vault).Fingerprint(); again != fp {
+		t.Errorf("fingerprint depends on the order of sources: %s, then %s", fp, again)
+	}
+	changed := readKube
+	changed.Raw = []byte("k2")
+	if other := load(vault, fakeSource{objects: []live.Object{changed}}).Fingerprint(); other == fp {
+		t.Error("a converged object read with another rendering leaves the fingerprint as it was")
+	}
+}
+
+// The fingerprint changes with any tenant's inventory record.
+func TestFingerprintSeesTheInventory(t *testing.T) {
+	st := func(objects ...string) *live.State {
+		s := live.New()
+		s.Inventory = &inventory.Inventory{Tenants: map[string]*inventory.Tenant{"a": {}, "b": {}}}
+		for _, name := range objects {
+			s.Inventory.Tenants["b"].Objects = append(s.Inventory.Tenants["b"].Objects, id(object.Policy, name))
+		}
+		return s
+	}
+	base := st("p").Fingerprint()
+	if again := st("p").Fingerprint(); again != base {
+		t.Fatalf("one state, two fingerprints: %s, %s", base, again)
+	}
+	for name, other := range map[string]*live.State{"another object": st("q"), "one more object": st("p", "q"), "none": st()} {
+		if other.Fingerprint() == base {
+			t.Errorf("%s recorded: fingerprint unchanged", name)
+		}
+	}
+	renamed := st("p")
+	renamed.Inventory.Tenants["c"] = renamed.Inventory.Tenants["b"]
+	delete(renamed.Inventory.Tenants, "b")
+	if renamed.Fingerprint() == base {
+		t.Error("a record under another tenant: fingerprint unchanged")
 	}
 }

@@ -1,7 +1,9 @@
 package object
 
 import (
+	"encoding/json"
 	"testing"
+	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -41,5 +43,43 @@ func TestString(t *testing.T) {
 				t.Errorf("Short() = %q, want %q", got, tc.short)
 			}
 		})
+	}
+}
+
+// A decoded identity's system and kind are the constants' strings (held
+// once however many are decoded); anything else decodes as JSON does.
+func TestDecodedSystemAndKindAreInterned(t *testing.T) {
+	for _, tc := range []struct {
+		name, in string
+		want     ID
+		interned bool
+	}{
+		{name: "known", in: `{"system":"vault","kind":"Policy","scope":"sys","name":"p"}`,
+			want: ID{System: Vault, Kind: Policy, Scope: "sys", Name: "p"}, interned: true},
+		{name: "kubernetes kind", in: `{"system":"kubernetes","kind":"ExternalSecret.external-secrets.io","scope":"ns","name":"e"}`,
+			want: ID{System: Kubernetes, Kind: ExternalSecret, Scope: "ns", Name: "e"}, interned: true},
+		{name: "escaped known", in: `{"system":"vaul\u0074","kind":"Polic\u0079","name":"p"}`,
+			want: ID{System: Vault, Kind: Policy, Name: "p"}},
+		{name: "unknown", in: `{"system":"other","kind":"Thing","name":"x"}`,
+			want: ID{System: "other", Kind: "Thing", Name: "x"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var got ID
+			if err := json.Unmarshal([]byte(tc.in), &got); err != nil {
+				t.Fatal(err)
+			}
+			if got != tc.want {
+				t.Fatalf("decoded %+v, want %+v", got, tc.want)
+			}
+			same := unsafe.StringData(string(got.System)) == unsafe.StringData(string(tc.want.System)) &&
+				unsafe.StringData(string(got.Kind)) == unsafe.StringData(string(tc.want.Kind))
+			if tc.interned && !same {
+				t.Error("system and kind are new strings, not the constants'")
+			}
+		})
+	}
+	var bad ID
+	if err := json.Unmarshal([]byte(`{"kind":3}`), &bad); err == nil {
+		t.Error("a number decoded as a kind")
 	}
 }

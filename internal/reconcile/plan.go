@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	vaultapi "github.com/hashicorp/vault/api"
 	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/rest"
 
 	"github.com/syncd-dev/syncd/internal/desired"
 	"github.com/syncd-dev/syncd/internal/diff"
@@ -19,9 +21,12 @@ import (
 )
 
 // Clients reach Vault and the cluster; the counters count their requests.
+// KubeREST reads (kuberead), Kube writes; kuberead.Clients builds both on
+// one transport.
 type Clients struct {
 	Vault         *vaultapi.Client
 	Kube          dynamic.Interface
+	KubeREST      rest.Interface
 	VaultN, KubeN *live.Counter
 }
 
@@ -47,15 +52,36 @@ type Planned struct {
 	Live    *live.State
 }
 
-// converged returns, for a spec read, the desired spec of its object when
-// the two compare equal (diff.Compare): the live state then holds the
-// desired spec in its place (live.State.Put).
-func converged(repo *Repo) func(object.ID, desired.Spec) desired.Spec {
-	return func(id object.ID, spec desired.Spec) desired.Spec {
-		if o, ok := repo.State.Get(id); ok && o.Spec != nil && len(diff.Compare(o.Spec, spec)) == 0 {
-			return o.Spec
+// converged returns, for a spec read, the position of its desired object
+// when the two compare equal (diff.Compare): the live state then holds a
+// mark instead of the object (live.State.Put).
+func converged(repo *Repo) func(object.ID, desired.Spec) (int, bool) {
+	return func(id object.ID, spec desired.Spec) (int, bool) {
+		i, ok := repo.State.Index(id)
+		if ok && repo.State.Objects[i].Spec != nil && len(diff.Compare(repo.State.Objects[i].Spec, spec)) == 0 {
+			return i, true
 		}
-		return nil
+		return 0, false
+	}
+}
+
+// compared says which namespaces and service accounts a plan compares:
+// the desired ones (kubernetes.manageNamespaces) and the owned ones. Every
+// other one is the platform's, and only its presence matters: at 10,000
+// tenants, holding each tenant's namespace and service account read was a
+// sixth of the live state.
+func compared(s *desired.State, inv *inventory.Inventory) func(object.ID) bool {
+	owned := object.Set{}
+	for _, t := range inv.Tenants {
+		for _, id := range slices.Concat(t.Objects, t.Pending) {
+			if id.Kind == object.Namespace || id.Kind == object.ServiceAccount {
+				owned.Add(id)
+			}
+		}
+	}
+	return func(id object.ID) bool {
+		_, ok := s.Index(id)
+		return ok || owned.Has(id)
 	}
 }
 
@@ -88,14 +114,14 @@ func Plan(ctx context.Context, repo *Repo, c Clients, opts PlanOptions, log *slo
 		}
 	}
 	vault := vaultread.Reader{Logical: c.Vault.Logical(), Config: repo.Cfg}
-	kube := kuberead.Reader{Dynamic: c.Kube, Config: repo.Cfg}
+	kube := kuberead.Reader{REST: c.KubeREST, Config: repo.Cfg, Compared: compared(repo.State, inv)}
 	if n := len(opts.Tenants); n > 0 && n <= scopedMax {
 		// A few tenants (the daemon's incremental runs): read only theirs,
 		// so the work stays the same however many tenants there are.
 		vault.Direct = true
 		kube.Namespaces = kuberead.Namespaces(want, scopedMax)
 	}
-	p.Live, err = live.ReadAll(rctx, want, converged(repo), vault, kube)
+	p.Live, err = live.ReadAll(rctx, want, repo.State, converged(repo), vault, kube)
 	if err != nil {
 		return nil, fmt.Errorf("reading live state: %w", err)
 	}

@@ -14,9 +14,9 @@ import (
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/rest"
 
 	"github.com/syncd-dev/syncd/internal/config"
 	"github.com/syncd-dev/syncd/internal/desired"
@@ -24,15 +24,20 @@ import (
 	"github.com/syncd-dev/syncd/internal/object"
 )
 
-// Reader reads Kubernetes objects with a dynamic client.
+// Reader reads Kubernetes objects with a REST client (Clients).
 type Reader struct {
-	Dynamic dynamic.Interface
-	Config  *config.Config
+	REST   rest.Interface
+	Config *config.Config
 	// Namespaces limits the ESO lists to these namespaces (none: the
 	// whole cluster), for a plan scoped to a few tenants.
 	Namespaces []string
 	// PageSize is the most objects one LIST response holds (500 when 0).
 	PageSize int64
+	// Compared, when set, says which namespaces and service accounts the
+	// plan compares (syncd manages or owns them): only those are held as
+	// objects; of the others only their presence is recorded. Unset, every
+	// one found is held.
+	Compared func(object.ID) bool
 }
 
 var (
@@ -72,12 +77,12 @@ func (r Reader) Read(ctx context.Context, want object.Set, st *live.State) error
 	}
 	for kind, gvr := range GVRs(r.Config) {
 		for _, ns := range scopes {
-			err := r.list(ctx, gvr, ns, func(u *unstructured.Unstructured) error {
-				if u.GetDeletionTimestamp() != nil {
+			err := r.list(ctx, gvr, ns, func(u *item) error {
+				if u.Metadata.DeletionTimestamp != nil {
 					return nil // being deleted: gone, as far as a plan is concerned
 				}
-				id := object.ID{System: object.Kubernetes, Kind: kind, Scope: u.GetNamespace(), Name: u.GetName()}
-				if want.Has(id) || u.GetLabels()[desired.LabelManagedBy] == desired.ManagedBy {
+				id := object.ID{System: object.Kubernetes, Kind: kind, Scope: u.Metadata.Namespace, Name: u.Metadata.Name}
+				if want.Has(id) || u.Metadata.Labels[desired.LabelManagedBy] == desired.ManagedBy {
 					return keep(st, kind, u)
 				}
 				return nil
@@ -99,10 +104,10 @@ const pageSize = 500
 
 // list calls fn for each object of gvr in namespace (all: ""), a page at a
 // time.
-func (r Reader) list(ctx context.Context, gvr schema.GroupVersionResource, namespace string, fn func(*unstructured.Unstructured) error) error {
-	opts := metav1.ListOptions{Limit: cmp.Or(r.PageSize, pageSize)}
+func (r Reader) list(ctx context.Context, gvr schema.GroupVersionResource, namespace string, fn func(*item) error) error {
+	cont := ""
 	for {
-		page, err := r.Dynamic.Resource(gvr).Namespace(namespace).List(ctx, opts)
+		page, err := r.listPage(ctx, gvr, namespace, cont, cmp.Or(r.PageSize, pageSize))
 		if err != nil {
 			return err
 		}
@@ -111,7 +116,7 @@ func (r Reader) list(ctx context.Context, gvr schema.GroupVersionResource, names
 				return err
 			}
 		}
-		if opts.Continue = page.GetContinue(); opts.Continue == "" {
+		if cont = page.Metadata.Continue; cont == "" {
 			return nil
 		}
 	}
@@ -133,15 +138,18 @@ func (r Reader) externals(ctx context.Context, want object.Set, st *live.State) 
 		if len(ids) == 0 {
 			continue
 		}
-		found := func(u *unstructured.Unstructured) error {
-			if u.GetDeletionTimestamp() != nil {
+		found := func(u *item) error {
+			if u.Metadata.DeletionTimestamp != nil {
 				return nil // a terminating namespace holds nothing new
 			}
-			id := object.ID{System: object.Kubernetes, Kind: res.kind, Scope: u.GetNamespace(), Name: u.GetName()}
+			id := object.ID{System: object.Kubernetes, Kind: res.kind, Scope: u.Metadata.Namespace, Name: u.Metadata.Name}
 			if !want.Has(id) {
 				return nil
 			}
 			st.Present.Add(id)
+			if r.Compared != nil && !r.Compared(id) {
+				return nil // the platform's: only its presence matters
+			}
 			return keep(st, res.kind, u) // compared when syncd manages it
 		}
 		if len(r.Namespaces) == 0 {
@@ -151,7 +159,7 @@ func (r Reader) externals(ctx context.Context, want object.Set, st *live.State) 
 			continue
 		}
 		for _, id := range ids {
-			u, err := r.Dynamic.Resource(res.gvr).Namespace(id.Scope).Get(ctx, id.Name, metav1.GetOptions{})
+			u, err := r.get(ctx, res.gvr, id.Scope, id.Name)
 			switch {
 			case apierrors.IsNotFound(err):
 			case err != nil:
@@ -185,10 +193,10 @@ func Namespaces(want object.Set, max int) []string {
 }
 
 // keep adds u, normalised, to st.
-func keep(st *live.State, kind object.Kind, u *unstructured.Unstructured) error {
+func keep(st *live.State, kind object.Kind, u *item) error {
 	o, err := normalise(kind, u)
 	if err != nil {
-		return fmt.Errorf("%s %s/%s: %w", kind, u.GetNamespace(), u.GetName(), err)
+		return fmt.Errorf("%s %s/%s: %w", kind, u.Metadata.Namespace, u.Metadata.Name, err)
 	}
 	st.Put(o)
 	return nil
@@ -196,31 +204,34 @@ func keep(st *live.State, kind object.Kind, u *unstructured.Unstructured) error 
 
 // normalise keeps what syncd manages: apiVersion, kind, name, namespace,
 // labels, annotations and spec. Status and server-set metadata are dropped.
-func normalise(kind object.Kind, u *unstructured.Unstructured) (live.Object, error) {
-	meta := map[string]any{"name": u.GetName()}
-	if ns := u.GetNamespace(); ns != "" { // as syncd builds a cluster-scoped object
-		meta["namespace"] = ns
+func normalise(kind object.Kind, u *item) (live.Object, error) {
+	md := &u.Metadata
+	meta := map[string]any{"name": md.Name}
+	if md.Namespace != "" { // as syncd builds a cluster-scoped object
+		meta["namespace"] = md.Namespace
 	}
-	if l := u.GetLabels(); len(l) > 0 {
-		meta["labels"] = toAny(l)
+	if len(md.Labels) > 0 {
+		meta["labels"] = toAny(md.Labels)
 	}
-	if a := u.GetAnnotations(); len(a) > 0 {
-		delete(a, "kubectl.kubernetes.io/last-applied-configuration")
-		if len(a) > 0 {
-			meta["annotations"] = toAny(a)
-		}
+	delete(md.Annotations, "kubectl.kubernetes.io/last-applied-configuration")
+	if len(md.Annotations) > 0 {
+		meta["annotations"] = toAny(md.Annotations)
 	}
-	obj := map[string]any{"apiVersion": u.GetAPIVersion(), "kind": u.GetKind(), "metadata": meta}
-	if spec, ok := u.Object["spec"]; ok {
+	obj := map[string]any{"apiVersion": u.APIVersion, "kind": u.Kind, "metadata": meta}
+	spec, ok, err := u.spec()
+	if err != nil {
+		return live.Object{}, err
+	}
+	if ok {
 		obj["spec"] = spec
 	}
 	m, err := desired.NewManifest(obj)
 	if err != nil {
 		return live.Object{}, err
 	}
-	raw := live.Digest(m.JSON(), []byte(u.GetResourceVersion()))
-	id := object.ID{System: object.Kubernetes, Kind: kind, Scope: u.GetNamespace(), Name: u.GetName()}
-	return live.Object{ID: id, Spec: m, Raw: raw, UID: string(u.GetUID())}, nil
+	raw := live.Digest(m.JSON(), []byte(md.ResourceVersion))
+	id := object.ID{System: object.Kubernetes, Kind: kind, Scope: md.Namespace, Name: md.Name}
+	return live.Object{ID: id, Spec: m, Raw: raw, UID: md.UID}, nil
 }
 
 func toAny(m map[string]string) map[string]any {

@@ -190,7 +190,8 @@ func (r Reader) readOne(ctx context.Context, id object.ID, st *live.State) error
 		st.Unlock()
 		return nil
 	}
-	spec, raw, err := parse(id, sec.Data)
+	known, _ := st.DesiredSpec(id).(*desired.PolicySpec)
+	spec, raw, err := parse(id, sec.Data, known)
 	if err != nil {
 		return err
 	}
@@ -198,19 +199,26 @@ func (r Reader) readOne(ctx context.Context, id object.ID, st *live.State) error
 	return nil
 }
 
-// parse turns a Vault response into the same spec type the desired state uses.
-func parse(id object.ID, d map[string]any) (desired.Spec, []byte, error) {
+// parse turns a Vault response into the same spec type the desired state
+// uses, and fingerprints it. A policy whose text is known's byte for byte
+// is known (the desired spec): parsing the same text again would give the
+// same policy, and parsing was most of reading 10,000 tenants' policies.
+func parse(id object.ID, d map[string]any, known *desired.PolicySpec) (desired.Spec, []byte, error) {
 	var spec desired.Spec
 	switch id.Kind {
 	case object.Policy:
 		text := str(d["policy"])
+		raw := live.Digest([]byte("policy\x00"), []byte(text)) // what was read
+		if known != nil && known.Name == id.Name && known.HCL == text {
+			return known, raw, nil
+		}
 		ps := &desired.PolicySpec{Name: id.Name, HCL: text}
 		if p, err := policy.Parse([]byte(text), id.Name); err != nil {
 			ps.ParseError = err.Error() // the diff shows the text replaced
 		} else {
 			ps.Policy = p
 		}
-		spec = ps
+		return ps, raw, nil
 	case object.AuthRole:
 		spec = &desired.AuthRoleSpec{
 			Name:                                 id.Name,

@@ -1,6 +1,7 @@
 package vaultread
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"slices"
@@ -18,6 +19,7 @@ import (
 	"github.com/syncd-dev/syncd/internal/desired"
 	"github.com/syncd-dev/syncd/internal/live"
 	"github.com/syncd-dev/syncd/internal/object"
+	"github.com/syncd-dev/syncd/internal/policy"
 )
 
 // fakeLogical answers like vault/api: a missing path is (nil, nil).
@@ -138,7 +140,7 @@ func TestStatementsShareStorage(t *testing.T) {
 		if err := json.Unmarshal([]byte(`{"db_name":"catalog","creation_statements":["CREATE ROLE \"{{name}}\";","GRANT x TO \"{{name}}\";"],"revocation_statements":["DROP ROLE \"{{name}}\";"],"renew_statements":"ALTER ROLE \"{{name}}\";"}`), &d); err != nil {
 			t.Fatal(err)
 		}
-		spec, _, err := parse(object.ID{System: object.Vault, Kind: object.DatabaseRole, Scope: "database", Name: name}, d)
+		spec, _, err := parse(object.ID{System: object.Vault, Kind: object.DatabaseRole, Scope: "database", Name: name}, d, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -154,5 +156,48 @@ func TestStatementsShareStorage(t *testing.T) {
 				t.Errorf("%q is held twice", pair[0][i])
 			}
 		}
+	}
+}
+
+// A policy read with the desired text is the desired spec; any other text
+// (a byte more, another policy's name) is parsed; the fingerprint is of the
+// text read either way.
+func TestPolicyWithTheDesiredTextIsTheDesiredSpec(t *testing.T) {
+	text := "path \"kv/data/acme/*\" {\n  capabilities = [\"read\"]\n}\n"
+	p, err := policy.Parse([]byte(text), "acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	known := &desired.PolicySpec{Name: "acme", HCL: text, Policy: p}
+	id := func(name string) object.ID {
+		return object.ID{System: object.Vault, Kind: object.Policy, Scope: "sys", Name: name}
+	}
+	for _, tc := range []struct {
+		name, read string
+		id         object.ID
+		known      *desired.PolicySpec
+		isKnown    bool
+	}{
+		{name: "same text", read: text, id: id("acme"), known: known, isKnown: true},
+		{name: "text differs", read: text + " ", id: id("acme"), known: known},
+		{name: "other policy", read: text, id: id("other"), known: known},
+		{name: "none known", read: text, id: id("acme")},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			spec, raw, err := parse(tc.id, map[string]any{"policy": tc.read}, tc.known)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ps := spec.(*desired.PolicySpec)
+			if (ps == known) != tc.isKnown {
+				t.Fatalf("desired spec returned = %v, want %v", ps == known, tc.isKnown)
+			}
+			if ps.HCL != tc.read || ps.Name != tc.id.Name || len(ps.Policy.Rules) != 1 {
+				t.Errorf("spec %+v does not hold what was read", ps)
+			}
+			if want := live.Digest([]byte("policy\x00"), []byte(tc.read)); !bytes.Equal(raw, want) {
+				t.Errorf("fingerprint %x, want the text's %x", raw, want)
+			}
+		})
 	}
 }

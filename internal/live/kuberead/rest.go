@@ -1,0 +1,135 @@
+package kuberead
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/rest"
+)
+
+// Clients returns a REST client for cfg, for Reader, and the dynamic
+// client built on it, for writers: one transport, one rate limiter.
+func Clients(cfg *rest.Config) (rest.Interface, dynamic.Interface, error) {
+	c := dynamic.ConfigFor(cfg)
+	c.GroupVersion = nil
+	c.APIPath = "/api" // every request here names its whole path (AbsPath)
+	rc, err := rest.UnversionedRESTClientFor(c)
+	if err != nil {
+		return nil, nil, fmt.Errorf("kubernetes client: %w", err)
+	}
+	return rc, dynamic.New(rc), nil
+}
+
+// item is what syncd reads of a Kubernetes object. The rest of it —
+// status, managed fields, server-set metadata — is skipped undecoded: at
+// 10,000 tenants, decoding whole ESO objects was a third of a plan's CPU
+// and most of what it allocated.
+type item struct {
+	APIVersion string   `json:"apiVersion"`
+	Kind       string   `json:"kind"`
+	Metadata   metadata `json:"metadata"`
+	// Spec is decoded (json.Number for numbers, as read) when present.
+	Spec json.RawMessage `json:"spec"`
+}
+
+type metadata struct {
+	Name              string            `json:"name"`
+	Namespace         string            `json:"namespace"`
+	UID               string            `json:"uid"`
+	ResourceVersion   string            `json:"resourceVersion"`
+	Labels            map[string]string `json:"labels"`
+	Annotations       map[string]string `json:"annotations"`
+	DeletionTimestamp *string           `json:"deletionTimestamp"`
+}
+
+// page is one LIST response.
+type page struct {
+	APIVersion string `json:"apiVersion"`
+	Kind       string `json:"kind"`
+	Metadata   struct {
+		Continue string `json:"continue"`
+	} `json:"metadata"`
+	Items []item `json:"items"`
+}
+
+// spec decodes the object's spec, numbers as read.
+func (it *item) spec() (any, bool, error) {
+	if len(it.Spec) == 0 {
+		return nil, false, nil
+	}
+	d := json.NewDecoder(bytes.NewReader(it.Spec))
+	d.UseNumber()
+	var v any
+	if err := d.Decode(&v); err != nil {
+		return nil, false, fmt.Errorf("spec: %w", err)
+	}
+	return v, true, nil
+}
+
+// path is the API path of gvr's objects in namespace (all: ""), or of the
+// one named.
+func path(gvr schema.GroupVersionResource, namespace, name string) string {
+	var b strings.Builder
+	if gvr.Group == "" {
+		b.WriteString("/api/" + gvr.Version)
+	} else {
+		b.WriteString("/apis/" + gvr.Group + "/" + gvr.Version)
+	}
+	if namespace != "" {
+		b.WriteString("/namespaces/" + namespace)
+	}
+	b.WriteString("/" + gvr.Resource)
+	if name != "" {
+		b.WriteString("/" + name)
+	}
+	return b.String()
+}
+
+// listPage reads one page of gvr's objects in namespace. Items of a typed
+// list (namespaces, service accounts) carry no apiVersion and kind: they
+// get the list's, as client-go's unstructured decoding gives them.
+func (r Reader) listPage(ctx context.Context, gvr schema.GroupVersionResource, namespace, cont string, limit int64) (*page, error) {
+	req := r.REST.Get().AbsPath(path(gvr, namespace, "")).Param("limit", strconv.FormatInt(limit, 10))
+	if cont != "" {
+		req = req.Param("continue", cont)
+	}
+	body, err := req.Stream(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer body.Close()
+	var p page
+	if err := json.NewDecoder(body).Decode(&p); err != nil {
+		return nil, fmt.Errorf("decoding %s: %w", gvr.GroupResource(), err)
+	}
+	kind := strings.TrimSuffix(p.Kind, "List")
+	for i := range p.Items {
+		if p.Items[i].APIVersion == "" {
+			p.Items[i].APIVersion = p.APIVersion
+		}
+		if p.Items[i].Kind == "" {
+			p.Items[i].Kind = kind
+		}
+	}
+	return &p, nil
+}
+
+// get reads one object.
+func (r Reader) get(ctx context.Context, gvr schema.GroupVersionResource, namespace, name string) (*item, error) {
+	body, err := r.REST.Get().AbsPath(path(gvr, namespace, name)).Stream(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer body.Close()
+	var it item
+	if err := json.NewDecoder(body).Decode(&it); err != nil {
+		return nil, fmt.Errorf("decoding %s %s/%s: %w", gvr.GroupResource(), namespace, name, err)
+	}
+	return &it, nil
+}
