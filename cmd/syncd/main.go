@@ -11,6 +11,7 @@ import (
 	"runtime/trace"
 
 	"github.com/syncd-dev/syncd/internal/cli"
+	"github.com/syncd-dev/syncd/internal/memlimit"
 )
 
 func main() { os.Exit(run()) }
@@ -21,6 +22,7 @@ func main() { os.Exit(run()) }
 // SYNCD_TRACE=FILE an execution trace (go tool trace FILE: what ran when, on
 // how many cores), for measuring at scale.
 func run() int {
+	memlimit.Set("/sys/fs/cgroup") // in a container, the GC works to its limit (unless GOMEMLIMIT says otherwise)
 	for _, r := range []recording{
 		{"SYNCD_TRACE", trace.Start, trace.Stop},
 		{"SYNCD_CPUPROFILE", pprof.StartCPUProfile, pprof.StopCPUProfile},

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"slices"
@@ -17,33 +18,32 @@ func writeResult(w io.Writer, r *apply.Result, format string) error {
 	case "markdown":
 		return writeResultMarkdown(w, r)
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "syncd apply: %s\n", resultLine(r))
+	b := bufio.NewWriterSize(w, 64<<10) // written as it goes, as the plan is
+	fmt.Fprintf(b, "syncd apply: %s\n", resultLine(r))
 	if r.Revision != "" {
-		fmt.Fprintf(&b, "revision %s\n", r.Revision)
+		fmt.Fprintf(b, "revision %s\n", r.Revision)
 	}
 	tenants, groups := resultsByTenant(r)
 	for _, t := range tenants {
-		fmt.Fprintf(&b, "\ntenant %s\n", t)
+		fmt.Fprintf(b, "\ntenant %s\n", t)
 		for _, c := range groups[t] {
-			fmt.Fprintf(&b, "  %-2s %s %s  (wave %d): %s", symbols[c.Action], c.Action, c.ID.Short(), c.Wave, c.Status)
+			fmt.Fprintf(b, "  %-2s %s %s  (wave %d): %s", symbols[c.Action], c.Action, c.ID.Short(), c.Wave, c.Status)
 			if c.Attempts > 1 {
-				fmt.Fprintf(&b, " after %d attempts", c.Attempts)
+				fmt.Fprintf(b, " after %d attempts", c.Attempts)
 			}
 			b.WriteString("\n")
 			if c.Error != "" {
-				fmt.Fprintf(&b, "       %s\n", c.Error)
+				fmt.Fprintf(b, "       %s\n", c.Error)
 			}
 			if c.Upstream != nil {
-				fmt.Fprintf(&b, "       upstream failed: %s\n", c.Upstream.Short())
+				fmt.Fprintf(b, "       upstream failed: %s\n", c.Upstream.Short())
 			}
 		}
 	}
 	for _, e := range r.Errors {
-		fmt.Fprintf(&b, "\nerror: %s\n", e)
+		fmt.Fprintf(b, "\nerror: %s\n", e)
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	return b.Flush()
 }
 
 func resultLine(r *apply.Result) string {
@@ -52,10 +52,11 @@ func resultLine(r *apply.Result) string {
 		s.Applied, s.Failed, s.Skipped, q.VaultWrites, q.Vault, q.KubernetesWrites, q.Kubernetes)
 }
 
-func resultsByTenant(r *apply.Result) ([]string, map[string][]apply.ChangeResult) {
-	groups := map[string][]apply.ChangeResult{}
+func resultsByTenant(r *apply.Result) ([]string, map[string][]*apply.ChangeResult) {
+	groups := map[string][]*apply.ChangeResult{}
 	var names []string
-	for _, c := range r.Changes {
+	for i := range r.Changes {
+		c := &r.Changes[i]
 		if _, ok := groups[c.Tenant]; !ok {
 			names = append(names, c.Tenant)
 		}

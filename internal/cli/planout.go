@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"os"
@@ -46,10 +47,12 @@ func writePlan(w io.Writer, p *diff.Plan, format string, color bool) error {
 	return writeText(w, p, color)
 }
 
-// byTenant groups the changes that do something per tenant, in plan order.
-func byTenant(p *diff.Plan) (names []string, groups map[string][]diff.Change) {
-	groups = map[string][]diff.Change{}
-	for _, c := range p.Changes {
+// byTenant groups the changes that do something per tenant, in plan
+// order, pointing into the plan (not copies of its changes).
+func byTenant(p *diff.Plan) (names []string, groups map[string][]*diff.Change) {
+	groups = map[string][]*diff.Change{}
+	for i := range p.Changes {
+		c := &p.Changes[i]
 		if c.Action == diff.NoOp {
 			continue
 		}
@@ -80,52 +83,53 @@ func writeText(w io.Writer, p *diff.Plan, color bool) error {
 		}
 		return c + s + reset
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s\n", paint(bold, "syncd plan:"), summaryLine(p))
+	// Written as it goes: a 10,000-tenant apply from scratch lists every
+	// field of 76,000 creates, and the whole text at once was hundreds of MB.
+	b := bufio.NewWriterSize(w, 64<<10)
+	fmt.Fprintf(b, "%s %s\n", paint(bold, "syncd plan:"), summaryLine(p))
 	if p.Revision != "" {
-		fmt.Fprintf(&b, "revision %s\n", p.Revision)
+		fmt.Fprintf(b, "revision %s\n", p.Revision)
 	}
 	names, groups := byTenant(p)
 	for _, t := range names {
-		fmt.Fprintf(&b, "\n%s\n", paint(bold, "tenant "+t))
+		fmt.Fprintf(b, "\n%s\n", paint(bold, "tenant "+t))
 		for _, c := range groups[t] {
 			head := fmt.Sprintf("  %-2s %s %s", symbols[c.Action], c.Action, c.ID.Short())
-			fmt.Fprintf(&b, "%s  (wave %d)\n", paint(colors[c.Action], head), c.Wave)
+			fmt.Fprintf(b, "%s  (wave %d)\n", paint(colors[c.Action], head), c.Wave)
 			if c.Note != "" {
-				fmt.Fprintf(&b, "       # %s\n", c.Note)
+				fmt.Fprintf(b, "       # %s\n", c.Note)
 			}
-			for _, f := range c.Fields {
-				writeField(&b, f, c.Action, "       ", "         ")
+			for _, f := range c.FieldList() {
+				writeField(b, f, c.Action, "       ", "         ")
 			}
 		}
 	}
 	if len(p.Errors) > 0 {
-		fmt.Fprintf(&b, "\n%s\n", paint(red, "errors:"))
+		fmt.Fprintf(b, "\n%s\n", paint(red, "errors:"))
 		for _, e := range p.Errors {
-			fmt.Fprintf(&b, "  %s\n", problem(e))
+			fmt.Fprintf(b, "  %s\n", problem(e))
 		}
 	}
 	if len(p.Warnings) > 0 {
-		fmt.Fprintf(&b, "\n%s\n", paint(yellow, "warnings:"))
+		fmt.Fprintf(b, "\n%s\n", paint(yellow, "warnings:"))
 		for _, e := range p.Warnings {
-			fmt.Fprintf(&b, "  %s\n", problem(e))
+			fmt.Fprintf(b, "  %s\n", problem(e))
 		}
 	}
 	if len(p.Held) > 0 {
-		fmt.Fprintf(&b, "\nheld (tenant file invalid, live objects left untouched): %s\n", strings.Join(p.Held, ", "))
+		fmt.Fprintf(b, "\nheld (tenant file invalid, live objects left untouched): %s\n", strings.Join(p.Held, ", "))
 	}
 	for _, wt := range p.Waiting {
-		fmt.Fprintf(&b, "\nwaiting: tenant %s's policy %s is deleted after %s\n", wt.Tenant, wt.Policy, wt.DeleteAfter.Format("2006-01-02 15:04 MST"))
+		fmt.Fprintf(b, "\nwaiting: tenant %s's policy %s is deleted after %s\n", wt.Tenant, wt.Policy, wt.DeleteAfter.Format("2006-01-02 15:04 MST"))
 	}
-	fmt.Fprintf(&b, "\nread %d Vault and %d Kubernetes requests; live state %s (inventory version %d)\n",
+	fmt.Fprintf(b, "\nread %d Vault and %d Kubernetes requests; live state %s (inventory version %d)\n",
 		p.Requests.Vault, p.Requests.Kubernetes, p.Live.Hash, p.Live.InventoryVersion)
-	_, err := io.WriteString(w, b.String())
-	return err
+	return b.Flush()
 }
 
 // writeField prints one field; multi-line values (HCL, statements) as a
 // line diff.
-func writeField(b *strings.Builder, f diff.Field, a diff.Action, indent, sub string) {
+func writeField(b io.Writer, f diff.Field, a diff.Action, indent, sub string) {
 	if !strings.Contains(f.Before+f.After, "\n") {
 		switch {
 		case a == diff.Create:
@@ -233,12 +237,16 @@ func writeMarkdownBounded(w io.Writer, p *diff.Plan, max int) error {
 	if left > 0 {
 		fmt.Fprintf(&body, "\n_%d of %d tenants' details left out to fit one comment; the full plan is in the job's artifact (syncd plan -o markdown without --max-bytes)._\n", left, len(names))
 	}
-	_, err := io.WriteString(w, head.String()+body.String()+tail.String())
-	return err
+	for _, part := range []*strings.Builder{&head, &body, &tail} {
+		if _, err := io.WriteString(w, part.String()); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // markdownTenant is one tenant's table and details.
-func markdownTenant(t string, changes []diff.Change) string {
+func markdownTenant(t string, changes []*diff.Change) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "\n#### Tenant %s\n\n", mdCode(t))
 	fmt.Fprintf(&b, "| | action | object | wave |\n|---|---|---|---|\n")
@@ -246,17 +254,18 @@ func markdownTenant(t string, changes []diff.Change) string {
 		fmt.Fprintf(&b, "| %s | %s | %s | %d |\n", mdCode(symbols[c.Action]), c.Action, mdCode(c.ID.Short()), c.Wave)
 	}
 	for _, c := range changes {
-		if len(c.Fields) == 0 && c.Note == "" {
+		fields := c.FieldList()
+		if len(fields) == 0 && c.Note == "" {
 			continue
 		}
 		fmt.Fprintf(&b, "\n<details><summary>%s %s</summary>\n\n", c.Action, mdCode(c.ID.Short()))
 		if c.Note != "" {
 			fmt.Fprintf(&b, "%s\n\n", mdEscape(c.Note))
 		}
-		if len(c.Fields) > 0 {
+		if len(fields) > 0 {
 			fmt.Fprintf(&b, "```diff\n")
 			var fb strings.Builder
-			for _, f := range c.Fields {
+			for _, f := range fields {
 				mdField(&fb, f)
 			}
 			b.WriteString(strings.ReplaceAll(fb.String(), "```", "'''"))

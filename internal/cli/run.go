@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -178,7 +181,8 @@ func (o *options) runDaemon(ctx context.Context, f *runFlags) error {
 			o.log.Error("http server", "error", err)
 		}
 	}()
-	o.log.Info("syncd running", "listen", ln.Addr().String(), "mode", mode, "poll", f.poll, "scan", f.scan, "leader_elect", f.leaderElect)
+	o.log.Info("syncd running", "listen", ln.Addr().String(), "mode", mode, "poll", f.poll, "scan", f.scan, "leader_elect", f.leaderElect,
+		"memory_limit", memoryLimit())
 	if f.leaderElect {
 		cs, err := f.conn.typedClient()
 		if err != nil {
@@ -193,4 +197,13 @@ func (o *options) runDaemon(ctx context.Context, f *runFlags) error {
 	_ = srv.Shutdown(shutdown)
 	o.log.Info("syncd stopped")
 	return nil
+}
+
+// memoryLimit is the runtime's soft memory limit, for the log ("none":
+// unset; main sets it from the container's, internal/memlimit).
+func memoryLimit() string {
+	if n := debug.SetMemoryLimit(-1); n != math.MaxInt64 {
+		return strconv.FormatInt(n>>20, 10) + "MiB"
+	}
+	return "none"
 }

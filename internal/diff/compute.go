@@ -136,8 +136,7 @@ func (b *planner) pairDesired() {
 			b.fail(o.ID, o.Tenant, "is owned by tenant %s (recorded in the inventory); it is never planned for another tenant", owner)
 			continue
 		case !exists:
-			c.Action = Create
-			c.Fields = Compare(o.Spec, nil)
+			c.Action = Create // its fields are listed when shown (Change.FieldList)
 		case owned:
 			c.Fields = Compare(o.Spec, lo.Spec)
 			c.Action = Update

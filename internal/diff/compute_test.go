@@ -1,6 +1,7 @@
 package diff
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -410,5 +411,64 @@ func TestProblemsBeforePlanningAreReportedAndCounted(t *testing.T) {
 		Problems: []Problem{{Message: "tenants/shop.yaml:3:9: metadata.name: bad"}}})
 	if len(p.Errors) != 1 || p.Errors[0].Message != "tenants/shop.yaml:3:9: metadata.name: bad" || p.Summary.Errors != 1 {
 		t.Errorf("errors = %+v, summary.errors = %d; want the one problem, counted", p.Errors, p.Summary.Errors)
+	}
+}
+
+// A create lists its fields when shown, not for the plan's life: it holds
+// none, FieldList and its JSON list every field of After; an update holds
+// what differs.
+func TestCreateListsItsFieldsWhenShown(t *testing.T) {
+	cfg, st := fixture(t, blog)
+	l := converged(cfg, st)
+	var created, drifted object.ID
+	for _, o := range st.Objects {
+		switch o.ID.Kind {
+		case object.Policy:
+			created = o.ID
+			delete(l.Objects, o.ID)
+		case object.AuthRole:
+			drifted = o.ID
+			r := *o.Spec.(*desired.AuthRoleSpec)
+			r.TokenTTL = 99
+			l.Objects[o.ID] = live.Object{ID: o.ID, Spec: &r}
+		}
+	}
+	p := Compute(Input{Config: cfg, Desired: st, Live: l, Now: now})
+	byID := map[object.ID]*Change{}
+	for i := range p.Changes {
+		byID[p.Changes[i].ID] = &p.Changes[i]
+	}
+	create, update := byID[created], byID[drifted]
+	if create == nil || create.Action != Create || update == nil || update.Action != Update {
+		t.Fatalf("changes: create %+v, update %+v", create, update)
+	}
+	if create.Fields != nil {
+		t.Errorf("the create holds its fields: %v", create.Fields)
+	}
+	d, _ := st.Get(created)
+	want := Compare(d.Spec, nil)
+	if len(want) == 0 {
+		t.Fatal("a policy with no fields")
+	}
+	if diff := cmp.Diff(want, create.FieldList()); diff != "" {
+		t.Errorf("FieldList of the create (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(update.Fields, update.FieldList()); diff != "" || len(update.Fields) == 0 {
+		t.Errorf("FieldList of the update is not its fields (-want +got):\n%s", diff)
+	}
+	raw, err := json.Marshal(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Plan
+	if err := json.Unmarshal(raw, &back); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range back.Changes {
+		if c.ID == created {
+			if diff := cmp.Diff(want, c.Fields); diff != "" {
+				t.Errorf("the create's fields in JSON (-want +got):\n%s", diff)
+			}
+		}
 	}
 }

@@ -86,7 +86,10 @@ type Change struct {
 	Action Action    `json:"action"`
 	Wave   int       `json:"wave"`
 	// Fields lists field-level differences for update and adopt, and the
-	// fields set for create. Secret-bearing values are masked.
+	// fields set for create. Secret-bearing values are masked. A create
+	// computed here lists them when shown (FieldList, and in its JSON),
+	// not for the plan's life: at 10,000 tenants from scratch, every field
+	// of 76,000 creates held at once was most of apply's memory.
 	Fields []Field `json:"fields,omitempty"`
 	// After is the desired object for create, update and adopt.
 	After desired.Spec `json:"after,omitempty"`
@@ -99,6 +102,22 @@ type Change struct {
 	Note string `json:"note,omitempty"`
 	// Warnings concern this change only and do not stop it.
 	Warnings []string `json:"warnings,omitempty"`
+}
+
+// FieldList returns c's fields: Fields, or for a create that does not hold
+// them, every field of After.
+func (c *Change) FieldList() []Field {
+	if c.Fields == nil && c.Action == Create && c.After != nil {
+		return Compare(c.After, nil)
+	}
+	return c.Fields
+}
+
+// MarshalJSON writes c with its fields listed (FieldList).
+func (c Change) MarshalJSON() ([]byte, error) {
+	type plain Change // without this method
+	c.Fields = c.FieldList()
+	return json.Marshal(plain(c))
 }
 
 // Field is one field's before and after, as normalised text.

@@ -1,0 +1,60 @@
+// Package memlimit gives the Go runtime a soft memory limit from the
+// container's: a fraction of the cgroup's memory limit, unless GOMEMLIMIT
+// is set. Without it the heap may grow to twice what is live before a
+// collection, and a daemon under a memory limit is killed rather than
+// collecting harder. It has one job and no other package's types.
+package memlimit
+
+import (
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strconv"
+	"strings"
+)
+
+// Fraction of the container's limit given to the runtime: the rest is for
+// what the runtime does not count (stacks, the binary, buffers in flight).
+const Fraction = 0.9
+
+// unlimited is what cgroup v1 reports for no limit (a page-rounded max
+// int64), and anything above it means none too.
+const unlimited = 1 << 62
+
+// Limit reads the memory limit of the cgroup at root (normally
+// /sys/fs/cgroup): v2's memory.max, else v1's memory/memory.limit_in_bytes.
+// It returns false when there is none.
+func Limit(root string) (int64, bool) {
+	for _, p := range []string{"memory.max", filepath.Join("memory", "memory.limit_in_bytes")} {
+		b, err := os.ReadFile(filepath.Join(root, p))
+		if err != nil {
+			continue
+		}
+		s := strings.TrimSpace(string(b))
+		if s == "max" {
+			return 0, false
+		}
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n <= 0 || n >= unlimited {
+			return 0, false
+		}
+		return n, true
+	}
+	return 0, false
+}
+
+// Set gives the runtime Fraction of the container's limit as its soft
+// limit and returns it, unless GOMEMLIMIT is set (the runtime has read it)
+// or there is no limit: then it returns 0 and changes nothing.
+func Set(root string) int64 {
+	if os.Getenv("GOMEMLIMIT") != "" {
+		return 0
+	}
+	n, ok := Limit(root)
+	if !ok {
+		return 0
+	}
+	soft := int64(float64(n) * Fraction)
+	debug.SetMemoryLimit(soft)
+	return soft
+}

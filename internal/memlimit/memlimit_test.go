@@ -1,0 +1,70 @@
+package memlimit
+
+import (
+	"math"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"testing"
+)
+
+func TestLimitReadsTheCgroup(t *testing.T) {
+	for name, tc := range map[string]struct {
+		files map[string]string
+		want  int64
+		ok    bool
+	}{
+		"v2 limit":         {files: map[string]string{"memory.max": "268435456\n"}, want: 268435456, ok: true},
+		"v2 none":          {files: map[string]string{"memory.max": "max\n"}},
+		"v1 limit":         {files: map[string]string{"memory/memory.limit_in_bytes": "536870912\n"}, want: 536870912, ok: true},
+		"v1 none":          {files: map[string]string{"memory/memory.limit_in_bytes": "9223372036854771712\n"}},
+		"v2 before v1":     {files: map[string]string{"memory.max": "1000", "memory/memory.limit_in_bytes": "2000"}, want: 1000, ok: true},
+		"no cgroup":        {},
+		"garbage":          {files: map[string]string{"memory.max": "lots"}},
+		"zero is no limit": {files: map[string]string{"memory.max": "0"}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			root := t.TempDir()
+			for p, content := range tc.files {
+				must(t, os.MkdirAll(filepath.Dir(filepath.Join(root, p)), 0o755))
+				must(t, os.WriteFile(filepath.Join(root, p), []byte(content), 0o644))
+			}
+			got, ok := Limit(root)
+			if got != tc.want || ok != tc.ok {
+				t.Errorf("Limit = %d, %v; want %d, %v", got, ok, tc.want, tc.ok)
+			}
+		})
+	}
+}
+
+// Set gives the runtime 90 % of the container's limit, unless GOMEMLIMIT
+// is set or there is no limit.
+func TestSetGivesTheRuntimeAFraction(t *testing.T) {
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1)) // restore
+	root := t.TempDir()
+	must(t, os.WriteFile(filepath.Join(root, "memory.max"), []byte("1000000000"), 0o644))
+
+	t.Setenv("GOMEMLIMIT", "")
+	debug.SetMemoryLimit(math.MaxInt64)
+	if got := Set(root); got != 900000000 || debug.SetMemoryLimit(-1) != 900000000 {
+		t.Errorf("Set = %d, runtime limit %d; want 900000000", got, debug.SetMemoryLimit(-1))
+	}
+
+	t.Setenv("GOMEMLIMIT", "300MiB")
+	debug.SetMemoryLimit(math.MaxInt64)
+	if got := Set(root); got != 0 || debug.SetMemoryLimit(-1) != math.MaxInt64 {
+		t.Errorf("with GOMEMLIMIT set: Set = %d, runtime limit %d; want it left alone", got, debug.SetMemoryLimit(-1))
+	}
+
+	t.Setenv("GOMEMLIMIT", "")
+	if got := Set(t.TempDir()); got != 0 || debug.SetMemoryLimit(-1) != math.MaxInt64 {
+		t.Errorf("without a limit: Set = %d; want nothing changed", got)
+	}
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
