@@ -37,7 +37,7 @@ func TestLimitReadsTheCgroup(t *testing.T) {
 	}
 }
 
-// Set gives the runtime 90 % of the container's limit, unless GOMEMLIMIT
+// Set gives the runtime 80 % of the container's limit, unless GOMEMLIMIT
 // is set or there is no limit.
 func TestSetGivesTheRuntimeAFraction(t *testing.T) {
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1)) // restore
@@ -46,8 +46,8 @@ func TestSetGivesTheRuntimeAFraction(t *testing.T) {
 
 	t.Setenv("GOMEMLIMIT", "")
 	debug.SetMemoryLimit(math.MaxInt64)
-	if got := Set(root); got != 900000000 || debug.SetMemoryLimit(-1) != 900000000 {
-		t.Errorf("Set = %d, runtime limit %d; want 900000000", got, debug.SetMemoryLimit(-1))
+	if got := Set(root); got != 800000000 || debug.SetMemoryLimit(-1) != 800000000 {
+		t.Errorf("Set = %d, runtime limit %d; want 800000000", got, debug.SetMemoryLimit(-1))
 	}
 
 	t.Setenv("GOMEMLIMIT", "300MiB")
