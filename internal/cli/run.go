@@ -4,13 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
-	"runtime/debug"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -20,6 +17,7 @@ import (
 	"github.com/syncd-dev/syncd/internal/apply"
 	"github.com/syncd-dev/syncd/internal/daemon"
 	"github.com/syncd-dev/syncd/internal/live"
+	"github.com/syncd-dev/syncd/internal/memlimit"
 	"github.com/syncd-dev/syncd/internal/reconcile"
 	"github.com/syncd-dev/syncd/internal/source"
 	"github.com/syncd-dev/syncd/internal/vaultauth"
@@ -182,7 +180,7 @@ func (o *options) runDaemon(ctx context.Context, f *runFlags) error {
 		}
 	}()
 	o.log.Info("syncd running", "listen", ln.Addr().String(), "mode", mode, "poll", f.poll, "scan", f.scan, "leader_elect", f.leaderElect,
-		"memory_limit", memoryLimit())
+		"memory_limit", memlimit.Current())
 	if f.leaderElect {
 		cs, err := f.conn.typedClient()
 		if err != nil {
@@ -197,13 +195,4 @@ func (o *options) runDaemon(ctx context.Context, f *runFlags) error {
 	_ = srv.Shutdown(shutdown)
 	o.log.Info("syncd stopped")
 	return nil
-}
-
-// memoryLimit is the runtime's soft memory limit, for the log ("none":
-// unset; main sets it from the container's, internal/memlimit).
-func memoryLimit() string {
-	if n := debug.SetMemoryLimit(-1); n != math.MaxInt64 {
-		return strconv.FormatInt(n>>20, 10) + "MiB"
-	}
-	return "none"
 }

@@ -39,11 +39,10 @@ type State struct {
 	// Inventory is what this syncd instance owns.
 	Inventory *inventory.Inventory
 	// Desired and Same, when set, let Put hold a converged object as a
-	// mark: Same says whether a spec read is what is desired for its
-	// object, by returning the object's position in Desired.Objects. Readers
-	// call it concurrently.
+	// mark: Same says whether a spec read (got) is the desired one (want).
+	// Readers call it concurrently.
 	Desired *desired.State
-	Same    func(id object.ID, spec desired.Spec) (int, bool)
+	Same    func(want, got desired.Spec) bool
 
 	conv converged
 }
@@ -55,7 +54,7 @@ type State struct {
 // desired state.
 func (s *State) Put(o Object) {
 	if s.Same != nil && s.Desired != nil && o.Spec != nil {
-		if i, ok := s.Same(o.ID, o.Spec); ok {
+		if i, ok := s.Desired.Index(o.ID); ok && s.Desired.Objects[i].Spec != nil && s.Same(s.Desired.Objects[i].Spec, o.Spec) {
 			s.Lock()
 			s.conv.mark(i, len(s.Desired.Objects), o)
 			s.Unlock()

@@ -20,7 +20,7 @@ type Source interface {
 // ReadAll runs every source concurrently, each into a state of its own
 // (whose Desired and Same are d and same), and merges the results. All
 // reads finish before anything is written anywhere.
-func ReadAll(ctx context.Context, want object.Set, d *desired.State, same func(object.ID, desired.Spec) (int, bool), sources ...Source) (*State, error) {
+func ReadAll(ctx context.Context, want object.Set, d *desired.State, same func(want, got desired.Spec) bool, sources ...Source) (*State, error) {
 	states := make([]*State, len(sources))
 	errs := make([]error, len(sources))
 	var wg sync.WaitGroup

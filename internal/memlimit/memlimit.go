@@ -6,6 +6,7 @@
 package memlimit
 
 import (
+	"math"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -60,4 +61,13 @@ func Set(root string) int64 {
 	soft := int64(float64(n) * Fraction)
 	debug.SetMemoryLimit(soft)
 	return soft
+}
+
+// Current describes the runtime's soft memory limit for a log line:
+// "230MiB", or "none".
+func Current() string {
+	if n := debug.SetMemoryLimit(-1); n != math.MaxInt64 {
+		return strconv.FormatInt(n>>20, 10) + "MiB"
+	}
+	return "none"
 }

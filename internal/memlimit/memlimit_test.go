@@ -49,6 +49,9 @@ func TestSetGivesTheRuntimeAFraction(t *testing.T) {
 	if got := Set(root); got != 800000000 || debug.SetMemoryLimit(-1) != 800000000 {
 		t.Errorf("Set = %d, runtime limit %d; want 800000000", got, debug.SetMemoryLimit(-1))
 	}
+	if got := Current(); got != "762MiB" {
+		t.Errorf("Current = %q, want 762MiB", got)
+	}
 
 	t.Setenv("GOMEMLIMIT", "300MiB")
 	debug.SetMemoryLimit(math.MaxInt64)
@@ -59,6 +62,9 @@ func TestSetGivesTheRuntimeAFraction(t *testing.T) {
 	t.Setenv("GOMEMLIMIT", "")
 	if got := Set(t.TempDir()); got != 0 || debug.SetMemoryLimit(-1) != math.MaxInt64 {
 		t.Errorf("without a limit: Set = %d; want nothing changed", got)
+	}
+	if got := Current(); got != "none" {
+		t.Errorf("Current = %q, want none", got)
 	}
 }
 

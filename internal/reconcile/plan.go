@@ -52,18 +52,10 @@ type Planned struct {
 	Live    *live.State
 }
 
-// converged returns, for a spec read, the position of its desired object
-// when the two compare equal (diff.Compare): the live state then holds a
-// mark instead of the object (live.State.Put).
-func converged(repo *Repo) func(object.ID, desired.Spec) (int, bool) {
-	return func(id object.ID, spec desired.Spec) (int, bool) {
-		i, ok := repo.State.Index(id)
-		if ok && repo.State.Objects[i].Spec != nil && len(diff.Compare(repo.State.Objects[i].Spec, spec)) == 0 {
-			return i, true
-		}
-		return 0, false
-	}
-}
+// converged says whether a spec read is the desired one by the plan's own
+// comparison: the live state then holds a mark instead of the object
+// (live.State.Put).
+func converged(want, got desired.Spec) bool { return len(diff.Compare(want, got)) == 0 }
 
 // compared says which namespaces and service accounts a plan compares:
 // the desired ones (kubernetes.manageNamespaces) and the owned ones. Every
@@ -121,7 +113,7 @@ func Plan(ctx context.Context, repo *Repo, c Clients, opts PlanOptions, log *slo
 		vault.Direct = true
 		kube.Namespaces = kuberead.Namespaces(want, scopedMax)
 	}
-	p.Live, err = live.ReadAll(rctx, want, repo.State, converged(repo), vault, kube)
+	p.Live, err = live.ReadAll(rctx, want, repo.State, converged, vault, kube)
 	if err != nil {
 		return nil, fmt.Errorf("reading live state: %w", err)
 	}

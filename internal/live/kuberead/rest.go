@@ -99,14 +99,9 @@ func (r Reader) listPage(ctx context.Context, gvr schema.GroupVersionResource, n
 	if cont != "" {
 		req = req.Param("continue", cont)
 	}
-	body, err := req.Stream(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer body.Close()
 	var p page
-	if err := json.NewDecoder(body).Decode(&p); err != nil {
-		return nil, fmt.Errorf("decoding %s: %w", gvr.GroupResource(), err)
+	if err := decode(ctx, req, &p); err != nil {
+		return nil, err // the caller names the resource
 	}
 	kind := strings.TrimSuffix(p.Kind, "List")
 	for i := range p.Items {
@@ -122,14 +117,23 @@ func (r Reader) listPage(ctx context.Context, gvr schema.GroupVersionResource, n
 
 // get reads one object.
 func (r Reader) get(ctx context.Context, gvr schema.GroupVersionResource, namespace, name string) (*item, error) {
-	body, err := r.REST.Get().AbsPath(path(gvr, namespace, name)).Stream(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer body.Close()
 	var it item
-	if err := json.NewDecoder(body).Decode(&it); err != nil {
-		return nil, fmt.Errorf("decoding %s %s/%s: %w", gvr.GroupResource(), namespace, name, err)
+	if err := decode(ctx, r.REST.Get().AbsPath(path(gvr, namespace, name)), &it); err != nil {
+		return nil, err // the caller names the object
 	}
 	return &it, nil
+}
+
+// decode runs req and decodes its response into v as it streams in. An
+// API error (a 404 above all) comes back as client-go's, for apierrors.
+func decode(ctx context.Context, req *rest.Request, v any) error {
+	body, err := req.Stream(ctx)
+	if err != nil {
+		return err
+	}
+	defer body.Close()
+	if err := json.NewDecoder(body).Decode(v); err != nil {
+		return fmt.Errorf("decoding the response: %w", err)
+	}
+	return nil
 }
