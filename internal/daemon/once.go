@@ -144,6 +144,9 @@ func (d *Daemon) scope(hashes map[string]string, cfgHash string, full bool, repo
 func (d *Daemon) withoutBackingOff(p *diff.Plan) *diff.Plan {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if len(d.backoff) == 0 {
+		return p // the usual case: no copy of every change (76,667 at 10,000 tenants)
+	}
 	now := time.Now()
 	cp := *p
 	cp.Changes = slices.DeleteFunc(slices.Clone(p.Changes), func(c diff.Change) bool {

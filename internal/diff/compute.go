@@ -44,11 +44,10 @@ type planner struct {
 	in      Input
 	ids     desired.IDs
 	p       *Plan
-	changes map[object.ID]*Change
-	refs    map[object.ID][]object.ID // what each change's object depends on
-	failed  map[object.ID]object.ID   // objects with errors -> the root failure
-	present map[string]bool           // tenants with a valid file
-	scope   map[string]bool           // --tenant: only these (nil: all)
+	changes *changeSet
+	failed  map[object.ID]object.ID // objects with errors -> the root failure
+	present map[string]bool         // tenants with a valid file
+	scope   map[string]bool         // --tenant: only these (nil: all)
 }
 
 // Compute pairs desired with live and returns the ordered plan.
@@ -56,7 +55,7 @@ func Compute(in Input) *Plan {
 	b := &planner{
 		in: in, ids: desired.NewIDs(in.Config),
 		p:       &Plan{Version: SchemaVersion, CreatedAt: in.Now.UTC()},
-		changes: map[object.ID]*Change{}, refs: map[object.ID][]object.ID{}, failed: map[object.ID]object.ID{},
+		changes: newChangeSet(in.Desired, len(in.Options.Tenants) == 0), failed: map[object.ID]object.ID{},
 	}
 	b.present = map[string]bool{}
 	for _, t := range in.Desired.Tenants {
@@ -81,8 +80,8 @@ func Compute(in Input) *Plan {
 // add plans c. One object gets at most one change: a second one (two
 // tenants, or a desired object and an off-boarding step) is an error on the
 // object and neither is applied — never a silent overwrite.
-func (b *planner) add(c *Change, refs []object.ID) {
-	if prev, dup := b.changes[c.ID]; dup {
+func (b *planner) add(c Change, refs []object.ID) {
+	if prev := b.changes.get(c.ID); prev != nil {
 		b.fail(c.ID, c.Tenant, "two changes planned for one object: %s for tenant %s and %s for tenant %s; neither is applied",
 			prev.Action, prev.Tenant, c.Action, c.Tenant)
 		return
@@ -92,15 +91,14 @@ func (b *planner) add(c *Change, refs []object.ID) {
 			Message: fmt.Sprintf("%s for tenant %s not planned: the object already has an error", c.Action, c.Tenant)})
 		return
 	}
-	b.changes[c.ID] = c
-	b.refs[c.ID] = refs
+	b.changes.put(c, refs)
 }
 
 // fail records an error on id: it gets no change and its dependents are
 // skipped.
 func (b *planner) fail(id object.ID, tenant, format string, args ...any) {
 	b.failed[id] = id
-	delete(b.changes, id)
+	b.changes.remove(id)
 	b.p.Errors = append(b.p.Errors, Problem{ID: id, Tenant: tenant, Message: fmt.Sprintf(format, args...)})
 }
 
@@ -109,7 +107,7 @@ func (b *planner) fail(id object.ID, tenant, format string, args ...any) {
 func (b *planner) skip(id object.ID, tenant string, ref object.ID) {
 	root := b.failed[ref]
 	b.failed[id] = root
-	delete(b.changes, id)
+	b.changes.remove(id)
 	msg := fmt.Sprintf("skipped: depends on %s, which cannot be applied", ref.Short())
 	if root != ref {
 		msg += fmt.Sprintf(" (upstream failure: %s)", root.Short())
@@ -130,7 +128,7 @@ func (b *planner) pairDesired() {
 		}
 		lo, exists := b.in.Live.Get(o.ID)
 		owner, owned := owners[i], owners[i] != ""
-		c := &Change{ID: o.ID, Tenant: o.Tenant, After: o.Spec}
+		c := Change{ID: o.ID, Tenant: o.Tenant, After: o.Spec}
 		switch {
 		case owned && owner != o.Tenant:
 			b.fail(o.ID, o.Tenant, "is owned by tenant %s (recorded in the inventory); it is never planned for another tenant", owner)

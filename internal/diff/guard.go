@@ -19,11 +19,11 @@ import (
 func (b *planner) guard() {
 	inv := b.in.Live.Inventory
 	touched := map[string]int{}
-	for _, c := range b.changes {
-		if destructive(c, b.present) {
+	b.changes.each(func(i int) {
+		if c := &b.changes.list[i]; destructive(c, b.present) {
 			touched[c.Tenant]++
 		}
-	}
+	})
 	waiting := map[string]bool{}
 	for _, w := range b.p.Waiting {
 		if touched[w.Tenant] == 0 {
@@ -66,12 +66,11 @@ func (b *planner) guard() {
 	if g.Reason != "" && !b.in.Options.AllowDeletes {
 		g.Refused = true
 		b.p.Errors = append(b.p.Errors, Problem{Message: "deletion guard: " + g.Reason + "; no destructive step is planned (re-run with --allow-deletes if this is intended)"})
-		for id, c := range b.changes {
-			if destructive(c, b.present) {
-				delete(b.changes, id)
-				delete(b.refs, id)
+		b.changes.each(func(i int) {
+			if c := &b.changes.list[i]; destructive(c, b.present) {
+				b.changes.remove(c.ID)
 			}
-		}
+		})
 	}
 	b.p.Guard = g
 }

@@ -273,26 +273,42 @@ func TestLifecycle(t *testing.T) {
 // one silently replacing the other.
 func TestTwoChangesForOneObjectAreRefused(t *testing.T) {
 	cfg, st := fixture(t, blog)
-	b := &planner{in: Input{Config: cfg, Desired: st, Live: live.New()}, p: &Plan{},
-		changes: map[object.ID]*Change{}, refs: map[object.ID][]object.ID{}, failed: map[object.ID]object.ID{}}
-	id := desired.NewIDs(cfg).Policy("p")
-	b.add(&Change{ID: id, Tenant: "a", Action: Update}, nil)
-	b.add(&Change{ID: id, Tenant: "b", Action: DeprecatePolicy}, nil)
-	b.add(&Change{ID: id, Tenant: "c", Action: Delete}, nil)
-	if _, planned := b.changes[id]; planned {
-		t.Errorf("a change for %s is still planned", id)
-	}
-	want := []string{
-		"two changes planned for one object: update for tenant a and deprecate-policy for tenant b; neither is applied",
-		"delete for tenant c not planned: the object already has an error",
-	}
-	if len(b.p.Errors) != len(want) {
-		t.Fatalf("errors = %v", b.p.Errors)
-	}
-	for i, w := range want {
-		if b.p.Errors[i].Message != w || b.p.Errors[i].ID != id {
-			t.Errorf("error %d = %+v, want %q on %s", i, b.p.Errors[i], w, id)
-		}
+	ids := desired.NewIDs(cfg)
+	for name, tc := range map[string]struct {
+		id         object.ID
+		byPosition bool
+	}{
+		"a desired object, by position": {st.Objects[0].ID, true},
+		"another object, by position":   {ids.Policy("p"), true},
+		"a desired object, scoped plan": {st.Objects[0].ID, false},
+		"another object, scoped plan":   {ids.Policy("p"), false},
+	} {
+		t.Run(name, func(t *testing.T) {
+			b := &planner{in: Input{Config: cfg, Desired: st, Live: live.New()}, p: &Plan{},
+				changes: newChangeSet(st, tc.byPosition), failed: map[object.ID]object.ID{}}
+			id := tc.id
+			b.add(Change{ID: id, Tenant: "a", Action: Update}, nil)
+			b.add(Change{ID: id, Tenant: "b", Action: DeprecatePolicy}, nil)
+			b.add(Change{ID: id, Tenant: "c", Action: Delete}, nil)
+			if b.changes.has(id) {
+				t.Errorf("a change for %s is still planned", id)
+			}
+			if got := b.changes.take(); len(got) != 0 {
+				t.Errorf("changes left: %v", got)
+			}
+			want := []string{
+				"two changes planned for one object: update for tenant a and deprecate-policy for tenant b; neither is applied",
+				"delete for tenant c not planned: the object already has an error",
+			}
+			if len(b.p.Errors) != len(want) {
+				t.Fatalf("errors = %v", b.p.Errors)
+			}
+			for i, w := range want {
+				if b.p.Errors[i].Message != w || b.p.Errors[i].ID != id {
+					t.Errorf("error %d = %+v, want %q on %s", i, b.p.Errors[i], w, id)
+				}
+			}
+		})
 	}
 }
 

@@ -29,32 +29,31 @@ func removes(a Action) bool {
 //     tenant.
 func (b *planner) order() {
 	g := graph.New()
-	for id, c := range b.changes {
-		if c.Action != NoOp {
-			g.Add(id)
+	var ids []object.ID // of the changes that do something, in order
+	b.changes.each(func(i int) {
+		if c := &b.changes.list[i]; c.Action != NoOp {
+			g.Add(c.ID)
+			ids = append(ids, c.ID)
 		}
-	}
-	for id, c := range b.changes {
-		for _, ref := range b.refs[id] {
-			rc, ok := b.changes[ref]
+	})
+	b.changes.each(func(i int) {
+		c := &b.changes.list[i]
+		for _, ref := range b.changes.refs[i] {
+			rc := b.changes.get(ref)
 			switch {
-			case !ok:
+			case rc == nil:
 			case creates(c.Action) && creates(rc.Action):
-				g.DependsOn(id, ref)
+				g.DependsOn(c.ID, ref)
 			case removes(c.Action) && removes(rc.Action):
-				g.DependsOn(ref, id) // reversed: the referrer goes first
+				g.DependsOn(ref, c.ID) // reversed: the referrer goes first
 			}
 		}
-	}
+	})
 	leaseMakers := map[string][]object.ID{} // database role -> changes to objects that use it
 	revokes := map[string][]object.ID{}     // tenant -> its lease revocations
 	steps := map[string][]object.ID{}       // tenant -> its removal steps
-	ids := sortedIDs(b.changes)
 	for _, id := range ids {
-		c := b.changes[id]
-		if c.Action == NoOp {
-			continue
-		}
+		c := b.changes.get(id)
 		if lo, ok := b.in.Live.Get(id); ok && id.System == object.Kubernetes {
 			for _, ref := range liveRefs(b.ids, b.in.Config, lo) {
 				if ref.Kind == object.DatabaseRole {
@@ -70,7 +69,7 @@ func (b *planner) order() {
 		}
 	}
 	for _, id := range ids {
-		c := b.changes[id]
+		c := b.changes.get(id)
 		switch c.Action {
 		case RevokeLeases:
 			for _, maker := range leaseMakers[id.Name] {
@@ -97,17 +96,17 @@ func (b *planner) order() {
 	var cyc *graph.CycleError
 	if errors.As(err, &cyc) {
 		for _, id := range cyc.IDs {
-			b.fail(id, b.changes[id].Tenant, "%v", err)
+			b.fail(id, b.changes.get(id).Tenant, "%v", err)
 		}
 		for _, id := range cyc.Blocked {
-			if c, ok := b.changes[id]; ok {
+			if c := b.changes.get(id); c != nil {
 				b.skip(id, c.Tenant, cyc.IDs[0])
 			}
 		}
 	}
 	for w, ids := range waves {
 		for _, id := range ids {
-			if c, ok := b.changes[id]; ok {
+			if c := b.changes.get(id); c != nil {
 				c.Wave = w
 				c.DependsOn = g.Deps(id)
 			}
@@ -118,12 +117,12 @@ func (b *planner) order() {
 // finish sorts the changes (by wave, then ID; no-ops last) and counts them.
 func (b *planner) finish() {
 	p := b.p
-	p.Changes = slices.Grow(p.Changes, len(b.changes)) // every object has one, no-ops included
-	for _, c := range b.changes {
+	p.Changes = b.changes.take() // every object has one, no-ops included
+	for i := range p.Changes {
+		c := &p.Changes[i]
 		if c.Action == NoOp {
 			c.Wave = -1
 		}
-		p.Changes = append(p.Changes, *c)
 		switch c.Action {
 		case Create:
 			p.Summary.Create++
@@ -164,15 +163,6 @@ func (b *planner) finish() {
 		}
 		p.Live.TenantVersions[name] = t.Version
 	}
-}
-
-func sortedIDs[V any](m map[object.ID]V) []object.ID {
-	out := make([]object.ID, 0, len(m))
-	for id := range m {
-		out = append(out, id)
-	}
-	slices.SortFunc(out, object.Compare)
-	return out
 }
 
 // gatherWarnings lists every change's warnings in the plan's, in change

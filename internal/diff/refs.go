@@ -16,53 +16,51 @@ import (
 // provides them) is a warning on the object that needs it; so is a missing
 // KV value (WarnMissingValues).
 func (b *planner) checkRefs() {
-	for _, id := range sortedIDs(b.changes) {
-		c := b.changes[id]
+	b.changes.each(func(i int) {
+		c := &b.changes.list[i]
 		if c.After == nil { // deletes and off-boarding: nothing to check
-			continue
+			return
 		}
-		for _, ref := range b.refs[id] {
+		for _, ref := range b.changes.refs[i] {
 			switch ref.Kind {
 			case object.DatabaseConnection:
 				b.checkConnection(c, ref)
 			case object.Namespace, object.ServiceAccount:
-				if _, planned := b.changes[ref]; !planned && b.in.Live.Looked.Has(ref) && !b.in.Live.Present.Has(ref) {
+				if !b.changes.has(ref) && b.in.Live.Looked.Has(ref) && !b.in.Live.Present.Has(ref) {
 					c.Warnings = append(c.Warnings, fmt.Sprintf("%s does not exist yet (another system creates it); ESO cannot use this object until it does", ref.Short()))
 				}
 			}
 		}
-	}
+	})
 	// Managed references, to a fixpoint: a failure skips its dependents,
 	// and theirs.
 	for changed := true; changed; {
 		changed = false
-		for _, id := range sortedIDs(b.changes) {
-			c := b.changes[id]
+		b.changes.each(func(i int) {
+			c := &b.changes.list[i]
 			if c.After == nil {
-				continue
+				return
 			}
-			for _, ref := range b.refs[id] {
+			for _, ref := range b.changes.refs[i] {
 				if !managed(ref.Kind) {
 					continue
 				}
 				if _, bad := b.failed[ref]; bad {
 					if c.ID.Kind == object.Policy && ref.Kind == object.DatabaseRole {
-						b.dropGrant(c, ref) // the rest of the policy still applies
+						b.dropGrant(i, ref) // the rest of the policy still applies
 					} else {
-						b.skip(id, c.Tenant, ref)
+						b.skip(c.ID, c.Tenant, ref)
 					}
 					changed = true
 					break
 				}
-				_, planned := b.changes[ref]
-				_, exists := b.in.Live.Get(ref)
-				if !planned && !exists {
-					b.fail(id, c.Tenant, "refers to %s, which neither exists nor is planned", ref.Short())
+				if _, exists := b.in.Live.Get(ref); !exists && !b.changes.has(ref) {
+					b.fail(c.ID, c.Tenant, "refers to %s, which neither exists nor is planned", ref.Short())
 					changed = true
 					break
 				}
 			}
-		}
+		})
 	}
 }
 
@@ -70,11 +68,12 @@ func (b *planner) checkRefs() {
 // policy because the role cannot be applied for this tenant (owned by
 // another tenant, unowned, or its connection refuses it): a policy never
 // grants a path whose object is not the tenant's.
-func (b *planner) dropGrant(c *Change, role object.ID) {
+func (b *planner) dropGrant(i int, role object.ID) {
+	c := &b.changes.list[i]
 	path := b.in.Config.Vault.Mounts.Database + "/creds/" + role.Name
 	spec := c.After.(*desired.PolicySpec).Without(func(p string) bool { return p == path })
 	c.After = spec
-	b.refs[c.ID] = slices.DeleteFunc(slices.Clone(b.refs[c.ID]), func(r object.ID) bool { return r == role })
+	b.changes.refs[i] = slices.DeleteFunc(slices.Clone(b.changes.refs[i]), func(r object.ID) bool { return r == role })
 	var have desired.Spec
 	if lo, ok := b.in.Live.Get(c.ID); ok && c.Action != Create {
 		have = lo.Spec

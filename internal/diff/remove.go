@@ -21,7 +21,6 @@ import (
 // destructive step.
 func (b *planner) removals() {
 	inv := b.in.Live.Inventory
-	want := b.in.Desired.IDs()
 	for _, name := range inv.TenantNames() {
 		rec := inv.Tenants[name]
 		if !b.inScope(name) {
@@ -35,7 +34,7 @@ func (b *planner) removals() {
 				b.cancelOffboarding(name, rec)
 			}
 			for _, id := range rec.Objects {
-				if !want.Has(id) {
+				if _, desired := b.in.Desired.Index(id); !desired {
 					b.deleteObject(name, id, "no longer derived from the tenant file")
 				}
 			}
@@ -55,12 +54,12 @@ func (b *planner) removals() {
 func (b *planner) deleteObject(tenant string, id object.ID, note string) {
 	lo, exists := b.in.Live.Get(id)
 	if !exists {
-		b.add(&Change{ID: id, Tenant: tenant, Action: Forget, Note: "gone already: leaves the inventory"}, nil)
+		b.add(Change{ID: id, Tenant: tenant, Action: Forget, Note: "gone already: leaves the inventory"}, nil)
 		return
 	}
-	b.add(&Change{ID: id, Tenant: tenant, Action: Delete, Note: note, UID: lo.UID}, liveRefs(b.ids, b.in.Config, lo))
+	b.add(Change{ID: id, Tenant: tenant, Action: Delete, Note: note, UID: lo.UID}, liveRefs(b.ids, b.in.Config, lo))
 	if id.Kind == object.DatabaseRole {
-		b.add(&Change{ID: b.ids.Leases(id.Name), Tenant: tenant, Action: RevokeLeases,
+		b.add(Change{ID: b.ids.Leases(id.Name), Tenant: tenant, Action: RevokeLeases,
 			Note: fmt.Sprintf("revoke every lease under %s/creds/%s, once nothing can create new ones", id.Scope, id.Name)}, nil)
 	}
 }
@@ -93,7 +92,7 @@ func (b *planner) offboard(tenant string, rec *inventory.Tenant) {
 	if rec.DeprecatedAt == nil && rec.DeprecatedPolicy != "" {
 		orig := b.ids.Policy(strings.TrimSuffix(rec.DeprecatedPolicy, config.DeprecatedSuffix))
 		if _, live := b.in.Live.Get(orig); !live {
-			b.add(&Change{ID: orig, Tenant: tenant, Action: DeprecatePolicy,
+			b.add(Change{ID: orig, Tenant: tenant, Action: DeprecatePolicy,
 				Note: fmt.Sprintf("finishing an interrupted deprecation: %s stays, its grace period starts now", rec.DeprecatedPolicy)}, nil)
 		}
 	}
@@ -107,7 +106,7 @@ func (b *planner) deprecate(tenant string, rec *inventory.Tenant, id object.ID, 
 		b.fail(id, tenant, "cannot rename to %s: that policy exists and is not this tenant's; delete or rename it first", target.Name)
 		return
 	}
-	b.add(&Change{ID: id, Tenant: tenant, Action: DeprecatePolicy, Note: fmt.Sprintf(
+	b.add(Change{ID: id, Tenant: tenant, Action: DeprecatePolicy, Note: fmt.Sprintf(
 		"tenant file removed: copy to %s, delete %s (access through it ends); the copy is kept %s for audit and recovery",
 		target.Name, id.Name, b.in.Config.Offboarding.GracePeriod)}, liveRefs(b.ids, b.in.Config, lo))
 }
@@ -122,14 +121,14 @@ func (b *planner) afterGrace(tenant string, rec *inventory.Tenant) {
 	}
 	note := fmt.Sprintf("grace period over (deprecated %s)", rec.DeprecatedAt.UTC().Format("2006-01-02T15:04:05Z"))
 	if id, ok := rec.DeprecatedID(); ok { // planned even if gone already: apply then closes the record
-		b.add(&Change{ID: id, Tenant: tenant, Action: DeleteDeprecated, Note: note}, nil)
+		b.add(Change{ID: id, Tenant: tenant, Action: DeleteDeprecated, Note: note}, nil)
 	}
 	if id, ok := kvPrefixID(b.in.Config, rec); ok {
 		what := "every secret"
 		if keys, listed := b.in.Live.KVKeys[id]; listed {
 			what = fmt.Sprintf("%d secrets", len(keys))
 		}
-		b.add(&Change{ID: id, Tenant: tenant, Action: DeleteKVMetadata,
+		b.add(Change{ID: id, Tenant: tenant, Action: DeleteKVMetadata,
 			Note: fmt.Sprintf("%s: delete %s (every version and the metadata) under %s/%s/", note, what, id.Scope, id.Name)}, nil)
 	}
 }
@@ -144,7 +143,7 @@ func (b *planner) cancelOffboarding(tenant string, rec *inventory.Tenant) {
 		return
 	}
 	if _, live := b.in.Live.Get(id); live {
-		b.add(&Change{ID: id, Tenant: tenant, Action: DeleteDeprecated,
+		b.add(Change{ID: id, Tenant: tenant, Action: DeleteDeprecated,
 			Note: "tenant re-added during off-boarding: off-boarding cancelled; the deprecated copy goes, the KV data stays"}, nil)
 	}
 }

@@ -1,0 +1,66 @@
+package diff
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/syncd-dev/syncd/internal/desired"
+	"github.com/syncd-dev/syncd/internal/object"
+)
+
+// The change set holds desired objects' changes at their positions and
+// every other change after them, by position or all through the map (a
+// scoped plan); either way each visits them in identity order, skips the
+// removed ones, and take returns exactly the changes left.
+func TestChangeSetVisitsInIdentityOrder(t *testing.T) {
+	cfg, st := fixture(t, blog)
+	ids := desired.NewIDs(cfg)
+	others := []object.ID{ids.Policy("zz-last"), ids.Policy("a-first"), ids.Kube(object.ExternalSecret, "m", "x"), ids.Leases("r")}
+	for name, byPosition := range map[string]bool{"by position": true, "scoped plan": false} {
+		t.Run(name, func(t *testing.T) {
+			s := newChangeSet(st, byPosition)
+			var put []object.ID
+			for i := len(st.Objects) - 1; i >= 0; i-- { // out of order
+				put = append(put, st.Objects[i].ID)
+			}
+			put = append(put[:2], append(slices.Clone(others), put[2:]...)...) // interleaved
+			for _, id := range put {
+				s.put(Change{ID: id, Action: Update}, []object.ID{id})
+			}
+			gone := st.Objects[1].ID
+			s.remove(gone)
+			s.remove(others[1])
+			var want []object.ID
+			for _, id := range put {
+				if id != gone && id != others[1] {
+					want = append(want, id)
+				}
+			}
+			slices.SortFunc(want, object.Compare)
+
+			var got []object.ID
+			s.each(func(i int) {
+				got = append(got, s.list[i].ID)
+				if s.refs[i][0] != s.list[i].ID {
+					t.Errorf("refs of %s = %v", s.list[i].ID, s.refs[i])
+				}
+			})
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("each (-want +got):\n%s", diff)
+			}
+			if s.has(gone) || s.get(others[1]) != nil || !s.has(others[0]) {
+				t.Errorf("has(removed) = %v, get(removed) = %v, has(kept) = %v", s.has(gone), s.get(others[1]), s.has(others[0]))
+			}
+			var taken []object.ID
+			for _, c := range s.take() {
+				taken = append(taken, c.ID)
+			}
+			slices.SortFunc(taken, object.Compare)
+			if diff := cmp.Diff(want, taken); diff != "" {
+				t.Errorf("take (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
