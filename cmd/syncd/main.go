@@ -22,7 +22,7 @@ func main() { os.Exit(run()) }
 // SYNCD_TRACE=FILE an execution trace (go tool trace FILE: what ran when, on
 // how many cores), for measuring at scale.
 func run() int {
-	memlimit.Set("/sys/fs/cgroup") // in a container, the GC works to its limit (unless GOMEMLIMIT says otherwise)
+	memlimit.Set("/sys/fs/cgroup") // GOGC=50, and in a container a soft limit (unless GOGC, GOMEMLIMIT say otherwise)
 	for _, r := range []recording{
 		{"SYNCD_TRACE", trace.Start, trace.Stop},
 		{"SYNCD_CPUPROFILE", pprof.StartCPUProfile, pprof.StopCPUProfile},

@@ -14,7 +14,8 @@ type State struct {
 	// Objects are the objects syncd manages, sorted by ID.
 	Objects []Object `json:"objects"`
 	// External are objects that syncd's objects refer to but that another
-	// system owns (database connections, namespaces, KV secret values).
+	// system owns (database connections, namespaces, KV secret values),
+	// sorted by ID.
 	External []External `json:"external"`
 }
 
@@ -144,6 +145,12 @@ func (s *State) Get(id object.ID) (Object, bool) {
 // identity).
 func (s *State) Index(id object.ID) (int, bool) {
 	return slices.BinarySearchFunc(s.Objects, id, func(o Object, id object.ID) int { return object.Compare(o.ID, id) })
+}
+
+// ExternalIndex returns the position of the external object with id in
+// External (sorted by identity).
+func (s *State) ExternalIndex(id object.ID) (int, bool) {
+	return slices.BinarySearchFunc(s.External, id, func(e External, id object.ID) int { return object.Compare(e.ID, id) })
 }
 
 // ByTenant returns each tenant's objects, found in one pass over the state

@@ -14,13 +14,19 @@ import (
 
 // Source reads one system's objects among want into st.
 type Source interface {
-	Read(ctx context.Context, want object.Set, st *State) error
+	Read(ctx context.Context, want Wanted, st *State) error
+}
+
+// Wanted is what a plan reads: object.Set, or a plan's own (diff.Want).
+type Wanted interface {
+	Has(id object.ID) bool
+	Each(fn func(object.ID)) // every identity, once
 }
 
 // ReadAll runs every source concurrently, each into a state of its own
 // (whose Desired and Same are d and same), and merges the results. All
 // reads finish before anything is written anywhere.
-func ReadAll(ctx context.Context, want object.Set, d *desired.State, same func(want, got desired.Spec) bool, sources ...Source) (*State, error) {
+func ReadAll(ctx context.Context, want Wanted, d *desired.State, same func(want, got desired.Spec) bool, sources ...Source) (*State, error) {
 	states := make([]*State, len(sources))
 	errs := make([]error, len(sources))
 	var wg sync.WaitGroup

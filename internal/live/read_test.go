@@ -20,7 +20,7 @@ type fakeSource struct {
 	err     error
 }
 
-func (f fakeSource) Read(_ context.Context, _ object.Set, st *live.State) error {
+func (f fakeSource) Read(_ context.Context, _ live.Wanted, st *live.State) error {
 	for _, o := range f.objects {
 		st.Put(o)
 	}

@@ -74,3 +74,21 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// Set collects at GCPercent unless GOGC is set: then the runtime's own
+// reading of it stands.
+func TestSetCollectsAtGCPercentUnlessGOGCIsSet(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100)) // restore
+	t.Setenv("GOGC", "")
+	debug.SetGCPercent(100)
+	Set(t.TempDir())
+	if got := debug.SetGCPercent(100); got != GCPercent {
+		t.Errorf("GC percent = %d, want %d", got, GCPercent)
+	}
+	t.Setenv("GOGC", "77")
+	debug.SetGCPercent(77) // as the runtime read it at start
+	Set(t.TempDir())
+	if got := debug.SetGCPercent(100); got != 77 {
+		t.Errorf("with GOGC=77: GC percent = %d, want it left alone", got)
+	}
+}

@@ -108,6 +108,13 @@ func (s Set) Add(id ID) { s[id] = struct{}{} }
 // Has reports whether id is in s.
 func (s Set) Has(id ID) bool { _, ok := s[id]; return ok }
 
+// Each calls fn with every member, in no particular order.
+func (s Set) Each(fn func(ID)) {
+	for id := range s {
+		fn(id)
+	}
+}
+
 // Union returns the IDs in s or o.
 func (s Set) Union(o Set) Set {
 	out := make(Set, len(s)+len(o))

@@ -90,7 +90,13 @@ func Plan(ctx context.Context, repo *Repo, c Clients, opts PlanOptions, log *slo
 	defer cancel()
 	vaultBefore, kubeBefore := c.VaultN.Count(), c.KubeN.Count() // the clients may be long-lived
 	p := &Planned{Repo: repo, Clients: c,
-		Store: inventory.Store{KV: c.Vault.Logical(), Mount: repo.Cfg.Inventory.Mount, Path: repo.Cfg.Inventory.Path}}
+		Store: inventory.Store{KV: c.Vault.Logical(), Mount: repo.Cfg.Inventory.Mount, Path: repo.Cfg.Inventory.Path,
+			Known: func(id object.ID) (object.ID, bool) {
+				if i, ok := repo.State.Index(id); ok {
+					return repo.State.Objects[i].ID, true
+				}
+				return id, false
+			}}}
 	var only []string
 	if len(opts.Tenants) > 0 {
 		only = opts.Tenants
@@ -100,11 +106,7 @@ func Plan(ctx context.Context, repo *Repo, c Clients, opts PlanOptions, log *slo
 		return nil, err
 	}
 	want := diff.Wanted(repo.Cfg, repo.State, inv, opts.Tenants...)
-	for id := range want {
-		if id.Kind == object.KVSecret {
-			delete(want, id) // read below, for the objects the plan writes only
-		}
-	}
+	want.Without(object.KVSecret) // read below, for the objects the plan writes only
 	vault := vaultread.Reader{Logical: c.Vault.Logical(), Config: repo.Cfg}
 	kube := kuberead.Reader{REST: c.KubeREST, Config: repo.Cfg, Compared: compared(repo.State, inv)}
 	if n := len(opts.Tenants); n > 0 && n <= scopedMax {

@@ -69,7 +69,7 @@ func GVRs(cfg *config.Config) map[object.Kind]schema.GroupVersionResource {
 // set (a plan of a few tenants), it lists the ESO kinds in those namespaces
 // only and gets each wanted namespace and service account: the work no
 // longer grows with the cluster.
-func (r Reader) Read(ctx context.Context, want object.Set, st *live.State) error {
+func (r Reader) Read(ctx context.Context, want live.Wanted, st *live.State) error {
 	scopes := r.Namespaces
 	if len(scopes) == 0 {
 		scopes = []string{metav1.NamespaceAll}
@@ -122,18 +122,18 @@ func (r Reader) list(ctx context.Context, gvr schema.GroupVersionResource, names
 }
 
 // externals checks that the namespaces and service accounts in want exist.
-func (r Reader) externals(ctx context.Context, want object.Set, st *live.State) error {
+func (r Reader) externals(ctx context.Context, want live.Wanted, st *live.State) error {
 	for _, res := range []struct {
 		kind object.Kind
 		gvr  schema.GroupVersionResource
 	}{{object.Namespace, nsGVR}, {object.ServiceAccount, saGVR}} {
 		var ids []object.ID
-		for id := range want {
+		want.Each(func(id object.ID) {
 			if id.Kind == res.kind {
 				st.Looked.Add(id)
 				ids = append(ids, id)
 			}
-		}
+		})
 		if len(ids) == 0 {
 			continue
 		}
@@ -176,17 +176,15 @@ func (r Reader) externals(ctx context.Context, want object.Set, st *live.State) 
 // Namespaces returns the namespaces of the Kubernetes objects in want, or
 // nil when there are more than max: a plan of a few tenants reads only
 // those (Reader.Namespaces).
-func Namespaces(want object.Set, max int) []string {
+func Namespaces(want live.Wanted, max int) []string {
 	seen := map[string]bool{}
-	for id := range want {
-		if id.System != object.Kubernetes || id.Kind == object.Namespace {
-			continue
+	want.Each(func(id object.ID) {
+		if id.System == object.Kubernetes && id.Kind != object.Namespace && len(seen) <= max {
+			seen[id.Scope] = true
 		}
-		if !seen[id.Scope] {
-			if seen[id.Scope] = true; len(seen) > max {
-				return nil
-			}
-		}
+	})
+	if len(seen) > max {
+		return nil
 	}
 	return slices.Sorted(maps.Keys(seen))
 }

@@ -50,12 +50,15 @@ func (e *ReadError) Error() string { return fmt.Sprintf("reading %s: %v", e.ID, 
 func (e *ReadError) Unwrap() error { return e.Err }
 
 // Read fills st with the Vault objects among want that exist.
-func (r Reader) Read(ctx context.Context, want object.Set, st *live.State) error {
+func (r Reader) Read(ctx context.Context, want live.Wanted, st *live.State) error {
 	byKind := map[object.Kind][]object.ID{}
-	for _, id := range want.Sorted() {
+	want.Each(func(id object.ID) {
 		if id.System == object.Vault {
 			byKind[id.Kind] = append(byKind[id.Kind], id)
 		}
+	})
+	for _, ids := range byKind {
+		slices.SortFunc(ids, object.Compare)
 	}
 	m := r.Config.Vault.Mounts
 	var jobs []object.ID
