@@ -3,6 +3,7 @@ package daemon
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -93,12 +94,22 @@ func (d *Daemon) load(ctx context.Context) (*reconcile.Repo, source.Snapshot, er
 	d.mu.Lock()
 	good, goodSnap := d.state.repo, d.state.snap
 	d.mu.Unlock()
+	lastGood := func(err error) (*reconcile.Repo, source.Snapshot, error) {
+		if good == nil {
+			return nil, goodSnap, err
+		}
+		awake, werr := good.Awake() // kept dormant: its desired state is derived again
+		if werr != nil {
+			return nil, goodSnap, errors.Join(err, fmt.Errorf("the last-known-good revision: %w", werr))
+		}
+		return awake, goodSnap, err
+	}
 	snap, err := d.cfg.Source.Fetch(ctx)
 	d.cfg.Metrics.SourceUp.Set(boolGauge(err == nil))
 	d.setError(func(s *Status) { s.SourceError = errString(err) })
 	if err != nil {
 		d.cfg.Log.Error("fetching the source failed; the last-known-good state stays", "error", err, "last_good_revision", goodSnap.Revision)
-		return good, goodSnap, err
+		return lastGood(err)
 	}
 	repo, err := reconcile.Load(snap.Dir, d.cfg.ConfigPath, d.cfg.Log)
 	if err == nil && repo.Isolation != nil {
@@ -108,7 +119,7 @@ func (d *Daemon) load(ctx context.Context) (*reconcile.Repo, source.Snapshot, er
 	if err != nil {
 		d.cfg.Log.Error("the new revision does not load; the last-known-good state stays", "revision", snap.Revision,
 			"error", err, "last_good_revision", goodSnap.Revision)
-		return good, goodSnap, err
+		return lastGood(err)
 	}
 	repo.Revision = snap.Revision
 	for _, e := range repo.Tenants.Errors { // with file:line: the tenant is held, the others go on
@@ -163,7 +174,7 @@ func (d *Daemon) settle(repo *reconcile.Repo, snap source.Snapshot, hashes map[s
 	failed := failedTenants(out)
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	d.state.repo, d.state.snap = repo, snap
+	d.state.repo, d.state.snap = repo.Dormant(), snap // two desired states never held at once
 	if scope == nil || d.state.hashes == nil {
 		if d.state.hashes == nil {
 			d.state.hashes = map[string]string{}

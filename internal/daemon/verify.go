@@ -18,7 +18,12 @@ func (d *Daemon) startVerify(ctx context.Context) {
 	}
 	go func() {
 		defer d.verifying.Store(false)
-		d.Verify(ctx, repo)
+		awake, err := repo.Awake() // kept dormant: its desired state is derived again
+		if err != nil {
+			d.cfg.Log.Error("verify: the last-known-good revision", "error", err)
+			return
+		}
+		d.Verify(ctx, awake)
 	}()
 }
 
