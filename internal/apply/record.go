@@ -88,7 +88,7 @@ func (r *InventoryRecorder) desiredTenant(name string) (desired.Tenant, bool) {
 
 // Begin records every tenant's intents. Tenants without a record are
 // indexed first, all in one write; if that fails, no tenant is touched.
-func (r *InventoryRecorder) Begin(ctx context.Context, versions map[string]int, changes map[string][]diff.Change) map[string]error {
+func (r *InventoryRecorder) Begin(ctx context.Context, versions map[string]int, changes map[string][]*diff.Change) map[string]error {
 	tenants := slices.Sorted(maps.Keys(changes))
 	var fresh []string
 	for _, name := range tenants {
@@ -112,7 +112,7 @@ func (r *InventoryRecorder) Begin(ctx context.Context, versions map[string]int, 
 // brought up to date and a deprecation is cancelled. The write is checked
 // and set against the version the plan read: a tenant changed since is not
 // touched.
-func (r *InventoryRecorder) begin(ctx context.Context, tenant string, version int, changes []diff.Change) error {
+func (r *InventoryRecorder) begin(ctx context.Context, tenant string, version int, changes []*diff.Change) error {
 	t := r.record(tenant)
 	if t.Version != version {
 		return fmt.Errorf("changed since the plan (record version %d, the plan read %d): plan again: %w", t.Version, version, inventory.ErrConflict)

@@ -68,20 +68,20 @@ func TestRecorderIndexesOncePerApply(t *testing.T) {
 	ctx := context.Background()
 	st := &desired.State{}
 	inv := &inventory.Inventory{Tenants: map[string]*inventory.Tenant{}}
-	changes := map[string][]diff.Change{}
+	changes := map[string][]*diff.Change{}
 	versions := map[string]int{}
 	var want []string
 	for i := range n {
 		name := fmt.Sprintf("t%02d", i)
 		st.Tenants = append(st.Tenants, desired.Tenant{Name: name})
-		changes[name] = []diff.Change{{ID: vid("K", name+"-policy"), Tenant: name, Action: diff.Create}}
+		changes[name] = []*diff.Change{{ID: vid("K", name+"-policy"), Tenant: name, Action: diff.Create}}
 		want = append(want, "+"+name)
 	}
 	// an existing tenant being off-boarded to completion
 	past := time.Now().Add(-48 * time.Hour)
 	inv.Tenants["gone"] = &inventory.Tenant{Version: 3, DeprecatedAt: &past, DeprecatedPolicy: "gone-deprecated"}
 	versions["gone"] = 3
-	changes["gone"] = []diff.Change{{ID: vid("K", "gone-deprecated"), Tenant: "gone", Action: diff.DeleteDeprecated}}
+	changes["gone"] = []*diff.Change{{ID: vid("K", "gone-deprecated"), Tenant: "gone", Action: diff.DeleteDeprecated}}
 
 	fs := &fakeStore{saved: map[string]int{}}
 	rec := &InventoryRecorder{Store: fs, Config: config.Default(), Inventory: inv, Desired: st, Parallelism: 3}
@@ -119,7 +119,7 @@ func TestRecorderIndexesOncePerApply(t *testing.T) {
 func TestRecorderIndexFailureTouchesNoTenant(t *testing.T) {
 	fs := &fakeStore{saved: map[string]int{}, failIdx: errors.New("503")}
 	rec := &InventoryRecorder{Store: fs, Config: config.Default(), Inventory: &inventory.Inventory{Tenants: map[string]*inventory.Tenant{}}, Desired: &desired.State{}}
-	errs := rec.Begin(context.Background(), nil, map[string][]diff.Change{"a": {{ID: vid("K", "a"), Action: diff.Create}}, "b": {{ID: vid("K", "b"), Action: diff.Create}}})
+	errs := rec.Begin(context.Background(), nil, map[string][]*diff.Change{"a": {{ID: vid("K", "a"), Action: diff.Create}}, "b": {{ID: vid("K", "b"), Action: diff.Create}}})
 	if len(errs) != 2 || errs["a"] == nil || errs["b"] == nil || len(fs.saved) != 0 {
 		t.Fatalf("errors %v, records written %v: want both tenants refused and nothing written", errs, fs.saved)
 	}

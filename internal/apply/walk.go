@@ -26,7 +26,7 @@ type Recorder interface {
 	// before any of its changes runs, with check-and-set against the record
 	// version the plan read (versions). A tenant with an error is skipped
 	// whole.
-	Begin(ctx context.Context, versions map[string]int, changes map[string][]diff.Change) map[string]error
+	Begin(ctx context.Context, versions map[string]int, changes map[string][]*diff.Change) map[string]error
 	// Deprecated records, as soon as it happened, that a tenant's policy was
 	// deprecated: the start of its grace period.
 	Deprecated(ctx context.Context, tenant string, at time.Time) error
@@ -76,9 +76,10 @@ func Run(ctx context.Context, p *diff.Plan, writers map[object.System]Writer, re
 		r.opts.Retry = DefaultRetry
 	}
 	res := &Result{Version: SchemaVersion, StartedAt: r.opts.Now().UTC(), Plan: p.Live, Revision: p.Revision}
-	var changes []diff.Change
-	byTenant := map[string][]diff.Change{}
-	for _, c := range p.Changes {
+	var changes []*diff.Change // into the plan: at 10,000 tenants from scratch, copies were 17 MB each
+	byTenant := map[string][]*diff.Change{}
+	for i := range p.Changes {
+		c := &p.Changes[i]
 		if c.Action == diff.NoOp {
 			continue
 		}
@@ -96,7 +97,7 @@ func Run(ctx context.Context, p *diff.Plan, writers map[object.System]Writer, re
 		waves = max(waves, c.Wave+1)
 	}
 	for w := range waves {
-		var wave []diff.Change
+		var wave []*diff.Change
 		for _, c := range changes {
 			if c.Wave == w {
 				wave = append(wave, c)
@@ -143,7 +144,7 @@ type run struct {
 
 // begin records every tenant's intents before anything is written; a tenant
 // whose record cannot be written is not touched at all.
-func (r *run) begin(ctx context.Context, p *diff.Plan, byTenant map[string][]diff.Change) {
+func (r *run) begin(ctx context.Context, p *diff.Plan, byTenant map[string][]*diff.Change) {
 	errs := r.rec.Begin(ctx, p.Live.TenantVersions, byTenant)
 	for _, tenant := range slices.Sorted(maps.Keys(errs)) {
 		for _, c := range byTenant[tenant] {
@@ -153,8 +154,8 @@ func (r *run) begin(ctx context.Context, p *diff.Plan, byTenant map[string][]dif
 }
 
 // wave runs the changes of one wave that may run, in parallel.
-func (r *run) wave(ctx context.Context, w, waves int, wave []diff.Change) {
-	var ready []diff.Change
+func (r *run) wave(ctx context.Context, w, waves int, wave []*diff.Change) {
+	var ready []*diff.Change
 	for _, c := range wave {
 		if st := r.status[c.ID]; st.Status != "" {
 			continue // skipped already
@@ -173,7 +174,7 @@ func (r *run) wave(ctx context.Context, w, waves int, wave []diff.Change) {
 }
 
 // upstream finds a dependency of c that failed or was skipped.
-func (r *run) upstream(c diff.Change) (object.ID, bool) {
+func (r *run) upstream(c *diff.Change) (object.ID, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, d := range c.DependsOn {
@@ -187,7 +188,7 @@ func (r *run) upstream(c diff.Change) (object.ID, bool) {
 	return object.ID{}, false
 }
 
-func (r *run) one(ctx context.Context, c diff.Change, w, waves int) {
+func (r *run) one(ctx context.Context, c *diff.Change, w, waves int) {
 	if c.Action == diff.Confirm || c.Action == diff.Forget {
 		r.end(c, Applied, 0, "", nil, w, waves) // the inventory only: Finish records it
 		return
@@ -199,7 +200,7 @@ func (r *run) one(ctx context.Context, c diff.Change, w, waves int) {
 	}
 	attempts, err := r.opts.Retry.do(ctx, func() error {
 		r.writes.Add(1)
-		return wr.Write(ctx, c)
+		return wr.Write(ctx, *c)
 	})
 	if err == nil && c.Action == diff.DeprecatePolicy {
 		if rerr := r.rec.Deprecated(context.WithoutCancel(ctx), c.Tenant, r.opts.Now().UTC()); rerr != nil {
@@ -213,7 +214,7 @@ func (r *run) one(ctx context.Context, c diff.Change, w, waves int) {
 	r.end(c, Applied, attempts, "", nil, w, waves)
 }
 
-func (r *run) end(c diff.Change, st Status, attempts int, msg string, up *object.ID, w, waves int) {
+func (r *run) end(c *diff.Change, st Status, attempts int, msg string, up *object.ID, w, waves int) {
 	r.mu.Lock()
 	cr := r.status[c.ID]
 	cr.Status, cr.Attempts, cr.Error, cr.Upstream = st, attempts, msg, up

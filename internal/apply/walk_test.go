@@ -57,7 +57,7 @@ type fakeRecorder struct {
 	finished   map[string][]string
 }
 
-func (f *fakeRecorder) Begin(_ context.Context, _ map[string]int, changes map[string][]diff.Change) map[string]error {
+func (f *fakeRecorder) Begin(_ context.Context, _ map[string]int, changes map[string][]*diff.Change) map[string]error {
 	out := map[string]error{}
 	for tenant := range changes {
 		if f.refuse[tenant] {

@@ -20,7 +20,7 @@ func TestChangeSetVisitsInIdentityOrder(t *testing.T) {
 	others := []object.ID{ids.Policy("zz-last"), ids.Policy("a-first"), ids.Kube(object.ExternalSecret, "m", "x"), ids.Leases("r")}
 	for name, byPosition := range map[string]bool{"by position": true, "scoped plan": false} {
 		t.Run(name, func(t *testing.T) {
-			s := newChangeSet(st, byPosition)
+			s := newChangeSet(st, byPosition, 1)
 			var put []object.ID
 			for i := len(st.Objects) - 1; i >= 0; i-- { // out of order
 				put = append(put, st.Objects[i].ID)

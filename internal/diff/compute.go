@@ -51,11 +51,13 @@ type planner struct {
 }
 
 // Compute pairs desired with live and returns the ordered plan.
-func Compute(in Input) *Plan {
+func Compute(in Input) *Plan { return compute(in).p }
+
+func compute(in Input) *planner {
 	b := &planner{
 		in: in, ids: desired.NewIDs(in.Config),
 		p:       &Plan{Version: SchemaVersion, CreatedAt: in.Now.UTC()},
-		changes: newChangeSet(in.Desired, len(in.Options.Tenants) == 0), failed: map[object.ID]object.ID{},
+		failed: map[object.ID]object.ID{},
 	}
 	b.present = map[string]bool{}
 	for _, t := range in.Desired.Tenants {
@@ -74,7 +76,7 @@ func Compute(in Input) *Plan {
 	b.order()
 	b.finish()
 	WarnMissingValues(b.p, in.Desired, in.Live)
-	return b.p
+	return b
 }
 
 // add plans c. One object gets at most one change: a second one (two
@@ -121,7 +123,8 @@ func (b *planner) skip(id object.ID, tenant string, ref object.ID) {
 // inventory records for another tenant is never planned for this one, live
 // or not.
 func (b *planner) pairDesired() {
-	owners, pending := b.desiredOwners()
+	owners, pending, room := b.desiredOwners()
+	b.changes = newChangeSet(b.in.Desired, b.scope == nil, room)
 	for i, o := range b.in.Desired.Objects {
 		if !b.inScope(o.Tenant) {
 			continue
@@ -159,18 +162,24 @@ func (b *planner) pairDesired() {
 // desiredOwners returns, by position in the desired objects, the tenant
 // the inventory records each for ("": none) and whether only as pending.
 // Slices beside the desired state, not maps of every owned identity: at
-// 10,000 tenants those were 15 MB more while the plan was computed.
-func (b *planner) desiredOwners() (owner []string, pending []bool) {
+// 10,000 tenants those were 15 MB more while the plan was computed. room
+// is at least how many changes removals can plan: two for each owned
+// object not desired (a delete, a lease revocation), four for each tenant
+// removed or being off-boarded (deprecation, its end, KV data, a
+// finished rename).
+func (b *planner) desiredOwners() (owner []string, pending []bool, room int) {
 	objs := b.in.Desired.Objects
 	owner, pending = make([]string, len(objs)), make([]bool, len(objs))
 	record := func(name string, id object.ID, isPending bool) {
 		if i, ok := b.in.Desired.Index(id); ok {
 			owner[i] = name
 			pending[i] = pending[i] || isPending
+		} else {
+			room += 2
 		}
 	}
 	if b.in.Live.Inventory == nil {
-		return owner, pending
+		return owner, pending, room
 	}
 	for name, t := range b.in.Live.Inventory.Tenants {
 		for _, id := range t.Objects {
@@ -182,8 +191,11 @@ func (b *planner) desiredOwners() (owner []string, pending []bool) {
 		if id, ok := t.DeprecatedID(); ok {
 			record(name, id, false)
 		}
+		if !b.present[name] || t.DeprecatedAt != nil || t.DeprecatedPolicy != "" {
+			room += 4
+		}
 	}
-	return owner, pending
+	return owner, pending, room
 }
 
 // replaceNote explains an update Vault cannot make in place: it keeps a

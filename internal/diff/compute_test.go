@@ -384,7 +384,11 @@ func runPlanCases(t *testing.T, tests map[string]planCase) {
 			if tc.mutate != nil {
 				tc.mutate(t, cfg, st, l, &in)
 			}
-			p := Compute(in)
+			b := compute(in)
+			p := b.p
+			if b.changes.grown > 0 {
+				t.Errorf("the changes outgrew the room desiredOwners gave them %d times", b.changes.grown)
+			}
 			if diff := cmp.Diff(tc.want, lines(p)); diff != "" {
 				t.Errorf("plan (-want +got):\n%s\ngot:\n%q", diff, lines(p))
 			}

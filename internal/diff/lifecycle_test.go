@@ -285,7 +285,7 @@ func TestTwoChangesForOneObjectAreRefused(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			b := &planner{in: Input{Config: cfg, Desired: st, Live: live.New()}, p: &Plan{},
-				changes: newChangeSet(st, tc.byPosition), failed: map[object.ID]object.ID{}}
+				changes: newChangeSet(st, tc.byPosition, 0), failed: map[object.ID]object.ID{}}
 			id := tc.id
 			b.add(Change{ID: id, Tenant: "a", Action: Update}, nil)
 			b.add(Change{ID: id, Tenant: "b", Action: DeprecatePolicy}, nil)
