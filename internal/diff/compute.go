@@ -56,7 +56,7 @@ func Compute(in Input) *Plan { return compute(in).p }
 func compute(in Input) *planner {
 	b := &planner{
 		in: in, ids: desired.NewIDs(in.Config),
-		p:       &Plan{Version: SchemaVersion, CreatedAt: in.Now.UTC()},
+		p:      &Plan{Version: SchemaVersion, CreatedAt: in.Now.UTC()},
 		failed: map[object.ID]object.ID{},
 	}
 	b.present = map[string]bool{}
