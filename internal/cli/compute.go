@@ -12,6 +12,7 @@ import (
 // planOptions are what plan and apply share.
 type planOptions struct {
 	adopt, allowDeletes bool
+	unchanged           bool // list every no-op: the JSON plan does
 	tenants             []string
 	timeout             time.Duration
 	conn                connection
@@ -48,5 +49,5 @@ func (o *options) computePlan(ctx context.Context, po planOptions) (*reconcile.P
 		}
 	}
 	return reconcile.Plan(ctx, repo, c, reconcile.PlanOptions{
-		Adopt: po.adopt, AllowDeletes: po.allowDeletes, Tenants: po.tenants, Timeout: po.timeout}, o.log)
+		Adopt: po.adopt, AllowDeletes: po.allowDeletes, Tenants: po.tenants, Timeout: po.timeout, Unchanged: po.unchanged}, o.log)
 }

@@ -53,6 +53,7 @@ func (o *options) runPlan(ctx context.Context, f *planFlags) error {
 	if !slices.Contains(planFormats, f.format) {
 		return fmt.Errorf("-o must be one of %v, got %q", planFormats, f.format)
 	}
+	f.planOptions.unchanged = f.format == "json" || f.out != "" // the JSON plan lists every no-op
 	c, err := o.computePlan(ctx, f.planOptions)
 	if err != nil {
 		return err

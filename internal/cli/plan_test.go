@@ -23,7 +23,7 @@ import (
 // samplePlan exercises every section of the outputs: creates, an update, a
 // conflict with a skipped dependent, a warning, off-boarding, a held tenant
 // and a tenant waiting out its grace period.
-func samplePlan(t *testing.T) *diff.Plan {
+func samplePlan(t *testing.T, unchanged bool) *diff.Plan {
 	t.Helper()
 	cfg := config.Default()
 	file := func(name, spec string) tenant.File {
@@ -90,6 +90,7 @@ func samplePlan(t *testing.T) *diff.Plan {
 	p := diff.Compute(diff.Input{
 		Config: cfg, Desired: st, Live: l, Now: time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC),
 		Unknown: map[string]error{"broken": errString("broken.yaml:2:1: bad")},
+		Options: diff.Options{Unchanged: unchanged},
 	})
 	p.Requests = diff.Requests{Vault: 12, Kubernetes: 9}
 	return p
@@ -100,7 +101,8 @@ type errString string
 func (e errString) Error() string { return string(e) }
 
 func TestPlanOutputGolden(t *testing.T) {
-	p := samplePlan(t)
+	p := samplePlan(t, true)
+	quiet := samplePlan(t, false) // the no-ops without warnings counted only
 	for format, file := range map[string]string{"text": "plan.txt", "json": "plan.json", "markdown": "plan.md"} {
 		t.Run(format, func(t *testing.T) {
 			var b bytes.Buffer
@@ -108,6 +110,15 @@ func TestPlanOutputGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			golden(t, file, b.String())
+			if format != "json" { // the text and Markdown plans never list the no-ops
+				var q bytes.Buffer
+				if err := writePlan(&q, quiet, format, false); err != nil {
+					t.Fatal(err)
+				}
+				if diff := cmp.Diff(b.String(), q.String()); diff != "" {
+					t.Errorf("without the quiet no-ops (-with +without):\n%s", diff)
+				}
+			}
 		})
 	}
 	t.Run("colour only when asked", func(t *testing.T) {
@@ -128,7 +139,7 @@ func TestLineDiff(t *testing.T) {
 }
 
 func TestSavedPlanRoundTrips(t *testing.T) {
-	p := samplePlan(t)
+	p := samplePlan(t, true)
 	data, err := json.Marshal(p)
 	if err != nil {
 		t.Fatal(err)

@@ -64,3 +64,38 @@ func TestChangeSetVisitsInIdentityOrder(t *testing.T) {
 		})
 	}
 }
+
+// Without Unchanged a plan keeps only the no-ops that carry a warning (and
+// counts them all); with it, every no-op, as the JSON plan lists them.
+func TestQuietNoOpsAreCountedNotListed(t *testing.T) {
+	cfg, st := fixture(t, blog, shop)
+	l := converged(cfg, st)
+	ns := desired.NewIDs(cfg).Namespace("bookstore-platform-shop")
+	delete(l.Present, ns) // shop's store and generator warn: the namespace is missing
+	warned := 0
+	for _, o := range st.Objects {
+		if slices.Contains(o.Refs, ns) {
+			warned++
+		}
+	}
+	for name, unchanged := range map[string]bool{"unchanged listed": true, "quiet ones counted only": false} {
+		t.Run(name, func(t *testing.T) {
+			p := Compute(Input{Config: cfg, Desired: st, Live: l, Now: now, Options: Options{Unchanged: unchanged}})
+			want := len(st.Objects)
+			if !unchanged {
+				want = warned
+			}
+			if len(p.Changes) != want || p.Summary.NoOp != len(st.Objects) || warned == 0 {
+				t.Errorf("%d changes (want %d), %d counted unchanged (want %d); %d warned", len(p.Changes), want, p.Summary.NoOp, len(st.Objects), warned)
+			}
+			for _, c := range p.Changes {
+				if c.Action != NoOp || !unchanged && len(c.Warnings) == 0 {
+					t.Errorf("listed: %s %s, warnings %v", c.Action, c.ID, c.Warnings)
+				}
+			}
+			if len(p.Warnings) != warned {
+				t.Errorf("plan warnings %v, want %d", p.Warnings, warned)
+			}
+		})
+	}
+}

@@ -37,6 +37,11 @@ type Options struct {
 	// Tenants, when set, limits the plan to these tenants: nothing of any
 	// other tenant is planned (created, updated, deleted or off-boarded).
 	Tenants []string
+	// Unchanged keeps every no-op in Changes, as the JSON plan lists them.
+	// Without it a no-op is counted in the summary and listed only when it
+	// carries a warning: at 10,000 converged tenants the 76,667 no-ops
+	// were 17 MB for the rest of a run that never shows them one by one.
+	Unchanged bool
 }
 
 // planner builds one plan.

@@ -153,6 +153,9 @@ func (b *planner) finish() {
 		}
 		return object.Compare(a.ID, c.ID)
 	})
+	if !b.in.Options.Unchanged {
+		p.Changes = withoutQuietNoOps(p.Changes)
+	}
 	gatherWarnings(p)
 	slices.SortFunc(p.Errors, func(a, c Problem) int { return object.Compare(a.ID, c.ID) })
 	p.Summary.Errors = len(p.Errors)
@@ -163,6 +166,24 @@ func (b *planner) finish() {
 		}
 		p.Live.TenantVersions[name] = t.Version
 	}
+}
+
+// withoutQuietNoOps returns the changes but the no-ops without warnings,
+// in a list of their own size (the array that held every change goes).
+func withoutQuietNoOps(cs []Change) []Change {
+	n := 0
+	for i := range cs {
+		if cs[i].Action != NoOp || len(cs[i].Warnings) > 0 {
+			n++
+		}
+	}
+	out := make([]Change, 0, n)
+	for i := range cs {
+		if cs[i].Action != NoOp || len(cs[i].Warnings) > 0 {
+			out = append(out, cs[i])
+		}
+	}
+	return out
 }
 
 // gatherWarnings lists every change's warnings in the plan's, in change

@@ -37,6 +37,9 @@ type PlanOptions struct {
 	Tenants []string
 	// Timeout bounds reading the live state.
 	Timeout time.Duration
+	// Unchanged lists every no-op in the plan (diff.Options.Unchanged):
+	// for the JSON plan.
+	Unchanged bool
 }
 
 // scopedMax is the most tenants a plan reads one by one (objects directly,
@@ -126,7 +129,7 @@ func Plan(ctx context.Context, repo *Repo, c Clients, opts PlanOptions, log *slo
 	}
 	p.Plan = diff.Compute(diff.Input{
 		Config: repo.Cfg, Desired: repo.State, Unknown: repo.Tenants.Invalid, Live: p.Live, Now: time.Now(),
-		Options:  diff.Options{Adopt: opts.Adopt, AllowDeletes: opts.AllowDeletes, Tenants: opts.Tenants},
+		Options:  diff.Options{Adopt: opts.Adopt, AllowDeletes: opts.AllowDeletes, Tenants: opts.Tenants, Unchanged: opts.Unchanged},
 		Problems: problems, Files: repo.Digest,
 	})
 	// KV values are checked only for the ESO objects about to be written:
