@@ -11,8 +11,8 @@ import (
 
 // Wanted is every object a plan must read: the desired objects and what they
 // refer to, everything the inventory says syncd owns (deprecated policies
-// included), and the name each owned policy would be renamed to on
-// off-boarding, so the plan can tell whether that name is free.
+// included), and the name each policy of a removed tenant would be renamed
+// to on off-boarding, so the plan can tell whether that name is free.
 //
 // With tenants set, only those tenants' objects are wanted (and only their
 // records should be in inv): a plan scoped to one tenant reads that tenant.
@@ -42,24 +42,24 @@ func Wanted(cfg *config.Config, s *desired.State, inv *inventory.Inventory, tena
 		}
 	}
 	ids := desired.NewIDs(cfg)
-	owned := func(id object.ID) {
-		w.add(id)
-		if id.Kind == object.Policy {
-			w.add(ids.Policy(id.Name + config.DeprecatedSuffix))
-		}
+	present := make(map[string]bool, len(s.Tenants))
+	for _, t := range s.Tenants {
+		present[t.Name] = true
 	}
-	for _, rec := range inv.Tenants {
+	for name, rec := range inv.Tenants {
 		if id, ok := kvPrefixID(cfg, rec); ok && rec.DeprecatedAt != nil {
 			w.add(id) // listed, so the plan says what deleting it deletes
 		}
-		for _, id := range rec.Objects {
-			owned(id)
-		}
-		for _, id := range rec.Pending {
-			owned(id)
+		for _, owned := range [][]object.ID{rec.Objects, rec.Pending} {
+			for _, id := range owned {
+				w.add(id)
+				if id.Kind == object.Policy && !present[name] { // off-boarded by this plan: renamed
+					w.add(ids.Policy(id.Name + config.DeprecatedSuffix))
+				}
+			}
 		}
 		if id, ok := rec.DeprecatedID(); ok {
-			owned(id)
+			w.add(id)
 		}
 	}
 	return w

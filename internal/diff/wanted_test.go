@@ -37,10 +37,16 @@ func everythingWanted(cfg *config.Config, s *desired.State, inv *inventory.Inven
 			want.Add(id)
 		}
 	}
-	for id := range inv.Owned() {
-		want.Add(id)
-		if id.Kind == object.Policy {
-			want.Add(ids.Policy(id.Name + config.DeprecatedSuffix))
+	present := map[string]bool{}
+	for _, t := range s.Tenants {
+		present[t.Name] = true
+	}
+	for name, rec := range inv.Tenants {
+		for id := range (&inventory.Inventory{Tenants: map[string]*inventory.Tenant{name: rec}}).Owned() {
+			want.Add(id)
+			if id.Kind == object.Policy && !present[name] && id.Name != rec.DeprecatedPolicy {
+				want.Add(ids.Policy(id.Name + config.DeprecatedSuffix)) // a removed tenant's policy is renamed
+			}
 		}
 	}
 	return want
@@ -59,10 +65,14 @@ func TestWantHoldsWhatTheStateDoesNot(t *testing.T) {
 	inv.Tenants["blog"].Objects = append(inv.Tenants["blog"].Objects, ids.DatabaseRole("dropped")) // owned, no longer desired
 	inv.Tenants["blog"].Pending = []object.ID{ids.AuthRole("pending")}
 	inv.Tenants["gone"] = deprecated(time.Now(), "gone")
+	inv.Tenants["removed"] = &inventory.Tenant{Objects: []object.ID{ids.Policy("bookstore-platform-app-removed"), ids.AuthRole("removed")}}
 	for name, tenants := range map[string][]string{"every tenant": nil, "one tenant": {"blog"}} {
 		t.Run(name, func(t *testing.T) {
 			w := Wanted(cfg, st, inv, tenants...)
 			ref := everythingWanted(cfg, st, inv, tenants...)
+			if !ref.Has(ids.Policy("bookstore-platform-app-removed-deprecated")) || ref.Has(ids.Policy("bookstore-platform-app-blog-deprecated")) {
+				t.Fatal("the reference wants no rename for a removed tenant's policy, or one for a present tenant's")
+			}
 			if len(tenants) == 0 && len(w.others) >= len(ref)/2 {
 				t.Errorf("holds %d of %d identities itself: the desired state's should not be copied", len(w.others), len(ref))
 			}
