@@ -83,10 +83,10 @@ func (s *changeSet) remove(id object.ID) {
 	}
 }
 
-// each calls fn with the position of every change, in identity order: the
-// desired positions are in it already, the others are sorted and merged
-// in. fn may remove changes (its own or later ones), not put any.
-func (s *changeSet) each(fn func(i int)) {
+// each calls fn with every change and its position, in identity order:
+// the desired positions are in it already, the others are sorted and
+// merged in. fn may remove changes (its own or later ones), not put any.
+func (s *changeSet) each(fn func(i int, c *Change)) {
 	others := make([]int, 0, len(s.others))
 	for _, i := range s.others {
 		if s.list[i].Action != "" {
@@ -106,7 +106,7 @@ func (s *changeSet) each(fn func(i int)) {
 			i, o = others[o], o+1
 		}
 		if s.list[i].Action != "" {
-			fn(i)
+			fn(i, &s.list[i])
 		}
 	}
 }

@@ -41,9 +41,9 @@ func TestChangeSetVisitsInIdentityOrder(t *testing.T) {
 			slices.SortFunc(want, object.Compare)
 
 			var got []object.ID
-			s.each(func(i int) {
-				got = append(got, s.list[i].ID)
-				if s.refs[i][0] != s.list[i].ID {
+			s.each(func(i int, c *Change) {
+				got = append(got, c.ID)
+				if c != &s.list[i] || s.refs[i][0] != c.ID {
 					t.Errorf("refs of %s = %v", s.list[i].ID, s.refs[i])
 				}
 			})

@@ -19,8 +19,8 @@ import (
 func (b *planner) guard() {
 	inv := b.in.Live.Inventory
 	touched := map[string]int{}
-	b.changes.each(func(i int) {
-		if c := &b.changes.list[i]; destructive(c, b.present) {
+	b.changes.each(func(_ int, c *Change) {
+		if destructive(c, b.present) {
 			touched[c.Tenant]++
 		}
 	})
@@ -66,8 +66,8 @@ func (b *planner) guard() {
 	if g.Reason != "" && !b.in.Options.AllowDeletes {
 		g.Refused = true
 		b.p.Errors = append(b.p.Errors, Problem{Message: "deletion guard: " + g.Reason + "; no destructive step is planned (re-run with --allow-deletes if this is intended)"})
-		b.changes.each(func(i int) {
-			if c := &b.changes.list[i]; destructive(c, b.present) {
+		b.changes.each(func(_ int, c *Change) {
+			if destructive(c, b.present) {
 				b.changes.remove(c.ID)
 			}
 		})

@@ -29,15 +29,14 @@ func removes(a Action) bool {
 //     tenant.
 func (b *planner) order() {
 	g := graph.New()
-	var ids []object.ID // of the changes that do something, in order
-	b.changes.each(func(i int) {
-		if c := &b.changes.list[i]; c.Action != NoOp {
+	var todo []int // the positions of the changes that do something, in order
+	b.changes.each(func(i int, c *Change) {
+		if c.Action != NoOp {
 			g.Add(c.ID)
-			ids = append(ids, c.ID)
+			todo = append(todo, i)
 		}
 	})
-	b.changes.each(func(i int) {
-		c := &b.changes.list[i]
+	b.changes.each(func(i int, c *Change) {
 		for _, ref := range b.changes.refs[i] {
 			rc := b.changes.get(ref)
 			switch {
@@ -52,8 +51,9 @@ func (b *planner) order() {
 	leaseMakers := map[string][]object.ID{} // database role -> changes to objects that use it
 	revokes := map[string][]object.ID{}     // tenant -> its lease revocations
 	steps := map[string][]object.ID{}       // tenant -> its removal steps
-	for _, id := range ids {
-		c := b.changes.get(id)
+	for _, i := range todo {                // no change is put or removed until the waves
+		c := &b.changes.list[i]
+		id := c.ID
 		if lo, ok := b.in.Live.Get(id); ok && id.System == object.Kubernetes {
 			for _, ref := range liveRefs(b.ids, b.in.Config, lo) {
 				if ref.Kind == object.DatabaseRole {
@@ -68,8 +68,9 @@ func (b *planner) order() {
 			steps[c.Tenant] = append(steps[c.Tenant], id)
 		}
 	}
-	for _, id := range ids {
-		c := b.changes.get(id)
+	for _, i := range todo {
+		c := &b.changes.list[i]
+		id := c.ID
 		switch c.Action {
 		case RevokeLeases:
 			for _, maker := range leaseMakers[id.Name] {

@@ -16,8 +16,7 @@ import (
 // provides them) is a warning on the object that needs it; so is a missing
 // KV value (WarnMissingValues).
 func (b *planner) checkRefs() {
-	b.changes.each(func(i int) {
-		c := &b.changes.list[i]
+	b.changes.each(func(i int, c *Change) {
 		if c.After == nil { // deletes and off-boarding: nothing to check
 			return
 		}
@@ -36,8 +35,7 @@ func (b *planner) checkRefs() {
 	// and theirs.
 	for changed := true; changed; {
 		changed = false
-		b.changes.each(func(i int) {
-			c := &b.changes.list[i]
+		b.changes.each(func(i int, c *Change) {
 			if c.After == nil {
 				return
 			}

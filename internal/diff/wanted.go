@@ -120,13 +120,6 @@ func (w *Want) Each(fn func(object.ID)) {
 // for the objects it writes only).
 func (w *Want) Without(kind object.Kind) { w.drop = kind }
 
-// Len is how many identities are wanted.
-func (w *Want) Len() int {
-	n := 0
-	w.Each(func(object.ID) { n++ })
-	return n
-}
-
 func (w *Want) add(id object.ID) {
 	if !w.inState(id) {
 		w.others.Add(id)

@@ -94,12 +94,7 @@ func Plan(ctx context.Context, repo *Repo, c Clients, opts PlanOptions, log *slo
 	vaultBefore, kubeBefore := c.VaultN.Count(), c.KubeN.Count() // the clients may be long-lived
 	p := &Planned{Repo: repo, Clients: c,
 		Store: inventory.Store{KV: c.Vault.Logical(), Mount: repo.Cfg.Inventory.Mount, Path: repo.Cfg.Inventory.Path,
-			Known: func(id object.ID) (object.ID, bool) {
-				if i, ok := repo.State.Index(id); ok {
-					return repo.State.Objects[i].ID, true
-				}
-				return id, false
-			}}}
+			Known: func(id object.ID) (object.ID, bool) { o, ok := repo.State.Get(id); return o.ID, ok }}}
 	var only []string
 	if len(opts.Tenants) > 0 {
 		only = opts.Tenants
