@@ -155,7 +155,7 @@ func (r *InventoryRecorder) Deprecated(ctx context.Context, tenant string, at ti
 // Finish records how every tenant's changes ended; tenants whose
 // off-boarding completed leave the index in one write, then lose their
 // records.
-func (r *InventoryRecorder) Finish(ctx context.Context, results map[string][]ChangeResult) map[string]error {
+func (r *InventoryRecorder) Finish(ctx context.Context, results map[string][]*ChangeResult) map[string]error {
 	tenants := slices.Sorted(maps.Keys(results))
 	var mu sync.Mutex
 	var complete []string
@@ -188,7 +188,7 @@ func (r *InventoryRecorder) Finish(ctx context.Context, results map[string][]Cha
 // pending to owned (a failed create stays pending: it may exist), deleted
 // ones leave the record. It reports a tenant whose off-boarding completed
 // instead of saving its record: it leaves the inventory.
-func (r *InventoryRecorder) finish(ctx context.Context, tenant string, results []ChangeResult) (complete bool, err error) {
+func (r *InventoryRecorder) finish(ctx context.Context, tenant string, results []*ChangeResult) (complete bool, err error) {
 	t := r.record(tenant)
 	next := *t
 	next.Objects, next.Pending = slices.Clone(t.Objects), slices.Clone(t.Pending)

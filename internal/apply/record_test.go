@@ -94,10 +94,10 @@ func TestRecorderIndexesOncePerApply(t *testing.T) {
 	if fs.saved["t00"] != 1 || fs.saved["gone"] != 1 || len(fs.saved) != n+1 {
 		t.Fatalf("records written by Begin: %v", fs.saved)
 	}
-	results := map[string][]ChangeResult{}
+	results := map[string][]*ChangeResult{}
 	for name, cs := range changes {
 		for _, c := range cs {
-			results[name] = append(results[name], ChangeResult{ID: c.ID, Tenant: name, Action: c.Action, Status: Applied})
+			results[name] = append(results[name], &ChangeResult{ID: c.ID, Tenant: name, Action: c.Action, Status: Applied})
 		}
 	}
 	if errs := rec.Finish(ctx, results); len(errs) != 0 {

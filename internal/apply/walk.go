@@ -31,7 +31,7 @@ type Recorder interface {
 	// deprecated: the start of its grace period.
 	Deprecated(ctx context.Context, tenant string, at time.Time) error
 	// Finish records how each tenant's changes ended.
-	Finish(ctx context.Context, results map[string][]ChangeResult) map[string]error
+	Finish(ctx context.Context, results map[string][]*ChangeResult) map[string]error
 }
 
 // Progress reports a change as it ends.
@@ -64,8 +64,13 @@ type Options struct {
 // already failed or skipped never run; a change runs only once every change
 // it depends on was applied. A cancelled ctx starts nothing new: what is in
 // flight ends, the rest is skipped.
+//
+// The run keeps each change by its position in res.Changes (found by
+// identity through a sorted index), not in maps keyed by identity: at
+// 10,000 tenants from scratch, a map of 76,667 results and a per-tenant
+// copy of them were 20 MB.
 func Run(ctx context.Context, p *diff.Plan, writers map[object.System]Writer, rec Recorder, opts Options) *Result {
-	r := &run{opts: opts, writers: writers, rec: rec, status: map[object.ID]*ChangeResult{}, root: map[object.ID]object.ID{}}
+	r := &run{opts: opts, writers: writers, rec: rec, root: map[object.ID]object.ID{}}
 	if r.opts.Now == nil {
 		r.opts.Now = time.Now
 	}
@@ -76,40 +81,39 @@ func Run(ctx context.Context, p *diff.Plan, writers map[object.System]Writer, re
 		r.opts.Retry = DefaultRetry
 	}
 	res := &Result{Version: SchemaVersion, StartedAt: r.opts.Now().UTC(), Plan: p.Live, Revision: p.Revision}
-	var changes []*diff.Change // into the plan: at 10,000 tenants from scratch, copies were 17 MB each
 	byTenant := map[string][]*diff.Change{}
 	for i := range p.Changes {
 		c := &p.Changes[i]
 		if c.Action == diff.NoOp {
 			continue
 		}
-		changes = append(changes, c)
+		r.changes = append(r.changes, c) // into the plan: at 10,000 tenants from scratch, copies were 17 MB each
 		byTenant[c.Tenant] = append(byTenant[c.Tenant], c)
 		res.Changes = append(res.Changes, ChangeResult{ID: c.ID, Tenant: c.Tenant, Action: c.Action, Wave: c.Wave})
 	}
-	for i := range res.Changes {
-		r.status[res.Changes[i].ID] = &res.Changes[i]
+	r.results = res.Changes
+	r.byID = make([]int32, len(r.changes))
+	for k := range r.byID {
+		r.byID[k] = int32(k)
 	}
-	r.total = len(changes)
+	slices.SortFunc(r.byID, func(a, b int32) int { return object.Compare(r.changes[a].ID, r.changes[b].ID) })
 	r.begin(ctx, p, byTenant)
 	waves := 0
-	for _, c := range changes {
+	for _, c := range r.changes {
 		waves = max(waves, c.Wave+1)
 	}
 	for w := range waves {
-		var wave []*diff.Change
-		for _, c := range changes {
+		var wave []int
+		for k, c := range r.changes {
 			if c.Wave == w {
-				wave = append(wave, c)
+				wave = append(wave, k)
 			}
 		}
 		r.wave(ctx, w, waves, wave)
 	}
-	results := make(map[string][]ChangeResult, len(byTenant))
-	for tenant, cs := range byTenant {
-		for _, c := range cs {
-			results[tenant] = append(results[tenant], *r.status[c.ID])
-		}
+	results := make(map[string][]*ChangeResult, len(byTenant))
+	for k := range r.results {
+		results[r.results[k].Tenant] = append(results[r.results[k].Tenant], &r.results[k])
 	}
 	errs := rec.Finish(context.WithoutCancel(ctx), results)
 	for _, tenant := range slices.Sorted(maps.Keys(errs)) {
@@ -134,41 +138,54 @@ type run struct {
 	opts    Options
 	writers map[object.System]Writer
 	rec     Recorder
+	changes []*diff.Change // the changes that do something, in plan order
+	results []ChangeResult // beside changes
+	byID    []int32        // positions in changes, sorted by identity
 	mu      sync.Mutex
-	status  map[object.ID]*ChangeResult
 	root    map[object.ID]object.ID // failed or skipped change -> the failure behind it
 	done    int
-	total   int
 	writes  atomic.Int64
+}
+
+// find returns the position of the change of id.
+func (r *run) find(id object.ID) (int, bool) {
+	i, ok := slices.BinarySearchFunc(r.byID, id, func(k int32, id object.ID) int { return object.Compare(r.changes[k].ID, id) })
+	if !ok {
+		return 0, false
+	}
+	return int(r.byID[i]), true
 }
 
 // begin records every tenant's intents before anything is written; a tenant
 // whose record cannot be written is not touched at all.
 func (r *run) begin(ctx context.Context, p *diff.Plan, byTenant map[string][]*diff.Change) {
 	errs := r.rec.Begin(ctx, p.Live.TenantVersions, byTenant)
-	for _, tenant := range slices.Sorted(maps.Keys(errs)) {
-		for _, c := range byTenant[tenant] {
-			r.end(c, Skipped, 0, fmt.Sprintf("not applied: the inventory record of tenant %s could not be written: %v", tenant, errs[tenant]), nil, 0, 0)
+	if len(errs) == 0 {
+		return
+	}
+	for k, c := range r.changes {
+		if err, ok := errs[c.Tenant]; ok {
+			r.end(k, Skipped, 0, fmt.Sprintf("not applied: the inventory record of tenant %s could not be written: %v", c.Tenant, err), nil, 0, 0)
 		}
 	}
 }
 
 // wave runs the changes of one wave that may run, in parallel.
-func (r *run) wave(ctx context.Context, w, waves int, wave []*diff.Change) {
-	var ready []*diff.Change
-	for _, c := range wave {
-		if st := r.status[c.ID]; st.Status != "" {
+func (r *run) wave(ctx context.Context, w, waves int, wave []int) {
+	var ready []int
+	for _, k := range wave {
+		if r.results[k].Status != "" {
 			continue // skipped already
 		}
-		if up, ok := r.upstream(c); ok {
-			r.end(c, Skipped, 0, "", &up, w, waves)
+		if up, ok := r.upstream(r.changes[k]); ok {
+			r.end(k, Skipped, 0, "", &up, w, waves)
 			continue
 		}
 		if ctx.Err() != nil {
-			r.end(c, Skipped, 0, "not applied: interrupted", nil, w, waves)
+			r.end(k, Skipped, 0, "not applied: interrupted", nil, w, waves)
 			continue
 		}
-		ready = append(ready, c)
+		ready = append(ready, k)
 	}
 	r.pool(len(ready), func(i int) { r.one(ctx, ready[i], w, waves) })
 }
@@ -178,7 +195,7 @@ func (r *run) upstream(c *diff.Change) (object.ID, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, d := range c.DependsOn {
-		if st, ok := r.status[d]; ok && (st.Status == Failed || st.Status == Skipped) {
+		if k, ok := r.find(d); ok && (r.results[k].Status == Failed || r.results[k].Status == Skipped) {
 			if root, ok := r.root[d]; ok {
 				return root, true
 			}
@@ -188,14 +205,15 @@ func (r *run) upstream(c *diff.Change) (object.ID, bool) {
 	return object.ID{}, false
 }
 
-func (r *run) one(ctx context.Context, c *diff.Change, w, waves int) {
+func (r *run) one(ctx context.Context, k int, w, waves int) {
+	c := r.changes[k]
 	if c.Action == diff.Confirm || c.Action == diff.Forget {
-		r.end(c, Applied, 0, "", nil, w, waves) // the inventory only: Finish records it
+		r.end(k, Applied, 0, "", nil, w, waves) // the inventory only: Finish records it
 		return
 	}
 	wr, ok := r.writers[c.ID.System]
 	if !ok {
-		r.end(c, Failed, 0, fmt.Sprintf("no writer for %s", c.ID.System), nil, w, waves)
+		r.end(k, Failed, 0, fmt.Sprintf("no writer for %s", c.ID.System), nil, w, waves)
 		return
 	}
 	attempts, err := r.opts.Retry.do(ctx, func() error {
@@ -208,24 +226,25 @@ func (r *run) one(ctx context.Context, c *diff.Change, w, waves int) {
 		}
 	}
 	if err != nil {
-		r.end(c, Failed, attempts, (&ChangeError{ID: c.ID, Action: c.Action, Err: err}).Error(), nil, w, waves)
+		r.end(k, Failed, attempts, (&ChangeError{ID: c.ID, Action: c.Action, Err: err}).Error(), nil, w, waves)
 		return
 	}
-	r.end(c, Applied, attempts, "", nil, w, waves)
+	r.end(k, Applied, attempts, "", nil, w, waves)
 }
 
-func (r *run) end(c *diff.Change, st Status, attempts int, msg string, up *object.ID, w, waves int) {
+// end records how the change at position k ended.
+func (r *run) end(k int, st Status, attempts int, msg string, up *object.ID, w, waves int) {
 	r.mu.Lock()
-	cr := r.status[c.ID]
+	cr := &r.results[k]
 	cr.Status, cr.Attempts, cr.Error, cr.Upstream = st, attempts, msg, up
 	if st != Applied {
-		r.root[c.ID] = c.ID
+		r.root[cr.ID] = cr.ID
 		if up != nil {
-			r.root[c.ID] = *up
+			r.root[cr.ID] = *up
 		}
 	}
 	r.done++
-	p := Progress{Wave: w, Waves: waves, Done: r.done, Total: r.total, Change: *cr}
+	p := Progress{Wave: w, Waves: waves, Done: r.done, Total: len(r.changes), Change: *cr}
 	if r.opts.Progress != nil {
 		r.opts.Progress(p) // under the lock: one call at a time
 	}

@@ -74,7 +74,7 @@ func (f *fakeRecorder) Deprecated(_ context.Context, tenant string, _ time.Time)
 	return nil
 }
 
-func (f *fakeRecorder) Finish(_ context.Context, results map[string][]ChangeResult) map[string]error {
+func (f *fakeRecorder) Finish(_ context.Context, results map[string][]*ChangeResult) map[string]error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for tenant, rs := range results {

@@ -28,72 +28,93 @@ func removes(a Action) bool {
 //   - the deprecated policy and KV data go after every other step of the
 //     tenant.
 func (b *planner) order() {
-	g := graph.New()
+	// The graph's objects are the changes that do something, numbered in
+	// identity order; node maps a change's position to its number.
 	var todo []int // the positions of the changes that do something, in order
+	node := make([]int32, len(b.changes.list))
 	b.changes.each(func(i int, c *Change) {
 		if c.Action != NoOp {
-			g.Add(c.ID)
+			node[i] = int32(len(todo))
 			todo = append(todo, i)
 		}
 	})
-	b.changes.each(func(i int, c *Change) {
+	changeOf := func(k int) *Change { return &b.changes.list[todo[k]] }
+	g := graph.New(len(todo), func(k int) object.ID { return changeOf(k).ID })
+	nodeOf := func(id object.ID) (int, bool) { // a change of id that does something
+		if i, ok := b.changes.slot(id); ok && b.changes.list[i].Action != "" && b.changes.list[i].Action != NoOp {
+			return int(node[i]), true
+		}
+		return 0, false
+	}
+	for k, i := range todo {
+		c := changeOf(k)
 		for _, ref := range b.changes.refs[i] {
-			rc := b.changes.get(ref)
+			r, ok := nodeOf(ref)
 			switch {
-			case rc == nil:
-			case creates(c.Action) && creates(rc.Action):
-				g.DependsOn(c.ID, ref)
-			case removes(c.Action) && removes(rc.Action):
-				g.DependsOn(ref, c.ID) // reversed: the referrer goes first
+			case !ok:
+			case creates(c.Action) && creates(changeOf(r).Action):
+				g.DependsOn(k, r)
+			case removes(c.Action) && removes(changeOf(r).Action):
+				g.DependsOn(r, k) // reversed: the referrer goes first
 			}
 		}
-	})
-	leaseMakers := map[string][]object.ID{} // database role -> changes to objects that use it
-	revokes := map[string][]object.ID{}     // tenant -> its lease revocations
-	steps := map[string][]object.ID{}       // tenant -> its removal steps
-	for _, i := range todo {                // no change is put or removed until the waves
-		c := &b.changes.list[i]
-		id := c.ID
-		if lo, ok := b.in.Live.Get(id); ok && id.System == object.Kubernetes {
+	}
+	leaseMakers := map[string][]int{} // database role -> changes to objects that use it
+	revokes := map[string][]int{}     // tenant -> its lease revocations
+	steps := map[string][]int{}       // tenant -> its removal steps
+	for k := range todo {             // no change is put or removed until the waves
+		c := changeOf(k)
+		if lo, ok := b.in.Live.Get(c.ID); ok && c.ID.System == object.Kubernetes {
 			for _, ref := range liveRefs(b.ids, b.in.Config, lo) {
 				if ref.Kind == object.DatabaseRole {
-					leaseMakers[ref.Name] = append(leaseMakers[ref.Name], id)
+					leaseMakers[ref.Name] = append(leaseMakers[ref.Name], k)
 				}
 			}
 		}
 		switch {
 		case c.Action == RevokeLeases:
-			revokes[c.Tenant] = append(revokes[c.Tenant], id)
+			revokes[c.Tenant] = append(revokes[c.Tenant], k)
 		case removes(c.Action) && c.Action != DeleteDeprecated && c.Action != DeleteKVMetadata:
-			steps[c.Tenant] = append(steps[c.Tenant], id)
+			steps[c.Tenant] = append(steps[c.Tenant], k)
 		}
 	}
-	for _, i := range todo {
-		c := &b.changes.list[i]
-		id := c.ID
+	for k := range todo {
+		c := changeOf(k)
 		switch c.Action {
 		case RevokeLeases:
-			for _, maker := range leaseMakers[id.Name] {
-				g.DependsOn(id, maker)
+			for _, maker := range leaseMakers[c.ID.Name] {
+				g.DependsOn(k, maker)
 			}
-			if role := b.ids.DatabaseRole(id.Name); g.Has(role) {
-				g.DependsOn(role, id)
+			if role, ok := nodeOf(b.ids.DatabaseRole(c.ID.Name)); ok {
+				g.DependsOn(role, k)
 			}
 		case Delete:
-			if id.Kind == object.AuthRole {
+			if c.ID.Kind == object.AuthRole {
 				for _, r := range revokes[c.Tenant] {
-					g.DependsOn(id, r)
+					g.DependsOn(k, r)
 				}
 			}
 		case DeleteDeprecated, DeleteKVMetadata:
 			if !b.present[c.Tenant] {
 				for _, s := range steps[c.Tenant] {
-					g.DependsOn(id, s)
+					g.DependsOn(k, s)
 				}
 			}
 		}
 	}
 	waves, err := g.Waves()
+	for w, ks := range waves {
+		for _, k := range ks {
+			c := changeOf(k)
+			c.Wave = w
+			if deps := g.Deps(k); len(deps) > 0 {
+				c.DependsOn = make([]object.ID, len(deps))
+				for d, r := range deps {
+					c.DependsOn[d] = changeOf(r).ID
+				}
+			}
+		}
+	}
 	var cyc *graph.CycleError
 	if errors.As(err, &cyc) {
 		for _, id := range cyc.IDs {
@@ -102,14 +123,6 @@ func (b *planner) order() {
 		for _, id := range cyc.Blocked {
 			if c := b.changes.get(id); c != nil {
 				b.skip(id, c.Tenant, cyc.IDs[0])
-			}
-		}
-	}
-	for w, ids := range waves {
-		for _, id := range ids {
-			if c := b.changes.get(id); c != nil {
-				c.Wave = w
-				c.DependsOn = g.Deps(id)
 			}
 		}
 	}

@@ -5,6 +5,7 @@
 package graph
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -12,33 +13,75 @@ import (
 	"github.com/syncd-dev/syncd/internal/object"
 )
 
-// Graph is a set of objects and "depends on" edges between them.
+// Graph is a caller's objects, numbered 0 to n-1, and "depends on" edges
+// between them. The caller names each number (for errors) and chooses the
+// numbering: ties inside a wave are broken by number, so numbering in
+// identity order gives a stable order. Numbers and one array of edges, not
+// sets keyed by identity: at 10,000 tenants from scratch (76,667 changes)
+// the sets were 36 MB while the plan was ordered.
 type Graph struct {
-	nodes object.Set
-	deps  map[object.ID]object.Set // from -> the objects it depends on
+	n     int
+	id    func(int) object.ID
+	edges []edge // as added; sorted and made distinct by build
+	from  []int32
+	built bool
 }
 
-// New returns an empty graph.
-func New() *Graph { return &Graph{nodes: object.Set{}, deps: map[object.ID]object.Set{}} }
+type edge struct{ from, to int32 }
 
-// Add adds a node.
-func (g *Graph) Add(id object.ID) { g.nodes.Add(id) }
+// New returns a graph of n objects without edges; id names object i.
+func New(n int, id func(int) object.ID) *Graph { return &Graph{n: n, id: id} }
 
-// Has reports whether id is a node.
-func (g *Graph) Has(id object.ID) bool { return g.nodes.Has(id) }
+// Len is the number of objects.
+func (g *Graph) Len() int { return g.n }
 
-// DependsOn records that from must come after to. Both become nodes.
-func (g *Graph) DependsOn(from, to object.ID) {
-	g.Add(from)
-	g.Add(to)
-	if g.deps[from] == nil {
-		g.deps[from] = object.Set{}
+// DependsOn records that object from must come after object to.
+func (g *Graph) DependsOn(from, to int) {
+	if from < 0 || from >= g.n || to < 0 || to >= g.n {
+		panic(fmt.Sprintf("graph: edge %d -> %d outside 0..%d", from, to, g.n-1))
 	}
-	g.deps[from].Add(to)
+	g.edges = append(g.edges, edge{int32(from), int32(to)})
+	g.built = false
 }
 
-// Deps returns the direct dependencies of id, sorted.
-func (g *Graph) Deps(id object.ID) []object.ID { return g.deps[id].Sorted() }
+// build sorts the edges by (from, to), drops repeats and indexes where each
+// object's edges start.
+func (g *Graph) build() {
+	if g.built {
+		return
+	}
+	slices.SortFunc(g.edges, func(a, b edge) int {
+		return cmp.Or(cmp.Compare(a.from, b.from), cmp.Compare(a.to, b.to))
+	})
+	g.edges = slices.Compact(g.edges)
+	g.from = make([]int32, g.n+1)
+	for _, e := range g.edges {
+		g.from[e.from+1]++
+	}
+	for i := range g.n {
+		g.from[i+1] += g.from[i]
+	}
+	g.built = true
+}
+
+// deps returns the edges out of object i, sorted by target.
+func (g *Graph) deps(i int) []edge {
+	g.build()
+	return g.edges[g.from[i]:g.from[i+1]]
+}
+
+// Deps returns the objects i depends on directly, in number order.
+func (g *Graph) Deps(i int) []int {
+	es := g.deps(i)
+	if len(es) == 0 {
+		return nil
+	}
+	out := make([]int, len(es))
+	for k, e := range es {
+		out[k] = int(e.to)
+	}
+	return out
+}
 
 // Edge is one dependency, From after To.
 type Edge struct{ From, To object.ID }
@@ -59,108 +102,128 @@ func (e *CycleError) Error() string {
 	return fmt.Sprintf("dependency cycle among %d objects: %s", len(e.IDs), strings.Join(parts, ", "))
 }
 
-// Waves returns the nodes in dependency order: wave 0 holds the nodes with no
-// dependencies, wave n those whose dependencies are all in earlier waves. IDs
-// are sorted within a wave. Nodes on or behind a cycle are left out and
-// reported in a *CycleError; the rest still come back.
-func (g *Graph) Waves() ([][]object.ID, error) {
-	remaining := map[object.ID]int{} // unmet dependency count
-	dependents := map[object.ID][]object.ID{}
-	for id := range g.nodes {
-		remaining[id] = len(g.deps[id])
-		for dep := range g.deps[id] {
-			dependents[dep] = append(dependents[dep], id)
-		}
+// Waves returns the objects in dependency order: wave 0 holds the objects
+// with no dependencies, wave n those whose dependencies are all in earlier
+// waves, each wave in number order. Objects on or behind a cycle are left
+// out and reported in a *CycleError; the rest still come back.
+func (g *Graph) Waves() ([][]int, error) {
+	g.build()
+	remaining := make([]int32, g.n) // unmet dependencies
+	// dependents of object i: dependents[first[i]:first[i+1]]
+	first := make([]int32, g.n+1)
+	for _, e := range g.edges {
+		remaining[e.from]++
+		first[e.to+1]++
 	}
-	var waves [][]object.ID
-	var ready []object.ID
-	for id, n := range remaining {
+	for i := range g.n {
+		first[i+1] += first[i]
+	}
+	dependents := make([]int32, len(g.edges))
+	fill := slices.Clone(first[:g.n])
+	for _, e := range g.edges {
+		dependents[fill[e.to]] = e.from
+		fill[e.to]++
+	}
+	var waves [][]int
+	var ready []int
+	for i, n := range remaining {
 		if n == 0 {
-			ready = append(ready, id)
+			ready = append(ready, i)
 		}
 	}
 	done := 0
 	for len(ready) > 0 {
-		slices.SortFunc(ready, object.Compare)
+		slices.Sort(ready)
 		waves = append(waves, ready)
 		done += len(ready)
-		var next []object.ID
-		for _, id := range ready {
-			for _, d := range dependents[id] {
+		var next []int
+		for _, i := range ready {
+			for _, d := range dependents[first[i]:first[i+1]] {
 				remaining[d]--
 				if remaining[d] == 0 {
-					next = append(next, d)
+					next = append(next, int(d))
 				}
 			}
 		}
 		ready = next
 	}
-	if done == len(g.nodes) {
+	if done == g.n {
 		return waves, nil
 	}
-	stuck := object.Set{}
-	for id, n := range remaining {
-		if n > 0 {
-			stuck.Add(id)
-		}
+	stuck := make([]bool, g.n)
+	for i, n := range remaining {
+		stuck[i] = n > 0
 	}
 	return waves, g.cycles(stuck)
 }
 
-// cycles splits the stuck nodes into cycle members (strongly connected
-// components with an edge inside) and the nodes merely blocked behind them.
-func (g *Graph) cycles(stuck object.Set) *CycleError {
-	index, low := map[object.ID]int{}, map[object.ID]int{}
-	onStack := object.Set{}
-	var stack []object.ID
-	inCycle := object.Set{}
+// cycles splits the stuck objects into cycle members (strongly connected
+// components with an edge inside) and the objects merely blocked behind
+// them (Tarjan's algorithm).
+func (g *Graph) cycles(stuck []bool) *CycleError {
+	const unseen = -1
+	index, low := make([]int, g.n), make([]int, g.n)
+	for i := range index {
+		index[i] = unseen
+	}
+	onStack, inCycle := make([]bool, g.n), make([]bool, g.n)
+	var stack []int
 	next := 0
-	var visit func(v object.ID)
-	visit = func(v object.ID) {
+	var visit func(v int)
+	visit = func(v int) {
 		index[v], low[v] = next, next
 		next++
 		stack = append(stack, v)
-		onStack.Add(v)
-		for _, w := range g.deps[v].Sorted() {
-			if !stuck.Has(w) {
+		onStack[v] = true
+		for _, e := range g.deps(v) {
+			w := int(e.to)
+			if !stuck[w] {
 				continue
 			}
-			if _, seen := index[w]; !seen {
+			if index[w] == unseen {
 				visit(w)
 				low[v] = min(low[v], low[w])
-			} else if onStack.Has(w) {
+			} else if onStack[w] {
 				low[v] = min(low[v], index[w])
 			}
 		}
 		if low[v] != index[v] {
 			return
 		}
-		var scc []object.ID
+		var scc []int
 		for {
 			w := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
-			delete(onStack, w)
+			onStack[w] = false
 			scc = append(scc, w)
 			if w == v {
 				break
 			}
 		}
-		if len(scc) > 1 || g.deps[v].Has(v) {
+		if len(scc) > 1 || slices.ContainsFunc(g.deps(v), func(e edge) bool { return int(e.to) == v }) {
 			for _, w := range scc {
-				inCycle.Add(w)
+				inCycle[w] = true
 			}
 		}
 	}
-	for _, id := range stuck.Sorted() {
-		if _, seen := index[id]; !seen {
-			visit(id)
+	for i := range g.n {
+		if stuck[i] && index[i] == unseen {
+			visit(i)
 		}
 	}
-	cyc := &CycleError{IDs: inCycle.Sorted(), Blocked: stuck.Diff(inCycle).Sorted()}
-	for _, id := range cyc.IDs {
-		for _, dep := range g.deps[id].Sorted() {
-			if inCycle.Has(dep) {
-				cyc.Edges = append(cyc.Edges, Edge{From: id, To: dep})
+	cyc := &CycleError{}
+	for i := range g.n {
+		switch {
+		case inCycle[i]:
+			cyc.IDs = append(cyc.IDs, g.id(i))
+		case stuck[i]:
+			cyc.Blocked = append(cyc.Blocked, g.id(i))
+		}
+	}
+	for i := range g.n {
+		for _, e := range g.deps(i) {
+			if inCycle[i] && inCycle[e.to] {
+				cyc.Edges = append(cyc.Edges, Edge{From: g.id(i), To: g.id(int(e.to))})
 			}
 		}
 	}
@@ -169,28 +232,24 @@ func (g *Graph) cycles(stuck object.Set) *CycleError {
 
 // Reverse returns the graph with every edge reversed: the order deletes run in.
 func (g *Graph) Reverse() *Graph {
-	r := New()
-	for id := range g.nodes {
-		r.Add(id)
-	}
-	for from, tos := range g.deps {
-		for to := range tos {
-			r.DependsOn(to, from)
-		}
+	r := New(g.n, g.id)
+	for _, e := range g.edges {
+		r.DependsOn(int(e.to), int(e.from))
 	}
 	return r
 }
 
-// String renders the graph canonically, one "from -> to" per line, for tests.
+// String renders the graph, one "from -> to" per line (an object without
+// dependencies alone), in number order, for tests.
 func (g *Graph) String() string {
 	var lines []string
-	for _, id := range g.nodes.Sorted() {
-		deps := g.deps[id].Sorted()
-		if len(deps) == 0 {
-			lines = append(lines, id.String())
+	for i := range g.n {
+		es := g.deps(i)
+		if len(es) == 0 {
+			lines = append(lines, g.id(i).String())
 		}
-		for _, d := range deps {
-			lines = append(lines, id.String()+" -> "+d.String())
+		for _, e := range es {
+			lines = append(lines, g.id(i).String()+" -> "+g.id(int(e.to)).String())
 		}
 	}
 	return strings.Join(lines, "\n")

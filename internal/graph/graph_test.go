@@ -2,6 +2,7 @@ package graph
 
 import (
 	"errors"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -22,12 +23,29 @@ var (
 	es    = object.ID{System: object.Kubernetes, Kind: object.ExternalSecret, Scope: "ns", Name: "e"}
 )
 
-func names(waves [][]object.ID) [][]string {
+// numbered is a graph of ids numbered in identity order, as the plan
+// numbers its changes, with the edges given by identity.
+type numbered struct {
+	*Graph
+	ids []object.ID
+}
+
+func newNumbered(ids ...object.ID) numbered {
+	ids = slices.Clone(ids)
+	slices.SortFunc(ids, object.Compare)
+	return numbered{New(len(ids), func(i int) object.ID { return ids[i] }), ids}
+}
+
+func (n numbered) dependsOn(from, to object.ID) {
+	n.DependsOn(slices.Index(n.ids, from), slices.Index(n.ids, to))
+}
+
+func (n numbered) names(waves [][]int) [][]string {
 	var out [][]string
 	for _, w := range waves {
 		var ns []string
-		for _, id := range w {
-			ns = append(ns, id.Name)
+		for _, i := range w {
+			ns = append(ns, n.ids[i].Name)
 		}
 		out = append(out, ns)
 	}
@@ -36,32 +54,36 @@ func names(waves [][]object.ID) [][]string {
 
 func TestWaves(t *testing.T) {
 	tests := map[string]struct {
-		build   func(g *Graph)
+		nodes   []object.ID
+		build   func(g numbered)
 		want    [][]string
 		reverse [][]string
 		cycle   []string // names in the cycle
 	}{
 		"policy before role before store before external secret": {
-			build: func(g *Graph) {
-				g.DependsOn(role, pol)
-				g.DependsOn(store, role)
-				g.DependsOn(es, store)
-				g.DependsOn(db, conn)
+			nodes: []object.ID{pol, role, db, conn, store, es},
+			build: func(g numbered) {
+				g.dependsOn(role, pol)
+				g.dependsOn(store, role)
+				g.dependsOn(es, store)
+				g.dependsOn(db, conn)
+				g.dependsOn(es, store) // twice: one edge
 			},
 			// sorted by ID within a wave: kubernetes < vault, then by kind
 			want:    [][]string{{"c", "p"}, {"d", "r"}, {"s"}, {"e"}},
 			reverse: [][]string{{"e", "d"}, {"s", "c"}, {"r"}, {"p"}},
 		},
 		"independent nodes share one wave": {
-			build: func(g *Graph) { g.Add(pol); g.Add(db); g.Add(es) },
+			nodes: []object.ID{pol, db, es},
+			build: func(numbered) {},
 			want:  [][]string{{"e", "d", "p"}},
 		},
 		"a cycle is reported; the rest is still ordered": {
-			build: func(g *Graph) {
-				g.DependsOn(role, pol)
-				g.DependsOn(pol, role)
-				g.DependsOn(store, role)
-				g.Add(db)
+			nodes: []object.ID{role, pol, store, db},
+			build: func(g numbered) {
+				g.dependsOn(role, pol)
+				g.dependsOn(pol, role)
+				g.dependsOn(store, role)
 			},
 			want:  [][]string{{"d"}},
 			cycle: []string{"r", "p"},
@@ -69,10 +91,10 @@ func TestWaves(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			g := New()
+			g := newNumbered(tc.nodes...)
 			tc.build(g)
 			waves, err := g.Waves()
-			if diff := cmp.Diff(tc.want, names(waves)); diff != "" {
+			if diff := cmp.Diff(tc.want, g.names(waves)); diff != "" {
 				t.Errorf("waves (-want +got):\n%s", diff)
 			}
 			var cyc *CycleError
@@ -103,7 +125,7 @@ func TestWaves(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if diff := cmp.Diff(tc.reverse, names(rw)); diff != "" {
+				if diff := cmp.Diff(tc.reverse, g.names(rw)); diff != "" {
 					t.Errorf("reverse waves (-want +got):\n%s", diff)
 				}
 			}
@@ -112,11 +134,45 @@ func TestWaves(t *testing.T) {
 }
 
 func TestString(t *testing.T) {
-	g := New()
-	g.DependsOn(role, pol)
-	g.Add(db)
+	g := newNumbered(role, pol, db)
+	g.dependsOn(role, pol)
+	g.dependsOn(role, pol)
 	want := "vault/DatabaseRole/d\nvault/KubernetesAuthRole/r -> vault/Policy/p\nvault/Policy/p"
 	if got := g.String(); got != want {
 		t.Errorf("String() =\n%s\nwant\n%s", got, want)
+	}
+}
+
+func TestDepsAreDistinctInNumberOrder(t *testing.T) {
+	g := newNumbered(pol, role, db, conn, store, es)
+	g.dependsOn(es, store)
+	g.dependsOn(es, pol)
+	g.dependsOn(es, store)
+	g.dependsOn(es, conn)
+	at := func(id object.ID) int { return slices.Index(g.ids, id) }
+	want := []int{at(store), at(conn), at(pol)} // identity order: kubernetes first, then by kind
+	if diff := cmp.Diff(want, g.Deps(at(es))); diff != "" {
+		t.Errorf("Deps (-want +got):\n%s", diff)
+	}
+	g.dependsOn(es, db) // after a query: indexed again
+	want = []int{at(store), at(conn), at(db), at(pol)}
+	if diff := cmp.Diff(want, g.Deps(at(es))); diff != "" {
+		t.Errorf("Deps after another edge (-want +got):\n%s", diff)
+	}
+	if got := g.Deps(at(pol)); got != nil {
+		t.Errorf("Deps of an object without dependencies = %v, want none", got)
+	}
+}
+
+func TestAnEdgeOutsideTheGraphPanics(t *testing.T) {
+	for name, edge := range map[string][2]int{"from": {2, 0}, "to": {0, 2}, "negative": {-1, 0}} {
+		t.Run(name, func(t *testing.T) {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("DependsOn(%d, %d) on 2 objects did not panic", edge[0], edge[1])
+				}
+			}()
+			New(2, func(int) object.ID { return pol }).DependsOn(edge[0], edge[1])
+		})
 	}
 }
