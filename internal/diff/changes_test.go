@@ -99,3 +99,42 @@ func TestQuietNoOpsAreCountedNotListed(t *testing.T) {
 		})
 	}
 }
+
+// Dropping quiet no-ops copies the changes into a list of their own size,
+// and copies nothing when there is nothing to drop.
+func TestWithoutQuietNoOpsCopiesOnlyWhenItDrops(t *testing.T) {
+	id := func(n string) object.ID { return object.ID{System: object.Vault, Kind: object.Policy, Name: n} }
+	tests := map[string]struct {
+		changes []Change
+		want    []string
+	}{
+		"creates only: the same array": {
+			changes: []Change{{ID: id("a"), Action: Create}, {ID: id("b"), Action: Update}},
+			want:    []string{"a", "b"},
+		},
+		"a no-op with a warning stays: the same array": {
+			changes: []Change{{ID: id("a"), Action: NoOp, Warnings: []string{"w"}}, {ID: id("b"), Action: Create}},
+			want:    []string{"a", "b"},
+		},
+		"quiet no-ops go: a list of its own size": {
+			changes: []Change{{ID: id("a"), Action: NoOp}, {ID: id("b"), Action: Create}, {ID: id("c"), Action: NoOp}},
+			want:    []string{"b"},
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			got := withoutQuietNoOps(tc.changes)
+			var names []string
+			for _, c := range got {
+				names = append(names, c.ID.Name)
+			}
+			if diff := cmp.Diff(tc.want, names); diff != "" {
+				t.Errorf("changes (-want +got):\n%s", diff)
+			}
+			same := &got[0] == &tc.changes[0]
+			if dropped := len(got) < len(tc.changes); same == dropped || cap(got) != len(got) && dropped {
+				t.Errorf("dropped %v, same array %v, len %d cap %d", dropped, same, len(got), cap(got))
+			}
+		})
+	}
+}

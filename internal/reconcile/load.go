@@ -25,6 +25,8 @@ type Repo struct {
 	Digest string
 	// Revision names where the files came from (source.Snapshot).
 	Revision string
+	// withoutFiles: Tenants holds no decoded files (WithoutFiles).
+	withoutFiles bool
 }
 
 // Load reads the platform config (configPath, or <dir>/syncd.yaml, whose
