@@ -30,10 +30,10 @@ type Store interface {
 type InventoryRecorder struct {
 	Store  Store
 	Config *config.Config
-	// Inventory is the inventory as read for this apply; Desired the
-	// tenants as their files say.
+	// Inventory is the inventory as read for this apply; Tenants the
+	// desired state's tenants (sorted by name), as their files say.
 	Inventory *inventory.Inventory
-	Desired   *desired.State
+	Tenants   []desired.Tenant
 	// Parallelism bounds the record writes in flight (DefaultParallelism
 	// when zero).
 	Parallelism int
@@ -71,7 +71,7 @@ func (r *InventoryRecorder) record(tenant string) *inventory.Tenant {
 }
 
 func (r *InventoryRecorder) desiredTenant(name string) (desired.Tenant, bool) {
-	i, ok := slices.BinarySearchFunc(r.Desired.Tenants, name, func(t desired.Tenant, n string) int {
+	i, ok := slices.BinarySearchFunc(r.Tenants, name, func(t desired.Tenant, n string) int {
 		switch {
 		case t.Name < n:
 			return -1
@@ -83,7 +83,7 @@ func (r *InventoryRecorder) desiredTenant(name string) (desired.Tenant, bool) {
 	if !ok {
 		return desired.Tenant{}, false
 	}
-	return r.Desired.Tenants[i], true
+	return r.Tenants[i], true
 }
 
 // Begin records every tenant's intents. Tenants without a record are
