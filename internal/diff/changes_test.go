@@ -10,24 +10,26 @@ import (
 	"github.com/syncd-dev/syncd/internal/object"
 )
 
-// The change set holds desired objects' changes at their positions and
-// every other change after them, by position or all through the map (a
-// scoped plan); either way each visits them in identity order, skips the
-// removed ones, and take returns exactly the changes left.
+// The change set holds desired objects' changes by position and every
+// other change through the map, or all through the map (a scoped plan);
+// either way each visits them in identity order, skips the removed ones,
+// and take returns exactly the changes left.
 func TestChangeSetVisitsInIdentityOrder(t *testing.T) {
 	cfg, st := fixture(t, blog)
 	ids := desired.NewIDs(cfg)
 	others := []object.ID{ids.Policy("zz-last"), ids.Policy("a-first"), ids.Kube(object.ExternalSecret, "m", "x"), ids.Leases("r")}
 	for name, byPosition := range map[string]bool{"by position": true, "scoped plan": false} {
 		t.Run(name, func(t *testing.T) {
-			s := newChangeSet(st, byPosition, 1)
+			s := newChangeSet(st, byPosition)
 			var put []object.ID
 			for i := len(st.Objects) - 1; i >= 0; i-- { // out of order
 				put = append(put, st.Objects[i].ID)
 			}
 			put = append(put[:2], append(slices.Clone(others), put[2:]...)...) // interleaved
+			held := map[object.ID]*Change{}
 			for _, id := range put {
 				s.put(Change{ID: id, Action: Update}, []object.ID{id})
+				held[id] = s.get(id)
 			}
 			gone := st.Objects[1].ID
 			s.remove(gone)
@@ -41,10 +43,10 @@ func TestChangeSetVisitsInIdentityOrder(t *testing.T) {
 			slices.SortFunc(want, object.Compare)
 
 			var got []object.ID
-			s.each(func(i int, c *Change) {
-				got = append(got, c.ID)
-				if c != &s.list[i] || s.refs[i][0] != c.ID {
-					t.Errorf("refs of %s = %v", s.list[i].ID, s.refs[i])
+			s.each(func(e *entry) {
+				got = append(got, e.c.ID)
+				if &e.c != held[e.c.ID] || e.refs[0] != e.c.ID {
+					t.Errorf("%s moved, or its refs are %v", e.c.ID, e.refs)
 				}
 			})
 			if diff := cmp.Diff(want, got); diff != "" {
@@ -54,14 +56,98 @@ func TestChangeSetVisitsInIdentityOrder(t *testing.T) {
 				t.Errorf("has(removed) = %v, get(removed) = %v, has(kept) = %v", s.has(gone), s.get(others[1]), s.has(others[0]))
 			}
 			var taken []object.ID
-			for _, c := range s.take() {
+			cs, quiet := s.take(false)
+			for _, c := range cs {
 				taken = append(taken, c.ID)
 			}
 			slices.SortFunc(taken, object.Compare)
-			if diff := cmp.Diff(want, taken); diff != "" {
-				t.Errorf("take (-want +got):\n%s", diff)
+			if diff := cmp.Diff(want, taken); diff != "" || quiet != 0 {
+				t.Errorf("take (-want +got), %d untouched no-ops:\n%s", quiet, diff)
 			}
 		})
+	}
+}
+
+// An untouched no-op of a desired object is a mark, not a change: each
+// hands a copy, kept only when changed; get makes it a change its caller
+// may change; remove drops it; take counts the marks, or lists them as the
+// desired objects' no-ops. In a scoped plan every no-op is a change.
+func TestUntouchedNoOpsAreMarks(t *testing.T) {
+	cfg, st := fixture(t, blog, shop)
+	ids := desired.NewIDs(cfg)
+	if len(st.Objects) < 4 {
+		t.Fatalf("%d objects", len(st.Objects))
+	}
+	warned, got, gone, changed := st.Objects[0].ID, st.Objects[1].ID, st.Objects[2].ID, st.Objects[3].ID
+	for name, byPosition := range map[string]bool{"by position": true, "scoped plan": false} {
+		t.Run(name, func(t *testing.T) {
+			s := newChangeSet(st, byPosition)
+			for _, o := range st.Objects {
+				s.put(Change{ID: o.ID, Tenant: o.Tenant, Action: NoOp, After: o.Spec}, o.Refs)
+			}
+			s.put(Change{ID: ids.Policy("other"), Action: Delete}, nil)
+			if byPosition && s.n != 1 || !byPosition && int(s.n) != len(st.Objects)+1 {
+				t.Errorf("%d changes held for %d no-ops and a delete", s.n, len(st.Objects))
+			}
+			visited := 0
+			s.each(func(e *entry) {
+				visited++
+				switch e.c.ID {
+				case warned:
+					e.c.Warnings = append(e.c.Warnings, "w")
+				case changed:
+					e.c.Action = Update
+				case gone:
+					s.remove(gone)
+				}
+				if e.c.Action == NoOp && (e.c.ID.Kind == "" || e.c.After == nil || len(e.refs) == 0 && e.c.ID.Kind == object.AuthRole) {
+					t.Errorf("a no-op handed without its object: %+v", e.c)
+				}
+			})
+			if visited != len(st.Objects)+1 {
+				t.Errorf("visited %d of %d", visited, len(st.Objects)+1)
+			}
+			if c := s.get(got); c == nil || c.Action != NoOp || c.After == nil {
+				t.Fatalf("get of a no-op = %+v", c)
+			} else {
+				c.Note = "touched" // a change held now: the note stays
+			}
+			if s.has(gone) || !s.has(st.Objects[4].ID) {
+				t.Errorf("has(removed) %v, has(untouched) %v", s.has(gone), s.has(st.Objects[4].ID))
+			}
+			cs, quiet := s.take(false)
+			byID := map[object.ID]Change{}
+			for _, c := range cs {
+				byID[c.ID] = c
+			}
+			listed := 4 // the warned, the got, the changed one and the delete
+			if !byPosition {
+				listed = len(st.Objects) // every no-op but the removed one, and the delete
+			}
+			if len(cs) != listed || byPosition && quiet != len(st.Objects)-4 || !byPosition && quiet != 0 {
+				t.Errorf("take: %d changes (want %d), %d untouched no-ops", len(cs), listed, quiet)
+			}
+			if len(byID[warned].Warnings) != 1 || byID[changed].Action != Update || byID[got].Note != "touched" {
+				t.Errorf("touched changes lost what was said: %+v %+v %+v", byID[warned], byID[changed], byID[got])
+			}
+			if _, ok := byID[gone]; ok {
+				t.Errorf("a removed no-op was taken")
+			}
+		})
+	}
+	s := newChangeSet(st, true)
+	for _, o := range st.Objects {
+		s.put(Change{ID: o.ID, Tenant: o.Tenant, Action: NoOp, After: o.Spec}, o.Refs)
+	}
+	cs, quiet := s.take(true)
+	if len(cs) != len(st.Objects) || quiet != 0 {
+		t.Fatalf("take(unchanged): %d changes of %d, %d left out", len(cs), len(st.Objects), quiet)
+	}
+	for i, c := range cs {
+		o := st.Objects[i]
+		if c.ID != o.ID || c.Tenant != o.Tenant || c.Action != NoOp || c.After != o.Spec {
+			t.Errorf("listed no-op %d = %+v, want the object %s", i, c, o.ID)
+		}
 	}
 }
 

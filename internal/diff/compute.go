@@ -128,8 +128,8 @@ func (b *planner) skip(id object.ID, tenant string, ref object.ID) {
 // inventory records for another tenant is never planned for this one, live
 // or not.
 func (b *planner) pairDesired() {
-	owners, pending, room := b.desiredOwners()
-	b.changes = newChangeSet(b.in.Desired, b.scope == nil, room)
+	owners, pending := b.desiredOwners()
+	b.changes = newChangeSet(b.in.Desired, b.scope == nil)
 	for i, o := range b.in.Desired.Objects {
 		if !b.inScope(o.Tenant) {
 			continue
@@ -167,24 +167,18 @@ func (b *planner) pairDesired() {
 // desiredOwners returns, by position in the desired objects, the tenant
 // the inventory records each for ("": none) and whether only as pending.
 // Slices beside the desired state, not maps of every owned identity: at
-// 10,000 tenants those were 15 MB more while the plan was computed. room
-// is at least how many changes removals can plan: two for each owned
-// object not desired (a delete, a lease revocation), four for each tenant
-// removed or being off-boarded (deprecation, its end, KV data, a
-// finished rename).
-func (b *planner) desiredOwners() (owner []string, pending []bool, room int) {
+// 10,000 tenants those were 15 MB more while the plan was computed.
+func (b *planner) desiredOwners() (owner []string, pending []bool) {
 	objs := b.in.Desired.Objects
 	owner, pending = make([]string, len(objs)), make([]bool, len(objs))
 	record := func(name string, id object.ID, isPending bool) {
 		if i, ok := b.in.Desired.Index(id); ok {
 			owner[i] = name
 			pending[i] = pending[i] || isPending
-		} else {
-			room += 2
 		}
 	}
 	if b.in.Live.Inventory == nil {
-		return owner, pending, room
+		return owner, pending
 	}
 	for name, t := range b.in.Live.Inventory.Tenants {
 		for _, id := range t.Objects {
@@ -196,11 +190,8 @@ func (b *planner) desiredOwners() (owner []string, pending []bool, room int) {
 		if id, ok := t.DeprecatedID(); ok {
 			record(name, id, false)
 		}
-		if !b.present[name] || t.DeprecatedAt != nil || t.DeprecatedPolicy != "" {
-			room += 4
-		}
 	}
-	return owner, pending, room
+	return owner, pending
 }
 
 // replaceNote explains an update Vault cannot make in place: it keeps a

@@ -19,9 +19,9 @@ import (
 func (b *planner) guard() {
 	inv := b.in.Live.Inventory
 	touched := map[string]int{}
-	b.changes.each(func(_ int, c *Change) {
-		if destructive(c, b.present) {
-			touched[c.Tenant]++
+	b.changes.each(func(e *entry) {
+		if destructive(&e.c, b.present) {
+			touched[e.c.Tenant]++
 		}
 	})
 	waiting := map[string]bool{}
@@ -66,9 +66,9 @@ func (b *planner) guard() {
 	if g.Reason != "" && !b.in.Options.AllowDeletes {
 		g.Refused = true
 		b.p.Errors = append(b.p.Errors, Problem{Message: "deletion guard: " + g.Reason + "; no destructive step is planned (re-run with --allow-deletes if this is intended)"})
-		b.changes.each(func(_ int, c *Change) {
-			if destructive(c, b.present) {
-				b.changes.remove(c.ID)
+		b.changes.each(func(e *entry) {
+			if destructive(&e.c, b.present) {
+				b.changes.remove(e.c.ID)
 			}
 		})
 	}

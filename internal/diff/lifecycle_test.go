@@ -2,6 +2,7 @@ package diff
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -277,27 +278,36 @@ func TestTwoChangesForOneObjectAreRefused(t *testing.T) {
 	for name, tc := range map[string]struct {
 		id         object.ID
 		byPosition bool
+		first      Action
 	}{
-		"a desired object, by position": {st.Objects[0].ID, true},
-		"another object, by position":   {ids.Policy("p"), true},
-		"a desired object, scoped plan": {st.Objects[0].ID, false},
-		"another object, scoped plan":   {ids.Policy("p"), false},
+		"a desired object, by position":              {st.Objects[0].ID, true, Update},
+		"a desired object's untouched no-op":         {st.Objects[0].ID, true, NoOp},
+		"another object, by position":                {ids.Policy("p"), true, Update},
+		"a desired object, scoped plan":              {st.Objects[0].ID, false, Update},
+		"a desired object's no-op, in a scoped plan": {st.Objects[0].ID, false, NoOp},
+		"another object, scoped plan":                {ids.Policy("p"), false, Update},
 	} {
 		t.Run(name, func(t *testing.T) {
 			b := &planner{in: Input{Config: cfg, Desired: st, Live: live.New()}, p: &Plan{},
-				changes: newChangeSet(st, tc.byPosition, 0), failed: map[object.ID]object.ID{}}
+				changes: newChangeSet(st, tc.byPosition), failed: map[object.ID]object.ID{}}
 			id := tc.id
-			b.add(Change{ID: id, Tenant: "a", Action: Update}, nil)
+			first := Change{ID: id, Tenant: "a", Action: tc.first}
+			if o, ok := st.Get(id); ok && tc.first == NoOp { // as pairDesired plans it: a mark by position
+				first = Change{ID: id, Tenant: o.Tenant, Action: NoOp, After: o.Spec}
+				b.add(first, o.Refs)
+			} else {
+				b.add(first, nil)
+			}
 			b.add(Change{ID: id, Tenant: "b", Action: DeprecatePolicy}, nil)
 			b.add(Change{ID: id, Tenant: "c", Action: Delete}, nil)
 			if b.changes.has(id) {
 				t.Errorf("a change for %s is still planned", id)
 			}
-			if got := b.changes.take(); len(got) != 0 {
-				t.Errorf("changes left: %v", got)
+			if got, quiet := b.changes.take(true); len(got) != 0 || quiet != 0 {
+				t.Errorf("changes left: %v, %d untouched no-ops", got, quiet)
 			}
 			want := []string{
-				"two changes planned for one object: update for tenant a and deprecate-policy for tenant b; neither is applied",
+				fmt.Sprintf("two changes planned for one object: %s for tenant %s and deprecate-policy for tenant b; neither is applied", tc.first, first.Tenant),
 				"delete for tenant c not planned: the object already has an error",
 			}
 			if len(b.p.Errors) != len(want) {

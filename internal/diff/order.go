@@ -29,26 +29,25 @@ func removes(a Action) bool {
 //     tenant.
 func (b *planner) order() {
 	// The graph's objects are the changes that do something, numbered in
-	// identity order; node maps a change's position to its number.
-	var todo []int // the positions of the changes that do something, in order
-	node := make([]int32, len(b.changes.list))
-	b.changes.each(func(i int, c *Change) {
-		if c.Action != NoOp {
-			node[i] = int32(len(todo))
-			todo = append(todo, i)
+	// identity order (entry.node).
+	var todo []*entry
+	b.changes.each(func(e *entry) {
+		if e.c.Action != NoOp {
+			e.node = int32(len(todo))
+			todo = append(todo, e)
 		}
 	})
-	changeOf := func(k int) *Change { return &b.changes.list[todo[k]] }
+	changeOf := func(k int) *Change { return &todo[k].c }
 	g := graph.New(len(todo), func(k int) object.ID { return changeOf(k).ID })
 	nodeOf := func(id object.ID) (int, bool) { // a change of id that does something
-		if i, ok := b.changes.slot(id); ok && b.changes.list[i].Action != "" && b.changes.list[i].Action != NoOp {
-			return int(node[i]), true
+		if e := b.changes.find(id, false); e != nil && e.c.Action != "" && e.c.Action != NoOp {
+			return int(e.node), true
 		}
 		return 0, false
 	}
-	for k, i := range todo {
-		c := changeOf(k)
-		for _, ref := range b.changes.refs[i] {
+	for k, e := range todo {
+		c := &e.c
+		for _, ref := range e.refs {
 			r, ok := nodeOf(ref)
 			switch {
 			case !ok:
@@ -131,7 +130,9 @@ func (b *planner) order() {
 // finish sorts the changes (by wave, then ID; no-ops last) and counts them.
 func (b *planner) finish() {
 	p := b.p
-	p.Changes = b.changes.take() // every object has one, no-ops included
+	var quiet int
+	p.Changes, quiet = b.changes.take(b.in.Options.Unchanged)
+	p.Summary.NoOp = quiet // untouched no-ops, not listed; the listed ones are counted below
 	for i := range p.Changes {
 		c := &p.Changes[i]
 		if c.Action == NoOp {

@@ -16,11 +16,12 @@ import (
 // provides them) is a warning on the object that needs it; so is a missing
 // KV value (WarnMissingValues).
 func (b *planner) checkRefs() {
-	b.changes.each(func(i int, c *Change) {
+	b.changes.each(func(e *entry) {
+		c := &e.c
 		if c.After == nil { // deletes and off-boarding: nothing to check
 			return
 		}
-		for _, ref := range b.changes.refs[i] {
+		for _, ref := range e.refs {
 			switch ref.Kind {
 			case object.DatabaseConnection:
 				b.checkConnection(c, ref)
@@ -35,17 +36,18 @@ func (b *planner) checkRefs() {
 	// and theirs.
 	for changed := true; changed; {
 		changed = false
-		b.changes.each(func(i int, c *Change) {
+		b.changes.each(func(e *entry) {
+			c := &e.c
 			if c.After == nil {
 				return
 			}
-			for _, ref := range b.changes.refs[i] {
+			for _, ref := range e.refs {
 				if !managed(ref.Kind) {
 					continue
 				}
 				if _, bad := b.failed[ref]; bad {
 					if c.ID.Kind == object.Policy && ref.Kind == object.DatabaseRole {
-						b.dropGrant(i, ref) // the rest of the policy still applies
+						b.dropGrant(e, ref) // the rest of the policy still applies
 					} else {
 						b.skip(c.ID, c.Tenant, ref)
 					}
@@ -66,12 +68,12 @@ func (b *planner) checkRefs() {
 // policy because the role cannot be applied for this tenant (owned by
 // another tenant, unowned, or its connection refuses it): a policy never
 // grants a path whose object is not the tenant's.
-func (b *planner) dropGrant(i int, role object.ID) {
-	c := &b.changes.list[i]
+func (b *planner) dropGrant(e *entry, role object.ID) {
+	c := &e.c
 	path := b.in.Config.Vault.Mounts.Database + "/creds/" + role.Name
 	spec := c.After.(*desired.PolicySpec).Without(func(p string) bool { return p == path })
 	c.After = spec
-	b.changes.refs[i] = slices.DeleteFunc(slices.Clone(b.changes.refs[i]), func(r object.ID) bool { return r == role })
+	e.refs = slices.DeleteFunc(slices.Clone(e.refs), func(r object.ID) bool { return r == role })
 	var have desired.Spec
 	if lo, ok := b.in.Live.Get(c.ID); ok && c.Action != Create {
 		have = lo.Spec
