@@ -73,7 +73,7 @@ func renderState(w io.Writer, s *desired.State, format string) error {
 	case "hcl":
 		for _, o := range s.Objects {
 			if p, ok := o.Spec.(*desired.PolicySpec); ok {
-				if _, err := fmt.Fprintf(w, "# ---- policy %s (tenant %s)\n%s\n", p.Name, o.Tenant, p.HCL); err != nil {
+				if _, err := fmt.Fprintf(w, "# ---- policy %s (tenant %s)\n%s\n", p.Name, o.Tenant, p.Text()); err != nil {
 					return err
 				}
 			}

@@ -184,7 +184,7 @@ func (t *transcoder) member(b *bytes.Buffer, key string, raw []byte, indent int)
 // policyYAML writes a policy spec's members (hcl, name, parseError): the
 // HCL is most of a policy's bytes, and JSON escaped every line of it.
 func policyYAML(b *bytes.Buffer, p *desired.PolicySpec, indent int) error {
-	if err := stringMember(b, "hcl", p.HCL, indent, true); err != nil {
+	if err := stringMember(b, "hcl", p.Text(), indent, true); err != nil {
 		return err
 	}
 	if err := stringMember(b, "name", p.Name, indent, false); err != nil {

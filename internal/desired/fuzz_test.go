@@ -31,12 +31,12 @@ func checkAccepted(t *testing.T, cfg *config.Config, tn *tenant.Tenant) {
 		if !ok {
 			continue
 		}
-		parsed, err := policy.Parse([]byte(p.HCL), "fuzz.hcl")
+		parsed, err := policy.Parse([]byte(p.Text()), "fuzz.hcl")
 		if err != nil {
-			t.Fatalf("rendered HCL does not parse: %v\n%s", err, p.HCL)
+			t.Fatalf("rendered HCL does not parse: %v\n%s", err, p.Text())
 		}
 		if policy.Canonical(parsed) != policy.Canonical(p.Policy) {
-			t.Fatalf("HCL round trip changed the policy:\n%s", p.HCL)
+			t.Fatalf("HCL round trip changed the policy:\n%s", p.Text())
 		}
 		prefix := cfg.KVPrefix(tn.Metadata.Name) + "/"
 		for _, r := range parsed.Rules {

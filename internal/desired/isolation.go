@@ -87,10 +87,11 @@ func checkTenant(cfg *config.Config, t Tenant, objects []*Object) []error {
 		id := o.ID
 		switch spec := o.Spec.(type) {
 		case *PolicySpec:
-			p, ok := policy.ParseRendered([]byte(spec.HCL))
+			text := []byte(spec.Text())
+			p, ok := policy.ParseRendered(text)
 			var err error
 			if !ok { // not in Render's own layout: hclsyntax decides
-				p, err = policy.Parse([]byte(spec.HCL), id.Name+".hcl")
+				p, err = policy.Parse(text, id.Name+".hcl")
 			}
 			if err != nil {
 				fail(id, t.Name, "rendered HCL does not parse: %w", err)

@@ -1,6 +1,7 @@
 package desired
 
 import (
+	"encoding/json"
 	"slices"
 
 	"github.com/syncd-dev/syncd/internal/object"
@@ -53,7 +54,11 @@ type Spec interface{ isSpec() }
 type PolicySpec struct {
 	Name   string        `json:"name"`
 	Policy policy.Policy `json:"-"`
-	HCL    string        `json:"hcl"`
+	// HCL is the text of a policy read from Vault or from a saved plan. A
+	// desired policy leaves it empty: Text renders it when it is needed
+	// (written, shown, compared with a live text); at 10,000 tenants the
+	// texts were 6 MB held for the whole run.
+	HCL string `json:"hcl"`
 	// ParseError is set on a live policy whose text syncd cannot parse;
 	// Policy is then empty and HCL holds the text as read.
 	ParseError string `json:"parseError,omitempty"`
@@ -61,10 +66,26 @@ type PolicySpec struct {
 	Comment string `json:"-"`
 }
 
-// NewPolicySpec renders p as HCL under a header comment.
+// NewPolicySpec is p, normalised, under a header comment.
 func NewPolicySpec(name string, p policy.Policy, comment string) *PolicySpec {
-	p = p.Normalize()
-	return &PolicySpec{Name: name, Policy: p, HCL: string(policy.Render(p, comment)), Comment: comment}
+	return &PolicySpec{Name: name, Policy: p.Normalize(), Comment: comment}
+}
+
+// Text returns the policy's HCL: as read, or rendered from Policy and
+// Comment for a desired policy.
+func (s *PolicySpec) Text() string {
+	if s.HCL != "" || s.ParseError != "" {
+		return s.HCL
+	}
+	return string(policy.Render(s.Policy, s.Comment))
+}
+
+// MarshalJSON writes the policy with its text (Text).
+func (s *PolicySpec) MarshalJSON() ([]byte, error) {
+	type plain PolicySpec // without this method
+	cp := plain(*s)
+	cp.HCL = s.Text()
+	return json.Marshal(cp)
 }
 
 // Without returns the policy without the rules whose path drop reports.

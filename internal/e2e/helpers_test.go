@@ -113,7 +113,7 @@ func writeVault(t *testing.T, cfg *config.Config, spec desired.Spec) {
 	var err error
 	switch s := spec.(type) {
 	case *desired.PolicySpec:
-		err = bed.Vault.Sys().PutPolicy(s.Name, s.HCL)
+		err = bed.Vault.Sys().PutPolicy(s.Name, s.Text())
 	case *desired.AuthRoleSpec:
 		_, err = bed.Vault.Logical().Write("auth/"+m.KubernetesAuth+"/role/"+s.Name, authRoleData(s))
 	case *desired.DatabaseRoleSpec:

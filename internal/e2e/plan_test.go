@@ -64,7 +64,7 @@ func seeded(t *testing.T, prefix string) *repo {
 	}
 	// shop: policy grants one capability too many; auth role tokens live 1h.
 	pol := *obj(t, st, object.Policy, prefix+"-app-shop").Spec.(*desired.PolicySpec)
-	pol.HCL = strings.Replace(pol.HCL, `["read"]`, `["read", "update"]`, 1)
+	pol.HCL = strings.Replace(pol.Text(), `["read"]`, `["read", "update"]`, 1)
 	writeVault(t, r.cfg, &pol)
 	own("shop", ids.Policy(pol.Name))
 	role := *obj(t, st, object.AuthRole, prefix+"-shop").Spec.(*desired.AuthRoleSpec)

@@ -32,7 +32,7 @@ func (w Writer) put(ctx context.Context, c diff.Change) error {
 func Data(spec desired.Spec) (map[string]any, error) {
 	switch s := spec.(type) {
 	case *desired.PolicySpec:
-		return map[string]any{"policy": s.HCL}, nil
+		return map[string]any{"policy": s.Text()}, nil
 	case *desired.AuthRoleSpec:
 		return authRoleData(s), nil
 	case *desired.DatabaseRoleSpec:
