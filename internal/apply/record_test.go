@@ -118,7 +118,7 @@ func TestRecorderIndexesOncePerApply(t *testing.T) {
 // would be invisible, so no record is written and every tenant is refused.
 func TestRecorderIndexFailureTouchesNoTenant(t *testing.T) {
 	fs := &fakeStore{saved: map[string]int{}, failIdx: errors.New("503")}
-	rec := &InventoryRecorder{Store: fs, Config: config.Default(), Inventory: &inventory.Inventory{Tenants: map[string]*inventory.Tenant{}}, }
+	rec := &InventoryRecorder{Store: fs, Config: config.Default(), Inventory: &inventory.Inventory{Tenants: map[string]*inventory.Tenant{}}}
 	errs := rec.Begin(context.Background(), nil, map[string][]*diff.Change{"a": {{ID: vid("K", "a"), Action: diff.Create}}, "b": {{ID: vid("K", "b"), Action: diff.Create}}})
 	if len(errs) != 2 || errs["a"] == nil || errs["b"] == nil || len(fs.saved) != 0 {
 		t.Fatalf("errors %v, records written %v: want both tenants refused and nothing written", errs, fs.saved)
