@@ -3,8 +3,10 @@ package desired_test
 import (
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
+	"weak"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -186,5 +188,37 @@ func TestTypedLoginIsTheEncodedOne(t *testing.T) {
 				t.Errorf("kinds built: %v", kinds)
 			}
 		})
+	}
+}
+
+// The desired state holds nothing of the tenant files it was built from
+// but what its objects need: no recipe holds a tenant (whose Positions
+// keep the file's text), so once the tenant set goes, its tenants do.
+func TestStateHoldsNoTenantFile(t *testing.T) {
+	tenants := "spec:\n  secrets:\n    - {name: s, path: p, keys: [k]}\n  databases:\n    - {name: c, connection: catalog, privilege: readonly}\n"
+	set := tenant.Parse([]tenant.File{file("shop", tenants), file("blog", tenants)}, config.Default())
+	st, err := desired.Build(config.Default(), set)
+	if err != nil || set.Err() != nil || len(set.Tenants) != 2 {
+		t.Fatal(err, set.Err())
+	}
+	var held []weak.Pointer[tenant.Tenant]
+	for _, tn := range set.Tenants {
+		held = append(held, weak.Make(tn))
+	}
+	set = nil
+	runtime.GC()
+	for i, w := range held {
+		if w.Value() != nil {
+			t.Errorf("tenant %d is still held by the desired state", i)
+		}
+	}
+	var manifests int
+	for _, o := range st.Objects {
+		if m, ok := o.Spec.(*desired.ManifestSpec); ok && len(m.JSON()) > 0 {
+			manifests++ // the recipes still build without their tenants
+		}
+	}
+	if manifests == 0 {
+		t.Errorf("no manifest built")
 	}
 }
