@@ -75,20 +75,23 @@ func (o *options) runApply(ctx context.Context, f *applyFlags, file string) erro
 	if err != nil {
 		return err
 	}
-	plan := c.Plan
+	// From here on only the plan and what applying it needs are held: the
+	// desired objects and the live state go before the plan is shown.
+	plan, fresh, clients, applier := c.Plan, c.Plan, c.Clients, c.Applier()
+	c = nil
 	planOut := o.stdout
 	if f.format != "text" {
 		planOut = o.stderr
 	}
 	if file != "" {
-		if plan, err = loadFreshPlan(file, c.Plan); err != nil {
+		if plan, err = loadFreshPlan(file, fresh); err != nil {
 			return err
 		}
 	} else if err := writePlan(planOut, plan, "text", useColor(planOut)); err != nil {
 		return err
 	}
 	if !plan.HasChanges() {
-		fmt.Fprintf(o.stderr, "No changes: live state matches the tenant files (%d Vault and %d Kubernetes writes).\n", c.Clients.VaultN.Writes(), c.Clients.KubeN.Writes())
+		fmt.Fprintf(o.stderr, "No changes: live state matches the tenant files (%d Vault and %d Kubernetes writes).\n", clients.VaultN.Writes(), clients.KubeN.Writes())
 		if len(plan.Errors) > 0 {
 			return exitError{ExitError}
 		}
@@ -99,7 +102,7 @@ func (o *options) runApply(ctx context.Context, f *applyFlags, file string) erro
 			return err
 		}
 	}
-	res := c.Apply(ctx, plan, reconcile.ApplyOptions{Parallelism: f.parallelism, ForceConflicts: f.forceConflicts, Progress: o.progress()})
+	res := applier.Apply(ctx, plan, reconcile.ApplyOptions{Parallelism: f.parallelism, ForceConflicts: f.forceConflicts, Progress: o.progress()})
 	o.log.Info("apply finished", "applied", res.Summary.Applied, "failed", res.Summary.Failed, "skipped", res.Summary.Skipped,
 		"vault_writes", res.Requests.VaultWrites, "kubernetes_writes", res.Requests.KubernetesWrites)
 	if err := writeResult(o.stdout, res, f.format); err != nil {

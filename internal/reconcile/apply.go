@@ -6,7 +6,10 @@ import (
 	"github.com/syncd-dev/syncd/internal/apply"
 	"github.com/syncd-dev/syncd/internal/apply/kubewrite"
 	"github.com/syncd-dev/syncd/internal/apply/vaultwrite"
+	"github.com/syncd-dev/syncd/internal/config"
+	"github.com/syncd-dev/syncd/internal/desired"
 	"github.com/syncd-dev/syncd/internal/diff"
+	"github.com/syncd-dev/syncd/internal/inventory"
 	"github.com/syncd-dev/syncd/internal/object"
 )
 
@@ -17,24 +20,41 @@ type ApplyOptions struct {
 	Progress       func(apply.Progress)
 }
 
-// Apply applies plan (the one Plan computed, or a saved one checked against
-// it) with the clients and inventory Plan used, and counts the requests.
-//
-// The walk holds only what it needs of p: the config, the inventory, the
-// desired tenants and the plan's own changes. The desired objects and the
-// live state (30 MB at 10,000 tenants) are not held for the walk, so a
-// caller that keeps no other reference to them (the CLI) lets them go while
-// the writes run.
-func (p *Planned) Apply(ctx context.Context, plan *diff.Plan, opts ApplyOptions) *apply.Result {
-	c, cfg := p.Clients, p.Repo.Cfg
+// Applier is what applying a plan needs of a Planned: the clients, the
+// config, the inventory as the plan read it, its store, and the desired
+// tenants. Not the desired objects nor the live state (30 MB at 10,000
+// tenants): a caller that keeps only the plan and the Applier lets them go
+// before the plan is shown and applied.
+type Applier struct {
+	clients   Clients
+	cfg       *config.Config
+	store     inventory.Store
+	inventory *inventory.Inventory
+	tenants   []desired.Tenant
+}
+
+// Applier returns what Apply needs of p.
+func (p *Planned) Applier() *Applier {
 	store := p.Store
 	store.Known = nil // for reading records; its closure holds the desired state
-	rec := &apply.InventoryRecorder{Store: store, Config: cfg, Inventory: p.Live.Inventory, Tenants: p.Repo.State.Tenants}
+	return &Applier{clients: p.Clients, cfg: p.Repo.Cfg, store: store, inventory: p.Live.Inventory, tenants: p.Repo.State.Tenants}
+}
+
+// Apply applies plan (the one Plan computed, or a saved one checked against
+// it) with the clients and inventory Plan used, and counts the requests.
+func (p *Planned) Apply(ctx context.Context, plan *diff.Plan, opts ApplyOptions) *apply.Result {
+	return p.Applier().Apply(ctx, plan, opts)
+}
+
+// Apply applies plan and counts the requests.
+func (a *Applier) Apply(ctx context.Context, plan *diff.Plan, opts ApplyOptions) *apply.Result {
+	c := a.clients
+	rec := &apply.InventoryRecorder{Store: a.store, Config: a.cfg, Inventory: a.inventory, Tenants: a.tenants}
 	c.Vault.SetMaxRetries(0) // apply retries itself, and counts the attempts
 	vaultBefore, kubeBefore := *c.VaultN.Snapshot(), *c.KubeN.Snapshot()
 	writers := map[object.System]apply.Writer{
 		object.Vault:      vaultwrite.Writer{Logical: c.Vault.Logical()},
-		object.Kubernetes: kubewrite.Writer{Dynamic: c.Kube, Config: cfg, ForceConflicts: opts.ForceConflicts},
+		object.Kubernetes: kubewrite.Writer{Dynamic: c.Kube, Config: a.cfg, ForceConflicts: opts.ForceConflicts},
 	}
 	res := apply.Run(ctx, plan, writers, rec, apply.Options{Parallelism: opts.Parallelism, Progress: opts.Progress})
 	res.Requests = apply.Requests{
