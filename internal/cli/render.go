@@ -10,6 +10,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/syncd-dev/syncd/internal/desired"
+	"github.com/syncd-dev/syncd/internal/memlimit"
 	"github.com/syncd-dev/syncd/internal/object"
 	"github.com/syncd-dev/syncd/internal/policy"
 )
@@ -28,6 +29,7 @@ multi-document YAML stream, -o vault-policy for the Vault policy syncd itself
 needs to manage this config's tenants (least privilege). It refuses to render when any file is invalid.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			memlimit.Offline() // files in, an answer out: its CPU is its wall time
 			if !slices.Contains(renderFormats, format) {
 				return fmt.Errorf("-o must be one of %v, got %q", renderFormats, format)
 			}

@@ -76,6 +76,20 @@ func Set(root string) int64 {
 	return soft
 }
 
+// OfflinePercent is the GC percent of a command that only reads files and
+// writes its answer (validate, render): its CPU is its wall time (the PR
+// check waits for it) and it ends within a second, so it keeps Go's
+// default. Measured at 10,000 tenants: render 1.02 s and 142 MB at 50,
+// 0.95 s and 180 MB at 100; validate 0.45 s and 89 MB, 0.41 s and 107 MB.
+const OfflinePercent = 100
+
+// Offline sets the GC percent to OfflinePercent unless GOGC is set.
+func Offline() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(OfflinePercent)
+	}
+}
+
 // Current describes the runtime's soft memory limit for a log line:
 // "230MiB", or "none".
 func Current() string {

@@ -92,3 +92,19 @@ func TestSetCollectsAtGCPercentUnlessGOGCIsSet(t *testing.T) {
 		t.Errorf("with GOGC=77: GC percent = %d, want it left alone", got)
 	}
 }
+
+func TestOfflineCollectsAtTheDefaultUnlessGOGCIsSet(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100)) // restore
+	t.Setenv("GOGC", "")
+	debug.SetGCPercent(GCPercent) // as Set left it
+	Offline()
+	if got := debug.SetGCPercent(GCPercent); got != OfflinePercent {
+		t.Errorf("GC percent = %d, want %d", got, OfflinePercent)
+	}
+	t.Setenv("GOGC", "77")
+	debug.SetGCPercent(77)
+	Offline()
+	if got := debug.SetGCPercent(100); got != 77 {
+		t.Errorf("with GOGC=77: GC percent = %d, want it left alone", got)
+	}
+}
