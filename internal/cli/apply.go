@@ -77,14 +77,13 @@ func (o *options) runApply(ctx context.Context, f *applyFlags, file string) erro
 	}
 	// From here on only the plan and what applying it needs are held: the
 	// desired objects and the live state go before the plan is shown.
-	plan, fresh, clients, applier := c.Plan, c.Plan, c.Clients, c.Applier()
-	c = nil
+	plan, clients, applier := c.Plan, c.Clients, c.Applier()
 	planOut := o.stdout
 	if f.format != "text" {
 		planOut = o.stderr
 	}
 	if file != "" {
-		if plan, err = loadFreshPlan(file, fresh); err != nil {
+		if plan, err = loadFreshPlan(file, plan); err != nil { // checked against the plan just computed
 			return err
 		}
 	} else if err := writePlan(planOut, plan, "text", useColor(planOut)); err != nil {

@@ -87,7 +87,7 @@ func checkTenant(cfg *config.Config, t Tenant, objects []*Object) []error {
 		id := o.ID
 		switch spec := o.Spec.(type) {
 		case *PolicySpec:
-			text := []byte(spec.Text())
+			text := spec.textBytes()
 			p, ok := policy.ParseRendered(text)
 			var err error
 			if !ok { // not in Render's own layout: hclsyntax decides

@@ -71,13 +71,33 @@ func NewPolicySpec(name string, p policy.Policy, comment string) *PolicySpec {
 	return &PolicySpec{Name: name, Policy: p.Normalize(), Comment: comment}
 }
 
-// Text returns the policy's HCL: as read, or rendered from Policy and
-// Comment for a desired policy.
+// rendered reports whether the policy's text is rendered from Policy and
+// Comment (a desired policy) rather than held as read.
+func (s *PolicySpec) rendered() bool { return s.HCL == "" && s.ParseError == "" }
+
+// Text returns the policy's HCL: as read, or rendered for a desired policy.
 func (s *PolicySpec) Text() string {
-	if s.HCL != "" || s.ParseError != "" {
+	if !s.rendered() {
 		return s.HCL
 	}
 	return string(policy.Render(s.Policy, s.Comment))
+}
+
+// HasText reports whether the policy's HCL is text, without a copy of its
+// own (reading the live state asks it of every desired policy).
+func (s *PolicySpec) HasText(text string) bool {
+	if !s.rendered() {
+		return s.HCL == text
+	}
+	return string(policy.Render(s.Policy, s.Comment)) == text // compared, not copied
+}
+
+// textBytes is Text as bytes, without a copy of a rendered text.
+func (s *PolicySpec) textBytes() []byte {
+	if !s.rendered() {
+		return []byte(s.HCL)
+	}
+	return policy.Render(s.Policy, s.Comment)
 }
 
 // MarshalJSON writes the policy with its text (Text).

@@ -23,6 +23,9 @@ func TestPolicyTextIsRenderedOnDemand(t *testing.T) {
 	if got := s.Text(); got != want {
 		t.Errorf("Text() = %q, want %q", got, want)
 	}
+	if !s.HasText(want) || s.HasText(want+" ") || string(s.textBytes()) != want {
+		t.Errorf("HasText or textBytes disagree with Text")
+	}
 	var out struct{ Name, HCL string }
 	b, err := json.Marshal(s)
 	if err != nil {
@@ -36,8 +39,8 @@ func TestPolicyTextIsRenderedOnDemand(t *testing.T) {
 		"unparseable":    {Name: "p", HCL: "bad {", ParseError: "line 1"},
 		"read and empty": {Name: "p", ParseError: "empty"},
 	} {
-		if got := read.Text(); got != read.HCL {
-			t.Errorf("%s: Text() = %q, want the text read %q", name, got, read.HCL)
+		if got := read.Text(); got != read.HCL || !read.HasText(read.HCL) || read.HasText(want) || string(read.textBytes()) != read.HCL {
+			t.Errorf("%s: Text() = %q, want the text read %q (HasText, textBytes agree)", name, got, read.HCL)
 		}
 	}
 }

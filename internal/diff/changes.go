@@ -80,8 +80,9 @@ func (s *changeSet) position(id object.ID) (int, bool) {
 	return s.desired.Index(id)
 }
 
-// find returns id's entry, or nil. An untouched no-op gets one when touch
-// is set (its caller may change it); otherwise it has none.
+// find returns id's entry, or nil (a removed change has none). An
+// untouched no-op gets one when touch is set (its caller may change it);
+// otherwise it has none.
 func (s *changeSet) find(id object.ID, touch bool) *entry {
 	if p, ok := s.position(id); ok {
 		switch k := s.at[p]; {

@@ -40,7 +40,7 @@ func (b *planner) order() {
 	changeOf := func(k int) *Change { return &todo[k].c }
 	g := graph.New(len(todo), func(k int) object.ID { return changeOf(k).ID })
 	nodeOf := func(id object.ID) (int, bool) { // a change of id that does something
-		if e := b.changes.find(id, false); e != nil && e.c.Action != "" && e.c.Action != NoOp {
+		if e := b.changes.find(id, false); e != nil && e.c.Action != NoOp {
 			return int(e.node), true
 		}
 		return 0, false

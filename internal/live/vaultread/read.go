@@ -212,7 +212,7 @@ func parse(id object.ID, d map[string]any, known *desired.PolicySpec) (desired.S
 	case object.Policy:
 		text := str(d["policy"])
 		raw := live.Digest([]byte("policy\x00"), []byte(text)) // what was read
-		if known != nil && known.Name == id.Name && known.Text() == text {
+		if known != nil && known.Name == id.Name && known.HasText(text) {
 			return known, raw, nil
 		}
 		ps := &desired.PolicySpec{Name: id.Name, HCL: text}
