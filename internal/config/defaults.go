@@ -1,13 +1,25 @@
 package config
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/syncd-dev/syncd/internal/ttl"
 )
 
-// Default returns the seed platform's configuration.
+// Default returns the seed platform's configuration, validated as if read
+// from a file that sets nothing.
 func Default() *Config {
+	c, err := Parse("(built-in defaults)", []byte("apiVersion: "+APIVersion+"\nkind: "+Kind+"\n"))
+	if err != nil {
+		panic(fmt.Sprintf("the built-in defaults do not validate: %v", err))
+	}
+	return c
+}
+
+// builtin is the seed platform's configuration as written, before the
+// defaults that derive from other fields.
+func builtin() *Config {
 	return &Config{
 		APIVersion: APIVersion,
 		Kind:       Kind,
@@ -34,7 +46,8 @@ func Default() *Config {
 		Offboarding: Offboarding{GracePeriod: dur(24 * time.Hour)},
 		Guard:       Guard{MaxDeletes: 1, MaxDeletePercent: 34},
 		Inventory:   Inventory{Mount: "secret", Path: "syncd/inventory"},
-		Kubernetes:  Kubernetes{PlatformNamespaces: []string{"vault", "external-secrets", "syncd"}},
+		Kubernetes:  Kubernetes{PlatformNamespaces: []string{"vault", "external-secrets", "syncd"}, TenantLabel: "syncd.io/tenant"},
+		Limits:      Limits{MinTTL: dur(time.Minute), MinRefreshInterval: dur(time.Minute)},
 	}
 }
 

@@ -39,7 +39,7 @@ func Parse(file string, data []byte) (*Config, error) {
 }
 
 func (c *Config) fillDefaults() {
-	d := Default()
+	d := builtin()
 	str := func(v *string, def string) {
 		if *v == "" {
 			*v = def
@@ -79,6 +79,25 @@ func (c *Config) fillDefaults() {
 	}
 	if c.Kubernetes.PlatformNamespaces == nil {
 		c.Kubernetes.PlatformNamespaces = d.Kubernetes.PlatformNamespaces
+	}
+	str(&c.Kubernetes.TenantLabel, d.Kubernetes.TenantLabel)
+	if c.Kubernetes.TenantNamespacePattern == "" {
+		c.Kubernetes.TenantNamespacePattern = TemplatePattern(c.Names.Namespace)
+	}
+	if c.Kubernetes.ServiceAccountPattern == "" {
+		c.Kubernetes.ServiceAccountPattern = TemplatePattern(c.Names.ServiceAccount)
+	}
+	if c.Limits.MinTTL == 0 { // never above what the platform itself sets
+		c.Limits.MinTTL = min(d.Limits.MinTTL, c.Auth.TTL)
+	}
+	if c.Limits.MaxAuthTTL == 0 {
+		c.Limits.MaxAuthTTL = c.Auth.MaxTTL
+	}
+	if c.Limits.MinRefreshInterval == 0 {
+		c.Limits.MinRefreshInterval = min(d.Limits.MinRefreshInterval, c.ESO.RefreshInterval)
+	}
+	if c.Limits.MaxRefreshInterval == 0 {
+		c.Limits.MaxRefreshInterval = c.ESO.RefreshInterval
 	}
 	if c.Databases == nil {
 		c.Databases = d.Databases

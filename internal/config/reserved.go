@@ -1,6 +1,7 @@
 package config
 
 import (
+	"regexp"
 	"fmt"
 	"slices"
 	"strings"
@@ -13,19 +14,72 @@ const DeprecatedSuffix = "-deprecated"
 // builtinPolicies are Vault's own policies; no derived name may be one.
 var builtinPolicies = []string{"default", "root"}
 
-// CheckNamespace reports why ns may not hold a tenant's objects: Kubernetes'
-// own namespaces ("default", "kube-*"), the platform's namespaces, or a
-// namespace outside the configured tenant pattern. nil means allowed.
+// CheckNamespace reports why ns, a tenant's derived namespace, may not hold
+// its objects: Kubernetes' own namespaces ("default", "kube-*"), the
+// platform's namespaces, or a namespace outside the tenant pattern. nil
+// means allowed.
 func (c *Config) CheckNamespace(ns string) error {
+	if err := c.reservedNamespace(ns); err != nil {
+		return err
+	}
+	if c.nsPattern != nil && !c.nsPattern.MatchString(ns) {
+		return fmt.Errorf("namespace %q does not match kubernetes.tenantNamespacePattern %q", ns, c.Kubernetes.TenantNamespacePattern)
+	}
+	return nil
+}
+
+// CheckNamespaceOverride reports why ns, written in a tenant's
+// spec.namespace, may not hold its objects: the reserved namespaces, and
+// any namespace kubernetes.namespaceOverridePattern does not allow (with
+// no pattern, every override).
+func (c *Config) CheckNamespaceOverride(ns, derived string) error {
+	if err := c.reservedNamespace(ns); err != nil {
+		return err
+	}
+	switch {
+	case ns == derived:
+		return c.CheckNamespace(ns)
+	case c.nsOverride == nil:
+		return fmt.Errorf("namespace %q is not the tenant's own %q: syncd.yaml allows no namespace overrides (kubernetes.namespaceOverridePattern)", ns, derived)
+	case !c.nsOverride.MatchString(ns):
+		return fmt.Errorf("namespace %q does not match kubernetes.namespaceOverridePattern %q (the tenant's own namespace is %q)", ns, c.Kubernetes.NamespaceOverridePattern, derived)
+	}
+	return nil
+}
+
+func (c *Config) reservedNamespace(ns string) error {
 	switch {
 	case ns == "default" || strings.HasPrefix(ns, "kube-"):
 		return fmt.Errorf("namespace %q is reserved by Kubernetes", ns)
 	case slices.Contains(c.Kubernetes.PlatformNamespaces, ns):
 		return fmt.Errorf("namespace %q is a platform namespace (kubernetes.platformNamespaces)", ns)
-	case c.nsPattern != nil && !c.nsPattern.MatchString(ns):
-		return fmt.Errorf("namespace %q does not match kubernetes.tenantNamespacePattern %q", ns, c.Kubernetes.TenantNamespacePattern)
 	}
 	return nil
+}
+
+// CheckServiceAccount reports why sa, written in a tenant's
+// spec.serviceAccount, may not be the account ESO logs in as: "default"
+// (every pod of the namespace runs as it, so every pod could read the
+// tenant's secrets), or an account kubernetes.serviceAccountPattern does not
+// allow.
+func (c *Config) CheckServiceAccount(sa string) error {
+	switch {
+	case sa == "default":
+		return fmt.Errorf("service account %q is every pod's: any pod of the namespace could log in as the tenant", sa)
+	case c.saPattern != nil && !c.saPattern.MatchString(sa):
+		return fmt.Errorf("service account %q does not match kubernetes.serviceAccountPattern %q", sa, c.Kubernetes.ServiceAccountPattern)
+	}
+	return nil
+}
+
+// TemplatePattern is the regular expression (RE2) that matches every name
+// tmpl expands to: its text quoted, {tenant} standing for any DNS label.
+func TemplatePattern(tmpl string) string {
+	parts := strings.Split(tmpl, "{tenant}")
+	for i, p := range parts {
+		parts[i] = regexp.QuoteMeta(p)
+	}
+	return strings.Join(parts, "[a-z0-9](?:[-a-z0-9]*[a-z0-9])?")
 }
 
 // CheckPolicyName reports why a derived policy name may not be used: Vault's

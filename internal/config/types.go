@@ -25,8 +25,29 @@ type Config struct {
 	Guard       Guard                 `json:"guard"`
 	Inventory   Inventory             `json:"inventory"`
 	Kubernetes  Kubernetes            `json:"kubernetes"`
+	Limits      Limits                `json:"limits"`
 
-	nsPattern *regexp.Regexp // Kubernetes.TenantNamespacePattern, compiled by validate
+	// compiled by validate from Kubernetes' patterns (or their defaults)
+	nsPattern, nsOverride, saPattern *regexp.Regexp
+}
+
+// Limits bound every duration a tenant file may set. Left out, each takes
+// the platform's own value, so a tenant can only ask for less than the
+// platform grants.
+type Limits struct {
+	// MinTTL is the shortest TTL a tenant may set (spec.auth.ttl, maxTTL,
+	// a database's defaultTTL and maxTTL): tokens and leases shorter than
+	// it make ESO log in and mint credentials continuously. Default 1m.
+	MinTTL ttl.Duration `json:"minTTL,omitempty"`
+	// MaxAuthTTL is the longest spec.auth.ttl and spec.auth.maxTTL.
+	// Default: auth.maxTTL. A database's lease TTLs are bounded by its
+	// connection's maxTTL.
+	MaxAuthTTL ttl.Duration `json:"maxAuthTTL,omitempty"`
+	// MinRefreshInterval and MaxRefreshInterval bound every refreshInterval
+	// (each refresh is a Vault read, and for a database a new login and a
+	// new database role). Defaults: 1m and eso.refreshInterval.
+	MinRefreshInterval ttl.Duration `json:"minRefreshInterval,omitempty"`
+	MaxRefreshInterval ttl.Duration `json:"maxRefreshInterval,omitempty"`
 }
 
 // Kubernetes holds the cluster-side settings.
@@ -35,9 +56,24 @@ type Kubernetes struct {
 	// (Vault, ESO, syncd). No tenant may use them; "default" and every
 	// "kube-*" namespace are reserved as well.
 	PlatformNamespaces []string `json:"platformNamespaces,omitempty"`
-	// TenantNamespacePattern, when set, is a regular expression (RE2) that
-	// every tenant namespace must match whole.
+	// TenantNamespacePattern is a regular expression (RE2) that every
+	// derived tenant namespace must match whole. Default: the namespace
+	// template with {tenant} standing for any DNS label.
 	TenantNamespacePattern string `json:"tenantNamespacePattern,omitempty"`
+	// NamespaceOverridePattern is a regular expression (RE2) that a
+	// tenant's spec.namespace must match whole. Default: none, so a tenant
+	// lives in its derived namespace and spec.namespace is refused.
+	NamespaceOverridePattern string `json:"namespaceOverridePattern,omitempty"`
+	// ServiceAccountPattern is a regular expression (RE2) that a tenant's
+	// spec.serviceAccount must match whole ("default" never does: every
+	// pod of the namespace runs as it). Default: the service-account
+	// template with {tenant} standing for any DNS label.
+	ServiceAccountPattern string `json:"serviceAccountPattern,omitempty"`
+	// TenantLabel is the label a tenant namespace that syncd does not
+	// create must carry, with the tenant's name as its value, before syncd
+	// writes anything into it or posts Events there; namespaces syncd
+	// creates carry it. Default: syncd.io/tenant.
+	TenantLabel string `json:"tenantLabel,omitempty"`
 	// ManageNamespaces makes syncd create each tenant's namespace and ESO
 	// service account (first), and delete them when the tenant is
 	// off-boarded (last), for platforms where no other system does. Off by

@@ -50,6 +50,7 @@ func (c *Config) validate(pos strictyaml.Positions) strictyaml.Errors {
 	}
 	c.validateNames(add)
 	c.validateKubernetes(add)
+	c.validateLimits(add)
 	if c.Auth.TTL <= 0 || c.Auth.MaxTTL <= 0 {
 		add("auth", "ttl and maxTTL must be positive")
 	} else if c.Auth.MaxTTL < c.Auth.TTL {
@@ -111,21 +112,56 @@ func (c *Config) validateNames(add func(string, string, ...any)) {
 }
 
 func (c *Config) validateKubernetes(add func(string, string, ...any)) {
-	for i, ns := range c.Kubernetes.PlatformNamespaces {
+	k := c.Kubernetes
+	for i, ns := range k.PlatformNamespaces {
 		if err := naming.DNSLabel(ns); err != nil {
 			add(fmt.Sprintf("kubernetes.platformNamespaces[%d]", i), "%v", err)
 		}
 	}
-	if p := c.Kubernetes.TenantNamespacePattern; p != "" {
+	if err := naming.LabelKey(k.TenantLabel); err != nil {
+		add("kubernetes.tenantLabel", "%v", err)
+	}
+	compile := func(field, p string) *regexp.Regexp {
+		if p == "" {
+			return nil
+		}
 		re, err := regexp.Compile("^(?:" + p + ")$")
 		if err != nil {
-			add("kubernetes.tenantNamespacePattern", "invalid regular expression: %v", err)
-			return
+			add(field, "invalid regular expression: %v", err)
 		}
-		c.nsPattern = re
-		if ns := c.Namespace(sampleTenant); !re.MatchString(ns) {
-			add("kubernetes.tenantNamespacePattern", "pattern %q does not match the namespace template's %q (from names.namespace %q)", p, ns, c.Names.Namespace)
+		return re
+	}
+	c.nsPattern = compile("kubernetes.tenantNamespacePattern", k.TenantNamespacePattern)
+	c.nsOverride = compile("kubernetes.namespaceOverridePattern", k.NamespaceOverridePattern)
+	c.saPattern = compile("kubernetes.serviceAccountPattern", k.ServiceAccountPattern)
+	if c.nsPattern != nil {
+		if ns := c.Namespace(sampleTenant); !c.nsPattern.MatchString(ns) {
+			add("kubernetes.tenantNamespacePattern", "pattern %q does not match the namespace template's %q (from names.namespace %q)", k.TenantNamespacePattern, ns, c.Names.Namespace)
 		}
+	}
+	if c.saPattern != nil {
+		if sa := c.ServiceAccount(sampleTenant); !c.saPattern.MatchString(sa) {
+			add("kubernetes.serviceAccountPattern", "pattern %q does not match the service-account template's %q (from names.serviceAccount %q)", k.ServiceAccountPattern, sa, c.Names.ServiceAccount)
+		}
+	}
+	if c.ServiceAccount(sampleTenant) == "default" {
+		add("names.serviceAccount", "must not be \"default\": every pod of a namespace runs as it, so every pod could log in as the tenant")
+	}
+}
+
+func (c *Config) validateLimits(add func(string, string, ...any)) {
+	l := c.Limits
+	if l.MinTTL <= 0 || l.MinRefreshInterval <= 0 {
+		add("limits", "minTTL and minRefreshInterval must be positive")
+	}
+	if l.MaxAuthTTL < l.MinTTL {
+		add("limits.maxAuthTTL", "maxAuthTTL %s is shorter than minTTL %s", l.MaxAuthTTL, l.MinTTL)
+	}
+	if l.MaxAuthTTL != c.Auth.MaxTTL && l.MaxAuthTTL >= c.Offboarding.GracePeriod { // else gracePeriod's own check
+		add("limits.maxAuthTTL", "maxAuthTTL %s must be shorter than the off-boarding grace period %s (tokens outlive the auth role)", l.MaxAuthTTL, c.Offboarding.GracePeriod)
+	}
+	if l.MaxRefreshInterval < l.MinRefreshInterval {
+		add("limits.maxRefreshInterval", "maxRefreshInterval %s is shorter than minRefreshInterval %s", l.MaxRefreshInterval, l.MinRefreshInterval)
 	}
 }
 

@@ -121,7 +121,12 @@ func TestDerivedIdentitiesAreUniqueAcrossTenants(t *testing.T) {
 // "file:line:col field: message") and the tenants left valid.
 func checkClaims(t *testing.T, name string, files []tenant.File, want, valid []string) {
 	t.Helper()
-	cfg := config.Default()
+	// Any namespace override is allowed here: the claims, not the
+	// override pattern, must catch two tenants in one namespace.
+	cfg, err := config.Parse("syncd.yaml", []byte("apiVersion: syncd.io/v1alpha1\nkind: PlatformConfig\nkubernetes:\n  namespaceOverridePattern: '.*'\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	set := tenant.Parse(files, cfg)
 	st, err := desired.Build(cfg, set)
 	if err != nil {

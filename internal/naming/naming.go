@@ -6,6 +6,8 @@ package naming
 import (
 	"fmt"
 	"strings"
+
+	"k8s.io/apimachinery/pkg/util/validation"
 )
 
 // The character classes, as byte loops: every tenant name and path is
@@ -116,6 +118,15 @@ func RelPath(s string) error {
 		case !isPathSegment(seg):
 			return fmt.Errorf("path %q has segment %q with characters outside [A-Za-z0-9._-]", s, seg)
 		}
+	}
+	return nil
+}
+
+// LabelKey checks a Kubernetes label key (an optional DNS subdomain prefix
+// and a name), with apimachinery's own rule.
+func LabelKey(s string) error {
+	if errs := validation.IsQualifiedName(s); len(errs) > 0 {
+		return fmt.Errorf("%q is not a valid label key: %s", s, strings.Join(errs, "; "))
 	}
 	return nil
 }

@@ -38,13 +38,34 @@ func TestReservedNames(t *testing.T) {
 		"a configured platform namespace, derived": {cfg: cfgWith("names:\n  namespace: '{tenant}'\nkubernetes:\n  platformNamespaces: [platform]\n"),
 			file: "platform.yaml", body: named("platform", ""),
 			want: []wantErr{{"platform.yaml:4:9", "metadata.name", `"platform" is a platform namespace`}}},
-		"outside the tenant namespace pattern": {cfg: cfgWith("kubernetes:\n  tenantNamespacePattern: 'bookstore-platform-[a-z0-9-]+'\n"),
-			file: "acme.yaml", body: header + "spec:\n  namespace: payments\n",
-			want: []wantErr{{"acme.yaml:6:14", "spec.namespace", `does not match kubernetes.tenantNamespacePattern`}}},
+		"a derived namespace outside the tenant namespace pattern": {cfg: cfgWith("kubernetes:\n  tenantNamespacePattern: 'bookstore-platform-[a-z]+(-[a-z]+)*'\n"),
+			file: "acme-2.yaml", body: named("acme-2", ""),
+			want: []wantErr{{"acme-2.yaml:4:9", "metadata.name", `derived namespace "bookstore-platform-acme-2" does not match kubernetes.tenantNamespacePattern`}}},
 		"inside the tenant namespace pattern": {cfg: cfgWith("kubernetes:\n  tenantNamespacePattern: 'bookstore-platform-[a-z0-9-]+'\n"),
 			file: "acme.yaml", body: header},
+		"another team's namespace, with no overrides allowed (the default)": {cfg: config.Default(),
+			file: "acme.yaml", body: header + "spec:\n  namespace: argocd\n",
+			want: []wantErr{{"acme.yaml:6:14", "spec.namespace", `namespace "argocd" is not the tenant's own "bookstore-platform-acme": syncd.yaml allows no namespace overrides`}}},
+		"the tenant's own namespace written out": {cfg: config.Default(),
+			file: "acme.yaml", body: header + "spec:\n  namespace: bookstore-platform-acme\n"},
+		"an override the platform allows": {cfg: cfgWith("kubernetes:\n  namespaceOverridePattern: 'team-[a-z]+'\n"),
+			file: "acme.yaml", body: header + "spec:\n  namespace: team-acme\n"},
+		"an override outside the allowed pattern": {cfg: cfgWith("kubernetes:\n  namespaceOverridePattern: 'team-[a-z]+'\n"),
+			file: "acme.yaml", body: header + "spec:\n  namespace: monitoring\n",
+			want: []wantErr{{"acme.yaml:6:14", "spec.namespace", `namespace "monitoring" does not match kubernetes.namespaceOverridePattern "team-[a-z]+"`}}},
+		"a reserved namespace even where overrides are allowed": {cfg: cfgWith("kubernetes:\n  namespaceOverridePattern: '.*'\n"),
+			file: "acme.yaml", body: header + "spec:\n  namespace: kube-public\n",
+			want: []wantErr{{"acme.yaml:6:14", "spec.namespace", `"kube-public" is reserved by Kubernetes`}}},
+		"the default service account": {cfg: cfgWith("kubernetes:\n  serviceAccountPattern: '.*'\n"),
+			file: "acme.yaml", body: header + "spec:\n  serviceAccount: default\n",
+			want: []wantErr{{"acme.yaml:6:19", "spec.serviceAccount", `service account "default" is every pod's`}}},
+		"a service account outside the pattern (default: the template's name)": {cfg: config.Default(),
+			file: "acme.yaml", body: header + "spec:\n  serviceAccount: argocd-server\n",
+			want: []wantErr{{"acme.yaml:6:19", "spec.serviceAccount", `service account "argocd-server" does not match kubernetes.serviceAccountPattern "bookstore-platform-eso"`}}},
+		"a service account the pattern allows": {cfg: cfgWith("kubernetes:\n  serviceAccountPattern: '[a-z-]+-eso'\n"),
+			file: "acme.yaml", body: header + "spec:\n  serviceAccount: acme-eso\n"},
 		"policy template producing Vault's default policy": {cfg: cfgWith("names:\n  policy: '{tenant}'\n"),
-			file: "default.yaml", body: named("default", "spec:\n  namespace: tenant-default\n"),
+			file: "default.yaml", body: named("default", ""),
 			want: []wantErr{{"default.yaml:4:9", "metadata.name", `"default" is one of Vault's built-in policies`}}},
 		"policy template producing root": {cfg: cfgWith("names:\n  policy: '{tenant}'\n"),
 			file: "root.yaml", body: named("root", ""),
@@ -92,7 +113,11 @@ func TestCredentialLifetime(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			body := strings.Replace(tc.body, "%s", extras[name], 1)
-			set := Parse([]File{{Path: "acme.yaml", Data: []byte(body)}}, config.Default())
+			cfg, err := config.Parse("syncd.yaml", []byte("apiVersion: syncd.io/v1alpha1\nkind: PlatformConfig\nlimits: {maxAuthTTL: 2h}\n"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			set := Parse([]File{{Path: "acme.yaml", Data: []byte(body)}}, cfg)
 			if tc.err != "" {
 				if err := set.Err(); err == nil || !strings.Contains(err.Error(), tc.err) || !strings.Contains(err.Error(), "spec.databases[0].refreshInterval") {
 					t.Fatalf("err = %v, want spec.databases[0].refreshInterval: ...%s...", err, tc.err)
@@ -103,7 +128,7 @@ func TestCredentialLifetime(t *testing.T) {
 				t.Fatal(err)
 			}
 			tn := set.Tenants[0]
-			c := tn.Credentials(tn.Spec.Databases[0], config.Default())
+			c := tn.Credentials(tn.Spec.Databases[0], cfg)
 			if c.Refresh.String() != tc.wantRefresh || c.Lifetime.String() != tc.wantLifetime {
 				t.Errorf("refresh %s, lifetime %s; want %s, %s", c.Refresh, c.Lifetime, tc.wantRefresh, tc.wantLifetime)
 			}

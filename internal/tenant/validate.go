@@ -82,29 +82,49 @@ func (v *checker) check(t *Tenant, cfg *config.Config) {
 	// The namespace a tenant ends up in is checked, whether written or
 	// derived from the template (tenant "kube-system" with "{tenant}").
 	ns, nsf := NamespaceOf(t, cfg), nsField(t)
-	if err := naming.DNSLabel(ns); err != nil {
-		if t.Spec.Namespace == "" {
-			v.add(nsf, "derived namespace: %v", err)
-		} else {
+	switch err := naming.DNSLabel(ns); {
+	case err != nil && t.Spec.Namespace == "":
+		v.add(nsf, "derived namespace: %v", err)
+	case err != nil:
+		v.add(nsf, "%v", err)
+	case t.Spec.Namespace != "":
+		if err := cfg.CheckNamespaceOverride(ns, cfg.Namespace(name)); err != nil {
 			v.add(nsf, "%v", err)
 		}
-	} else if err := cfg.CheckNamespace(ns); err != nil {
-		v.add(nsf, "%v", err)
+	default:
+		if err := cfg.CheckNamespace(ns); err != nil {
+			v.add(nsf, "derived %v", err)
+		}
 	}
 	if sa := t.Spec.ServiceAccount; sa != "" {
 		if err := naming.DNSSubdomain(sa); err != nil {
 			v.add("spec.serviceAccount", "%v", err)
+		} else if err := cfg.CheckServiceAccount(sa); err != nil {
+			v.add("spec.serviceAccount", "%v", err)
 		}
 	}
+	lim := cfg.Limits
+	// limits.maxAuthTTL is shorter than the off-boarding grace period
+	// (config), so the deprecated policy outlives every token.
+	v.bounded("spec.auth.ttl", t.Spec.Auth.TTL, lim.MinTTL, lim.MaxAuthTTL, "the platform's maximum", "limits.maxAuthTTL")
+	v.bounded("spec.auth.maxTTL", t.Spec.Auth.MaxTTL, lim.MinTTL, lim.MaxAuthTTL, "the platform's maximum", "limits.maxAuthTTL")
 	v.ttls("spec.auth", t.Spec.Auth.TTL, t.Spec.Auth.MaxTTL, cfg.Auth.TTL, cfg.Auth.MaxTTL, "ttl", "maxTTL")
-	// Tokens outlive the auth role; the deprecated policy must outlive them.
-	if max := t.Spec.Auth.MaxTTL; max >= cfg.Offboarding.GracePeriod {
-		v.add("spec.auth.maxTTL", "maxTTL %s must be shorter than the off-boarding grace period %s", max, cfg.Offboarding.GracePeriod)
-	}
 	// Kubernetes names claimed so far -> the field that claimed them.
 	targets, externals := map[string]string{}, map[string]string{}
 	v.secrets(t, cfg, targets, externals)
 	v.databases(t, cfg, targets, externals)
+}
+
+// bounded checks a duration the tenant set (0: not set) against the
+// platform's bounds; whose and setting name the maximum.
+func (v *checker) bounded(field string, d, min, max ttl.Duration, whose, setting string) {
+	switch {
+	case d == 0:
+	case d < min:
+		v.add(field, "%s is shorter than the platform's minimum %s (syncd.yaml limits.minTTL)", d, min)
+	case d > max:
+		v.add(field, "%s exceeds %s %s (syncd.yaml %s)", d, whose, max, setting)
+	}
 }
 
 // ttls checks a (default, max) pair after applying defaults.
@@ -170,7 +190,17 @@ func (v *checker) secrets(t *Tenant, cfg *config.Config, targets, externals map[
 			}
 			keys[k] = true
 		}
+		v.refresh(f+".refreshInterval", s.RefreshInterval, cfg)
 		v.claim(targets, s.TargetName(), f+".target")
+	}
+}
+
+// refresh bounds a refreshInterval the tenant set.
+func (v *checker) refresh(field string, d ttl.Duration, cfg *config.Config) {
+	if d != 0 && d < cfg.Limits.MinRefreshInterval {
+		v.add(field, "%s is shorter than the platform's minimum %s (syncd.yaml limits.minRefreshInterval)", d, cfg.Limits.MinRefreshInterval)
+	} else if d > cfg.Limits.MaxRefreshInterval {
+		v.add(field, "%s exceeds the platform's maximum %s (syncd.yaml limits.maxRefreshInterval)", d, cfg.Limits.MaxRefreshInterval)
 	}
 }
 
@@ -198,10 +228,10 @@ func (v *checker) databases(t *Tenant, cfg *config.Config, targets, externals ma
 			if _, ok := conn.Privileges[d.Privilege]; !ok {
 				v.add(f+".privilege", "unknown privilege level %q for connection %q (known: %s)", d.Privilege, d.Connection, known(conn.Privileges))
 			}
+			v.bounded(f+".defaultTTL", d.DefaultTTL, cfg.Limits.MinTTL, conn.MaxTTL, "the connection's maximum", "databases."+d.Connection+".maxTTL")
+			v.bounded(f+".maxTTL", d.MaxTTL, cfg.Limits.MinTTL, conn.MaxTTL, "the connection's maximum", "databases."+d.Connection+".maxTTL")
 			v.ttls(f, d.DefaultTTL, d.MaxTTL, conn.DefaultTTL, conn.MaxTTL, "defaultTTL", "maxTTL")
-			if d.MaxTTL > conn.MaxTTL {
-				v.add(f+".maxTTL", "maxTTL %s exceeds the connection's maximum %s", d.MaxTTL, conn.MaxTTL)
-			}
+			v.refresh(f+".refreshInterval", d.RefreshInterval, cfg)
 			if c := t.Credentials(d, cfg); c.Refresh > c.MaxRefresh || c.MaxRefresh <= 0 {
 				v.add(f+".refreshInterval", "refreshInterval %s would leave dead credentials in the Secret: they live %s "+
 					"(min of the lease TTL %s and the login-token TTL %s, since ESO logs in for every generation); "+
