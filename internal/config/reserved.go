@@ -1,8 +1,8 @@
 package config
 
 import (
-	"regexp"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 )
