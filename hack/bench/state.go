@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 
-	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -24,12 +23,7 @@ func prepare(ctx context.Context, bed *testbed.Bed, st *desired.State, kvMount s
 	errs := make([]error, len(st.Tenants))
 	par.Bounded(len(st.Tenants), 16, func(i int) {
 		t := st.Tenants[i]
-		_, err := bed.Kube.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: t.Namespace}}, metav1.CreateOptions{})
-		if err != nil && !apierrors.IsAlreadyExists(err) {
-			errs[i] = err
-			return
-		}
-		if err := testbed.EnsureServiceAccount(ctx, bed.Kube, t.Namespace, t.ServiceAccount); err != nil {
+		if err := testbed.EnsureTenantNamespace(ctx, bed.Kube, t.Namespace, t.ServiceAccount, t.Name); err != nil {
 			errs[i] = err
 			return
 		}

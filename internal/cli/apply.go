@@ -71,7 +71,9 @@ func (o *options) runApply(ctx context.Context, f *applyFlags, file string) erro
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	c, err := o.computePlan(ctx, f.planOptions)
+	po := f.planOptions
+	po.applying = true
+	c, err := o.computePlan(ctx, po)
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 type planOptions struct {
 	adopt, allowDeletes bool
 	unchanged           bool // list every no-op: the JSON plan does
+	applying            bool // the plan is for applying (diff.Options.Applying)
 	tenants             []string
 	timeout             time.Duration
 	conn                connection
@@ -49,5 +50,5 @@ func (o *options) computePlan(ctx context.Context, po planOptions) (*reconcile.P
 		}
 	}
 	return reconcile.Plan(ctx, repo, c, reconcile.PlanOptions{
-		Adopt: po.adopt, AllowDeletes: po.allowDeletes, Tenants: po.tenants, Timeout: po.timeout, Unchanged: po.unchanged}, o.log)
+		Adopt: po.adopt, AllowDeletes: po.allowDeletes, Tenants: po.tenants, Timeout: po.timeout, Unchanged: po.unchanged, Applying: po.applying}, o.log)
 }

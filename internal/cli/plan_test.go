@@ -84,6 +84,9 @@ func samplePlan(t *testing.T, unchanged bool) *diff.Plan {
 		if e.ID.Kind != object.KVSecret {
 			l.Present.Add(e.ID)
 		}
+		if e.ID.Kind == object.Namespace {
+			l.NamespaceTenants[e.ID.Name] = e.Tenant
+		}
 	}
 	l.Connections[ids.DatabaseConnection("catalog")] = live.Connection{AllowedRoles: []string{"*"}}
 	cfg.Guard.MaxDeletePercent = 50

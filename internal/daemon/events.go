@@ -11,11 +11,17 @@ import (
 	"github.com/syncd-dev/syncd/internal/reconcile"
 )
 
-var eventsGVR = schema.GroupVersionResource{Version: "v1", Resource: "events"}
+var (
+	eventsGVR     = schema.GroupVersionResource{Version: "v1", Resource: "events"}
+	namespacesGVR = schema.GroupVersionResource{Version: "v1", Resource: "namespaces"}
+)
 
 // emitEvents records a Warning Event in the namespace of each tenant whose
 // reconcile failed, once per distinct error, so the tenant's team sees it
-// with `kubectl get events` in their own namespace.
+// with `kubectl get events` in their own namespace — only a namespace that
+// is the tenant's (it carries the tenant label with the tenant's name, as
+// the plan requires): a tenant file naming another team's namespace puts
+// nothing there, Events included.
 func (d *Daemon) emitEvents(ctx context.Context, c reconcile.Clients, repo *reconcile.Repo, failed map[string]string) {
 	type where struct{ ns, sa string }
 	tenants := map[string]where{}
@@ -29,6 +35,9 @@ func (d *Daemon) emitEvents(ctx context.Context, c reconcile.Clients, repo *reco
 		d.lastEvent[tenant] = msg
 		d.mu.Unlock()
 		if ns == "" || seen || c.Kube == nil {
+			continue
+		}
+		if !d.tenantsNamespace(ctx, c, repo.Cfg.Kubernetes.TenantLabel, ns, tenant) {
 			continue
 		}
 		if len(msg) > 1000 {
@@ -56,4 +65,14 @@ func (d *Daemon) emitEvents(ctx context.Context, c reconcile.Clients, repo *reco
 		}
 	}
 	d.mu.Unlock()
+}
+
+// tenantsNamespace reports whether ns carries label with tenant's name.
+func (d *Daemon) tenantsNamespace(ctx context.Context, c reconcile.Clients, label, ns, tenant string) bool {
+	u, err := c.Kube.Resource(namespacesGVR).Get(ctx, ns, metav1.GetOptions{})
+	if err != nil {
+		d.cfg.Log.Warn("no Event for the tenant: its namespace could not be read", "tenant", tenant, "namespace", ns, "error", err)
+		return false
+	}
+	return u.GetLabels()[label] == tenant
 }

@@ -70,6 +70,7 @@ func (d *Daemon) Once(ctx context.Context, full bool) (out Outcome) {
 	}
 	opts := d.cfg.Plan
 	opts.Tenants = scope
+	opts.Applying = d.cfg.Mode == Heal
 	planned, err := reconcile.Plan(ctx, repo, clients, opts, log)
 	if err != nil {
 		if vaulterr.Refused(err) && d.cfg.Refused != nil {

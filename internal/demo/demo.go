@@ -75,7 +75,7 @@ func (d *story) prepare(root string) error {
 		return err
 	}
 	cfg = bytes.Replace(cfg, []byte("address: http://vault.vault.svc:8200"), []byte("address: "+d.bed.VaultAddr), 1)
-	cfg = append(cfg, "kubernetes:\n  manageNamespaces: true\n"...)
+	cfg = bytes.Replace(cfg, []byte("\nkubernetes:\n"), []byte("\nkubernetes:\n  manageNamespaces: true\n"), 1)
 	if err := os.WriteFile(filepath.Join(d.dir, "syncd.yaml"), cfg, 0o644); err != nil {
 		return err
 	}

@@ -213,11 +213,21 @@ func (b *builder) dbExternalSecret(tn *tenantNames, t *tenant.Tenant, d *tenant.
 
 // namespace and serviceAccount are the tenant's namespace and ESO service
 // account, when syncd manages them (kubernetes.manageNamespaces).
+// A namespace syncd creates carries the tenant label
+// (kubernetes.tenantLabel), which makes it the tenant's.
 func (b *builder) namespace(tn *tenantNames) *ManifestSpec {
 	return manifestOf(func() any {
-		m := b.meta(tn, tn.namespace)
-		m.Namespace = ""
-		return manifest[noSpec]{APIVersion: "v1", Kind: "Namespace", Metadata: m}
+		type nsMeta struct { // sorted JSON names; a map's keys encode sorted
+			Labels map[string]string `json:"labels"`
+			Name   string            `json:"name"`
+		}
+		return struct {
+			APIVersion string `json:"apiVersion"`
+			Kind       string `json:"kind"`
+			Metadata   nsMeta `json:"metadata"`
+		}{"v1", "Namespace", nsMeta{Labels: map[string]string{
+			LabelManagedBy: ManagedBy, LabelTenant: tn.name, b.cfg.Kubernetes.TenantLabel: tn.name,
+		}, Name: tn.namespace}}
 	})
 }
 

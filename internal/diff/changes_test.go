@@ -156,8 +156,8 @@ func TestUntouchedNoOpsAreMarks(t *testing.T) {
 func TestQuietNoOpsAreCountedNotListed(t *testing.T) {
 	cfg, st := fixture(t, blog, shop)
 	l := converged(cfg, st)
-	ns := desired.NewIDs(cfg).Namespace("bookstore-platform-shop")
-	delete(l.Present, ns) // shop's store and generator warn: the namespace is missing
+	ns := desired.NewIDs(cfg).Kube(object.ServiceAccount, "bookstore-platform-shop", "bookstore-platform-eso")
+	delete(l.Present, ns) // shop's store and generator warn: the service account is missing
 	warned := 0
 	for _, o := range st.Objects {
 		if slices.Contains(o.Refs, ns) {

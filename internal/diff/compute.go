@@ -42,6 +42,10 @@ type Options struct {
 	// carries a warning: at 10,000 converged tenants the 76,667 no-ops
 	// were 17 MB for the rest of a run that never shows them one by one.
 	Unchanged bool
+	// Applying says the plan is applied next: a safety check that could
+	// not run (the identity may not make it) is an error on what it
+	// guards, where a plan only shown (a read-only PR check) warns.
+	Applying bool
 }
 
 // planner builds one plan.
@@ -76,6 +80,8 @@ func compute(in Input) *planner {
 	}
 	b.p.Errors = append(b.p.Errors, in.Problems...)
 	b.pairDesired()
+	b.checkNamespaces()
+	b.checkTargets()
 	b.removals()
 	b.checkRefs()
 	b.order()

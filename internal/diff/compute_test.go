@@ -72,12 +72,21 @@ func converged(cfg *config.Config, st *desired.State) *live.State {
 		l.Objects[o.ID] = live.Object{ID: o.ID, Spec: o.Spec, Raw: []byte(o.ID.String())}
 	}
 	ids := desired.NewIDs(cfg)
+	present(l, st)
+	l.Connections[ids.DatabaseConnection("catalog")] = live.Connection{Plugin: "postgresql-database-plugin", AllowedRoles: []string{"*"}}
+	return l
+}
+
+// present marks every external object st needs as found, each tenant's
+// namespace labelled as the tenant's.
+func present(l *live.State, st *desired.State) {
 	for _, e := range st.External {
 		l.Looked.Add(e.ID)
 		l.Present.Add(e.ID)
+		if e.ID.Kind == object.Namespace {
+			l.NamespaceTenants[e.ID.Name] = e.Tenant
+		}
 	}
-	l.Connections[ids.DatabaseConnection("catalog")] = live.Connection{Plugin: "postgresql-database-plugin", AllowedRoles: []string{"*"}}
-	return l
 }
 
 // lines renders a plan canonically: one "wave action id" line per change,
@@ -308,11 +317,11 @@ func TestCompute(t *testing.T) {
 				"warning Policy bookstore-platform-app-shop: grant of database/creds/bookstore-platform-shop-catalog dropped: DatabaseRole bookstore-platform-shop-catalog cannot be applied for this tenant",
 			},
 		},
-		"a missing namespace or KV value is a warning on the tenant's objects": {
+		"a missing KV value or service account is a warning on the tenant's objects": {
 			files: []string{blog}, live: nil,
 			mutate: func(t *testing.T, cfg *config.Config, st *desired.State, l *live.State, in *Input) {
 				ids := desired.NewIDs(cfg)
-				delete(l.Present, ids.Namespace("bookstore-platform-blog"))
+				delete(l.Present, ids.Kube(object.ServiceAccount, "bookstore-platform-blog", "bookstore-platform-eso"))
 				delete(l.Present, ids.KVSecret("bookstore-platform/blog/mail/smtp"))
 			},
 			want: []string{
@@ -320,7 +329,7 @@ func TestCompute(t *testing.T) {
 				"1 create KubernetesAuthRole bookstore-platform-blog",
 				"2 create SecretStore bookstore-platform-blog/vault-blog",
 				"3 create ExternalSecret bookstore-platform-blog/smtp",
-				"warning SecretStore bookstore-platform-blog/vault-blog: Namespace bookstore-platform-blog does not exist yet (another system creates it); ESO cannot use this object until it does",
+				"warning SecretStore bookstore-platform-blog/vault-blog: ServiceAccount bookstore-platform-blog/bookstore-platform-eso does not exist yet (another system creates it); ESO cannot use this object until it does",
 				"warning ExternalSecret bookstore-platform-blog/smtp: KV secret secret/bookstore-platform/blog/mail/smtp has no value yet; ESO cannot sync it until one is written",
 			},
 		},
@@ -372,10 +381,7 @@ func runPlanCases(t *testing.T, tests map[string]planCase) {
 			var l *live.State
 			if tc.live == nil {
 				l = converged(cfg, &desired.State{})
-				for _, e := range st.External {
-					l.Looked.Add(e.ID)
-					l.Present.Add(e.ID)
-				}
+				present(l, st)
 			} else {
 				_, ls := fixture(t, tc.live...)
 				l = converged(cfg, ls)

@@ -26,7 +26,7 @@ func onboarded(t *testing.T, prefix string, audit func() []auditEntry) *repo {
 		"blog": "  secrets:\n    - {name: smtp, path: mail/smtp, keys: [password]}\n",
 	})
 	for _, tn := range []string{"shop", "blog"} {
-		namespace(t, prefix+"-"+tn, "eso")
+		namespace(t, prefix+"-"+tn, "eso", tn)
 	}
 	for path, v := range map[string]string{"shop/payments/stripe": `{"api_key":"sk-shop"}`, "blog/mail/smtp": `{"password":"pw-blog"}`} {
 		_, err := bed.Vault.Logical().WriteBytes(r.cfg.Vault.Mounts.KV+"/data/"+prefix+"/"+path, []byte(`{"data":`+v+`}`))

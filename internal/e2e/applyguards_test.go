@@ -21,7 +21,7 @@ import (
 func TestStalePlanRefused(t *testing.T) {
 	testbed.Require(t, bed)
 	r := newRepo(t, "e2e-stale", map[string]string{"solo": "  secrets:\n    - {name: s, path: a/b, keys: [k]}\n"})
-	namespace(t, "e2e-stale-solo", "eso")
+	namespace(t, "e2e-stale-solo", "eso", "solo")
 	admin := kubeconfig(t, "")
 	planFile := func(t *testing.T) string {
 		f := filepath.Join(t.TempDir(), "plan.json")
@@ -76,7 +76,7 @@ func TestServerSideApplyConflict(t *testing.T) {
 	testbed.Require(t, bed)
 	ctx := context.Background()
 	r := newRepo(t, "e2e-ssa", map[string]string{"solo": "  secrets:\n    - {name: s, path: a/b, keys: [k]}\n"})
-	namespace(t, "e2e-ssa-solo", "eso")
+	namespace(t, "e2e-ssa-solo", "eso", "solo")
 	admin := kubeconfig(t, "")
 	if code, out, errOut := syncd(t, bed.VaultToken, admin, "apply", "--dir", r.dir, "--auto-approve"); code != 0 {
 		t.Fatalf("apply: %d\n%s\n%s", code, out, errOut)
@@ -102,36 +102,39 @@ func TestServerSideApplyConflict(t *testing.T) {
 
 func ptr[T any](v T) *T { return &v }
 
-// TestFailureSkipsOnlyDependents: a tenant whose namespace does not exist
-// gets its Vault objects; its ESO objects fail, their dependents are skipped
-// naming the failure, and the other tenant is applied in full.
+// TestFailureSkipsOnlyDependents: a tenant whose SecretStore the API server
+// refuses (an admission policy) gets its Vault objects; the
+// store fails, its dependents are skipped naming the failure, and the other
+// tenant is applied in full.
 func TestFailureSkipsOnlyDependents(t *testing.T) {
 	testbed.Require(t, bed)
 	r := newRepo(t, "e2e-partial", map[string]string{
-		"ok":          "  secrets:\n    - {name: s, path: a/b, keys: [k]}\n",
-		"nonamespace": "  secrets:\n    - {name: s, path: a/b, keys: [k]}\n",
+		"ok":    "  secrets:\n    - {name: s, path: a/b, keys: [k]}\n",
+		"quota": "  secrets:\n    - {name: s, path: a/b, keys: [k]}\n",
 	})
-	namespace(t, "e2e-partial-ok", "eso")
+	namespace(t, "e2e-partial-ok", "eso", "ok")
+	namespace(t, "e2e-partial-quota", "eso", "quota")
+	undo := refuseStores(t, "e2e-partial-quota")
 	code, out, errOut := syncd(t, bed.VaultToken, kubeconfig(t, ""), "apply", "--dir", r.dir, "--auto-approve")
 	if code != 1 {
 		t.Fatalf("exit %d, want 1\n%s\n%s", code, out, errOut)
 	}
 	for _, want := range []string{
 		"syncd apply: 6 applied, 1 failed, 1 skipped",
-		"create Policy e2e-partial-app-nonamespace  (wave 0): applied",
-		"create KubernetesAuthRole e2e-partial-nonamespace  (wave 1): applied",
-		"create SecretStore e2e-partial-nonamespace/vault-nonamespace  (wave 2): failed",
-		`namespaces "e2e-partial-nonamespace" not found`,
-		"create ExternalSecret e2e-partial-nonamespace/s  (wave 3): skipped",
-		"upstream failed: SecretStore e2e-partial-nonamespace/vault-nonamespace",
+		"create Policy e2e-partial-app-quota  (wave 0): applied",
+		"create KubernetesAuthRole e2e-partial-quota  (wave 1): applied",
+		"create SecretStore e2e-partial-quota/vault-quota  (wave 2): failed",
+		"no SecretStore here (e2e)",
+		"create ExternalSecret e2e-partial-quota/s  (wave 3): skipped",
+		"upstream failed: SecretStore e2e-partial-quota/vault-quota",
 		"create ExternalSecret e2e-partial-ok/s  (wave 3): applied",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("result lacks %q:\n%s", want, out)
 		}
 	}
-	// Once the namespace exists, a re-apply converges.
-	namespace(t, "e2e-partial-nonamespace", "eso")
+	// Once the API server takes stores again, a re-apply converges.
+	undo()
 	if code, out, errOut := syncd(t, bed.VaultToken, kubeconfig(t, ""), "apply", "--dir", r.dir, "--auto-approve"); code != 0 || !strings.Contains(out, "2 applied, 0 failed, 0 skipped") {
 		t.Errorf("re-apply: exit %d\n%s\n%s", code, out, errOut)
 	}
@@ -142,7 +145,7 @@ func TestFailureSkipsOnlyDependents(t *testing.T) {
 func TestConfirmationOnATerminal(t *testing.T) {
 	testbed.Require(t, bed)
 	r := newRepo(t, "e2e-tty", map[string]string{"solo": "  secrets:\n    - {name: s, path: a/b, keys: [k]}\n"})
-	namespace(t, "e2e-tty-solo", "eso")
+	namespace(t, "e2e-tty-solo", "eso", "solo")
 	run := func(answer string) (int, string) {
 		cmdline := syncdBinary(t) + " apply --dir " + r.dir + " --kubeconfig " + kubeconfig(t, "")
 		cmd := exec.Command("script", "-qec", cmdline, "/dev/null")

@@ -34,7 +34,7 @@ func TestAudienceReachesBothSides(t *testing.T) {
 	st := r.state(t)
 	role := obj(t, st, object.AuthRole, "e2e-aud-solo")
 	store := obj(t, st, object.SecretStore, "vault-solo")
-	namespace(t, "e2e-aud-solo", "eso")
+	namespace(t, "e2e-aud-solo", "eso", "solo")
 	writeVault(t, r.cfg, role.Spec)
 	createKube(t, r.cfg, store) // the CRD accepts serviceAccountRef.audiences
 

@@ -114,7 +114,7 @@ func TestCrashAtEveryStep(t *testing.T) {
 				r := newRepo(t, prefix, tenants)
 				r.cfg.Guard.MaxDeletePercent = 100
 				for tn := range tenants {
-					namespace(t, prefix+"-"+tn, "eso")
+					namespace(t, prefix+"-"+tn, "eso", tn)
 				}
 				phase.setup(t, r)
 				_, before := planJSON(t, r) // with --parallelism 1, applied in this order
@@ -223,7 +223,7 @@ func TestTwoInstancesDoNotDoubleRun(t *testing.T) {
 		"blog": "  secrets:\n    - {name: smtp, path: mail/smtp, keys: [password]}\n",
 	})
 	for _, tn := range []string{"shop", "blog"} {
-		namespace(t, "e2e-twice-"+tn, "eso")
+		namespace(t, "e2e-twice-"+tn, "eso", tn)
 	}
 	results := make([]*apply.Result, 2)
 	var wg sync.WaitGroup

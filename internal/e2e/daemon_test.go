@@ -104,7 +104,7 @@ func TestDaemonFollowsGit(t *testing.T) {
 	ctx := context.Background()
 	r := newRepo(t, "e2e-dmn", map[string]string{"shop": "  secrets:\n    - {name: s, path: a/b, keys: [k]}\n"})
 	for _, n := range []string{"shop", "blog", "bad"} {
-		namespace(t, "e2e-dmn-"+n, "eso")
+		namespace(t, "e2e-dmn-"+n, "eso", n)
 	}
 	g := newGitRepo(t, r)
 	d := daemonFor(t, g, daemon.Heal)
@@ -185,7 +185,7 @@ func TestDaemonDriftModes(t *testing.T) {
 	testbed.Require(t, bed)
 	ctx := context.Background()
 	r := newRepo(t, "e2e-drm", map[string]string{"shop": "  secrets:\n    - {name: s, path: a/b, keys: [k]}\n"})
-	namespace(t, "e2e-drm-shop", "eso")
+	namespace(t, "e2e-drm-shop", "eso", "shop")
 	g := newGitRepo(t, r)
 	heal := daemonFor(t, g, daemon.Heal)
 	if out := heal.Once(ctx, true); !out.OK() {
@@ -222,7 +222,7 @@ func TestDaemonDriftModes(t *testing.T) {
 func TestDaemonWebhook(t *testing.T) {
 	testbed.Require(t, bed)
 	r := newRepo(t, "e2e-hook", map[string]string{"shop": "  secrets:\n    - {name: s, path: a/b, keys: [k]}\n"})
-	namespace(t, "e2e-hook-shop", "eso")
+	namespace(t, "e2e-hook-shop", "eso", "shop")
 	g := newGitRepo(t, r)
 	d := daemonFor(t, g, daemon.Heal)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -236,7 +236,7 @@ func TestDaemonWebhook(t *testing.T) {
 		return policyOf("e2e-hook-app-shop") != "", "no policy yet"
 	})
 	r.writeTenant(t, "blog", "  secrets:\n    - {name: m, path: mail, keys: [k]}\n")
-	namespace(t, "e2e-hook-blog", "eso")
+	namespace(t, "e2e-hook-blog", "eso", "blog")
 	g.commit()
 	body := []byte(`{"ref":"refs/heads/master"}`)
 	post := func(sig string) int {
@@ -287,7 +287,7 @@ func TestDaemonWorkIsProportional(t *testing.T) {
 		r := newRepo(t, prefix, tenants)
 		r.cfg.Guard.MaxDeletePercent = 100
 		for name := range tenants {
-			namespace(t, prefix+"-"+name, "eso")
+			namespace(t, prefix+"-"+name, "eso", name)
 		}
 		g := newGitRepo(t, r)
 		d := daemonFor(t, g, daemon.Heal)
@@ -338,12 +338,14 @@ func grep(s, sub string) string {
 func TestRunOnce(t *testing.T) {
 	testbed.Require(t, bed)
 	r := newRepo(t, "e2e-once", map[string]string{"shop": "  secrets:\n    - {name: s, path: a/b, keys: [k]}\n"})
-	namespace(t, "e2e-once-shop", "eso")
+	namespace(t, "e2e-once-shop", "eso", "shop")
 	code, out, errOut := syncd(t, bed.VaultToken, kubeconfig(t, ""), "run", "--once", "--dir", r.dir)
 	if code != 0 || !strings.Contains(out, "4 applied, 0 failed, 0 skipped") || policyOf("e2e-once-app-shop") == "" {
 		t.Fatalf("run --once: exit %d\n%s\n%s", code, out, errOut)
 	}
-	r.writeTenant(t, "blog", "  secrets:\n    - {name: m, path: mail, keys: [k]}\n") // no namespace: its store fails
+	r.writeTenant(t, "blog", "  secrets:\n    - {name: m, path: mail, keys: [k]}\n")
+	namespace(t, "e2e-once-blog", "eso", "blog")
+	refuseStores(t, "e2e-once-blog") // its store fails
 	code, out, errOut = syncd(t, bed.VaultToken, kubeconfig(t, ""), "run", "--once", "--dir", r.dir)
 	if code != 1 || !strings.Contains(out, "1 failed") {
 		t.Errorf("run --once with a failing change: exit %d\n%s\n%s", code, out, errOut)
@@ -356,7 +358,7 @@ func TestDaemonEventOnFailure(t *testing.T) {
 	testbed.Require(t, bed)
 	ctx := context.Background()
 	r := newRepo(t, "e2e-evt", map[string]string{"shop": "  secrets:\n    - {name: s, path: a/b, keys: [k]}\n"})
-	namespace(t, "e2e-evt-shop", "eso")
+	namespace(t, "e2e-evt-shop", "eso", "shop")
 	// Someone else's policy holds the tenant's policy name.
 	must(t, bed.Vault.Sys().PutPolicy("e2e-evt-app-shop", `path "secret/data/x" { capabilities = ["read"] }`))
 	d := daemonFor(t, newGitRepo(t, r), daemon.Heal)
@@ -385,7 +387,7 @@ func TestDaemonKeepsLastKnownGood(t *testing.T) {
 	testbed.Require(t, bed)
 	ctx := context.Background()
 	r := newRepo(t, "e2e-lkg", map[string]string{"shop": "  secrets:\n    - {name: s, path: a/b, keys: [k]}\n"})
-	namespace(t, "e2e-lkg-shop", "eso")
+	namespace(t, "e2e-lkg-shop", "eso", "shop")
 	g := newGitRepo(t, r)
 	d := daemonFor(t, g, daemon.Heal)
 	if out := d.Once(ctx, true); !out.OK() {
@@ -413,7 +415,7 @@ func TestDaemonKeepsLastKnownGood(t *testing.T) {
 func TestDaemonCoalescesTriggers(t *testing.T) {
 	testbed.Require(t, bed)
 	r := newRepo(t, "e2e-burst", map[string]string{"shop": "  secrets:\n    - {name: s, path: a/b, keys: [k]}\n"})
-	namespace(t, "e2e-burst-shop", "eso")
+	namespace(t, "e2e-burst-shop", "eso", "shop")
 	d := daemonFor(t, newGitRepo(t, r), daemon.Heal)
 	srv := httptest.NewServer(d.Handler(""))
 	defer srv.Close()
@@ -449,8 +451,8 @@ func TestDaemonBacksOffAFailingTenant(t *testing.T) {
 		"shop": "  secrets:\n    - {name: s, path: a/b, keys: [k]}\n",
 		"blog": "  secrets:\n    - {name: m, path: mail, keys: [k]}\n",
 	})
-	namespace(t, "e2e-bko-shop", "eso")
-	namespace(t, "e2e-bko-blog", "eso")
+	namespace(t, "e2e-bko-shop", "eso", "shop")
+	namespace(t, "e2e-bko-blog", "eso", "blog")
 	must(t, bed.Vault.Sys().PutPolicy("e2e-bko-app-shop", `path "secret/data/x" { capabilities = ["read"] }`)) // not syncd's
 	newGitRepo(t, r)
 	c := bedClients(t)

@@ -31,7 +31,7 @@ func TestDaemonVerifiesPeriodically(t *testing.T) {
 		"blog": "  secrets:\n    - {name: m, path: mail, keys: [k]}\n",
 	})
 	for _, n := range []string{"shop", "blog"} {
-		namespace(t, "e2e-dver-"+n, "eso")
+		namespace(t, "e2e-dver-"+n, "eso", n)
 	}
 	g := newGitRepo(t, r)
 	if out := daemonFor(t, g, daemon.Heal).Once(context.Background(), true); !out.OK() {

@@ -125,7 +125,7 @@ func TestDeployManifests(t *testing.T) {
 		jwt, err := testbed.ServiceAccountToken(ctx, bed.Kube, "syncd", "syncd", time.Hour)
 		must(t, err)
 		r := newRepo(t, "e2e-dep", map[string]string{"shop": "  secrets:\n    - {name: s, path: a/b, keys: [k]}\n"})
-		namespace(t, "e2e-dep-shop", "eso")
+		namespace(t, "e2e-dep-shop", "eso", "shop")
 		must(t, bed.Vault.Sys().PutPolicy("e2e-dep-syncd", string(policy.Render(desired.OperatorPolicy(r.cfg)))))
 		tok, err := bed.Vault.Auth().Token().Create(&vaultapi.TokenCreateRequest{Policies: []string{"e2e-dep-syncd"}, TTL: "1h"})
 		must(t, err)

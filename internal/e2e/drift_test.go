@@ -29,7 +29,7 @@ func converge(t *testing.T, r *repo) {
 	inv := &inventory.Inventory{Tenants: map[string]*inventory.Tenant{}}
 	objects := st.ByTenant()
 	for _, tn := range st.Tenants {
-		namespace(t, tn.Namespace, tn.ServiceAccount)
+		namespace(t, tn.Namespace, tn.ServiceAccount, tn.Name)
 		inv.Tenants[tn.Name] = &inventory.Tenant{Objects: desired.ObjectIDs(objects[tn.Name]), Namespace: tn.Namespace, KVMount: r.cfg.Vault.Mounts.KV, KVPrefix: tn.KVPrefix}
 	}
 	for _, o := range st.Objects {
@@ -181,6 +181,7 @@ func TestDeletedKVValueIsNotPresent(t *testing.T) {
 	testbed.Require(t, bed)
 	ctx := context.Background()
 	r := newRepo(t, "e2e-kvdel", map[string]string{"solo": "  secrets:\n    - {name: s, path: a/b, keys: [k]}\n"})
+	namespace(t, "e2e-kvdel-solo", "eso", "solo")
 	st := r.state(t)
 	kv := st.External[0].ID
 	for _, e := range st.External {

@@ -85,7 +85,7 @@ func TestApplyThroughFaults(t *testing.T) {
 		"blog": "  secrets:\n    - {name: smtp, path: mail/smtp, keys: [password]}\n",
 	})
 	for _, tn := range []string{"shop", "blog"} {
-		namespace(t, "e2e-fault-"+tn, "eso")
+		namespace(t, "e2e-fault-"+tn, "eso", tn)
 	}
 	proxy := newFaultProxy(t, bed.VaultAddr)
 	cmd := exec.Command(syncdBinary(t), "apply", "--dir", r.dir, "--auto-approve", "-o", "json", "--kubeconfig", kubeconfig(t, ""))

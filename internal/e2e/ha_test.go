@@ -16,9 +16,9 @@ func TestTwoDaemonsOneWriter(t *testing.T) {
 	testbed.Require(t, bed)
 	r := newRepo(t, "e2e-ha", map[string]string{"shop": "  secrets:\n    - {name: s, path: a/b, keys: [k]}\n"})
 	for _, n := range []string{"shop", "blog"} {
-		namespace(t, "e2e-ha-"+n, "eso")
+		namespace(t, "e2e-ha-"+n, "eso", n)
 	}
-	namespace(t, "e2e-ha-system", "syncd")
+	namespace(t, "e2e-ha-system", "syncd", "")
 	g := newGitRepo(t, r)
 	type replica struct {
 		d      *daemon.Daemon

@@ -154,10 +154,12 @@ func createKube(t *testing.T, cfg *config.Config, o desired.Object) {
 	must(t, err)
 }
 
-// namespace creates a tenant namespace and its ESO service account.
-func namespace(t *testing.T, ns, sa string) {
+// namespace creates a namespace and a service account in it; given a
+// tenant, the namespace is labelled as the tenant's (syncd.io/tenant), as
+// the platform does for the namespaces it makes for tenants.
+func namespace(t *testing.T, ns, sa, tenant string) {
 	t.Helper()
-	must(t, testbed.EnsureServiceAccount(context.Background(), bed.Kube, ns, sa))
+	must(t, testbed.EnsureTenantNamespace(context.Background(), bed.Kube, ns, sa, tenant))
 	t.Cleanup(func() {
 		_ = bed.Kube.CoreV1().Namespaces().Delete(context.Background(), ns, metav1.DeleteOptions{})
 	})

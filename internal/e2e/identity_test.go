@@ -21,7 +21,7 @@ func daemonIdentity(t *testing.T, v *vaultapi.Client, ns, role string) (string, 
 	t.Helper()
 	must(t, v.Sys().TuneMount("auth/kubernetes", vaultapi.MountConfigInput{AuditNonHMACRequestKeys: []string{"role"}}))
 	must(t, v.Sys().PutPolicy(role, `path "*" { capabilities = ["create", "read", "update", "delete", "list", "sudo"] }`))
-	namespace(t, ns, "syncd")
+	namespace(t, ns, "syncd", "")
 	setTTL := func(ttl, maxTTL string) {
 		_, err := v.Logical().Write("auth/kubernetes/role/"+role, map[string]any{
 			"bound_service_account_names": "syncd", "bound_service_account_namespaces": ns,

@@ -22,7 +22,7 @@ func TestApplierHoldsNeitherDesiredObjectsNorLiveState(t *testing.T) {
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	r := newRepo(t, "e2e-lean", map[string]string{"shop": "  secrets:\n    - {name: s, path: a/b, keys: [k]}\n"})
-	namespace(t, "e2e-lean-shop", "eso")
+	namespace(t, "e2e-lean-shop", "eso", "shop")
 	repo, err := reconcile.Load(r.dir, "", log)
 	must(t, err)
 	planned, err := reconcile.Plan(ctx, repo.WithoutFiles(), bedClients(t), reconcile.PlanOptions{}, log)

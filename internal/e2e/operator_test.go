@@ -23,7 +23,7 @@ func TestOperatorPolicyIsEnough(t *testing.T) {
 		"blog": "  secrets:\n    - {name: m, path: mail, keys: [k]}\n",
 	})
 	for _, n := range []string{"shop", "blog"} {
-		namespace(t, "e2e-op-"+n, "eso")
+		namespace(t, "e2e-op-"+n, "eso", n)
 	}
 	_, err := bed.Vault.Logical().Write("secret/data/e2e-op/shop/a/b", map[string]any{"data": map[string]any{"k": "value"}})
 	must(t, err)

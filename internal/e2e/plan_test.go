@@ -44,7 +44,7 @@ func seeded(t *testing.T, prefix string) *repo {
 	own := func(tenant string, id object.ID) { owned[tenant] = append(owned[tenant], id) }
 
 	// blog: converged, but its ExternalSecret refreshes every 2h instead of 1h.
-	namespace(t, prefix+"-blog", "eso")
+	namespace(t, prefix+"-blog", "eso", "blog")
 	for _, o := range st.Objects {
 		if o.Tenant != "blog" {
 			continue
@@ -73,7 +73,7 @@ func seeded(t *testing.T, prefix string) *repo {
 	own("shop", ids.AuthRole(role.Name))
 	// shop's database role exists, created by someone else: not owned.
 	writeVault(t, r.cfg, obj(t, st, object.DatabaseRole, prefix+"-shop-catalog").Spec)
-	namespace(t, prefix+"-shop", "eso")
+	namespace(t, prefix+"-shop", "eso", "shop")
 
 	// gone: removed from Git; still owns a policy, an auth role and a database role.
 	gonePolicy := &desired.PolicySpec{Name: prefix + "-app-gone", HCL: `path "secret/data/` + prefix + `/gone/x" { capabilities = ["read"] }`}
@@ -204,7 +204,7 @@ func TestPlanOfAConvergedTenantHasNoChanges(t *testing.T) {
 	r := newRepo(t, "e2e-noop", map[string]string{"solo": "  secrets:\n    - {name: s, path: a/b, keys: [k]}\n"})
 	st := r.state(t)
 	var objs []object.ID
-	namespace(t, "e2e-noop-solo", "eso")
+	namespace(t, "e2e-noop-solo", "eso", "solo")
 	for _, o := range st.Objects {
 		objs = append(objs, o.ID)
 		if p, ok := o.Spec.(*desired.PolicySpec); ok {

@@ -18,6 +18,7 @@ import (
 func TestPlanFromGit(t *testing.T) {
 	testbed.Require(t, bed)
 	r := newRepo(t, "e2e-git", map[string]string{"solo": "  secrets:\n    - {name: s, path: a/b, keys: [k]}\n"})
+	namespace(t, "e2e-git-solo", "eso", "solo")
 	repo, err := git.PlainInit(r.dir, false)
 	must(t, err)
 	wt, err := repo.Worktree()

@@ -34,7 +34,7 @@ func TestDaemonSurvivesVaultRestart(t *testing.T) {
 	role("4s", "1h")
 
 	r := newRepo(t, "e2e-rst", map[string]string{"shop": "  secrets:\n    - {name: s, path: a/b, keys: [k]}\n"})
-	namespace(t, "e2e-rst-shop", "eso")
+	namespace(t, "e2e-rst-shop", "eso", "shop")
 	bc := bedClients(t)
 	c := reconcile.Clients{VaultN: &live.Counter{}, KubeN: &live.Counter{}, Kube: bc.Kube, KubeREST: bc.KubeREST}
 	vc := vaultapi.DefaultConfig()

@@ -22,7 +22,7 @@ func TestRotate(t *testing.T) {
 		"shop": "  secrets:\n    - {name: s, path: a/b, keys: [k]}\n  databases:\n    - {name: catalog, connection: catalog, privilege: readonly}\n",
 	})
 	ns := "e2e-rot-shop"
-	namespace(t, ns, "eso")
+	namespace(t, ns, "eso", "shop")
 	kv := r.cfg.Vault.Mounts.KV + "/data/e2e-rot/shop/a/b"
 	_, err := bed.Vault.Logical().Write(kv, map[string]any{"data": map[string]any{"k": "v1"}})
 	must(t, err)

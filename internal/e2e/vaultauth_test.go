@@ -27,7 +27,7 @@ func TestDaemonLogsInOnce(t *testing.T) {
 	role("1m", "10m")
 
 	r := newRepo(t, "e2e-auth", map[string]string{"shop": "  secrets:\n    - {name: s, path: a/b, keys: [k]}\n"})
-	namespace(t, "e2e-auth-shop", "eso")
+	namespace(t, "e2e-auth-shop", "eso", "shop")
 	c := bedClients(t)
 	c.Vault.ClearToken() // no static token: the daemon logs in
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))

@@ -23,7 +23,7 @@ func TestVerify(t *testing.T) {
 		"blog": "  secrets:\n    - {name: m, path: mail, keys: [k]}\n",
 	})
 	for _, n := range []string{"shop", "blog"} {
-		namespace(t, "e2e-ver-"+n, "eso")
+		namespace(t, "e2e-ver-"+n, "eso", n)
 	}
 	admin := kubeconfig(t, "")
 	if code, out, errOut := syncd(t, bed.VaultToken, admin, "apply", "--dir", r.dir, "--auto-approve"); code != 0 {

@@ -8,7 +8,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"maps"
 	"net/http"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -32,6 +34,15 @@ type State struct {
 	Present object.Set
 	// Looked are the external objects that were looked for at all.
 	Looked object.Set
+	// NamespaceTenants maps each namespace found that a tenant needs to the
+	// value of its tenant label (kubernetes.tenantLabel; "" without one):
+	// the tenant it belongs to.
+	NamespaceTenants map[string]string
+	// Targets holds, for each desired ExternalSecret about to be written
+	// with a target Secret its live one does not already have (a create, a
+	// new target), whether that Secret exists: ESO takes over an existing
+	// Secret no other ExternalSecret owns.
+	Targets map[object.ID]Target
 	// KVKeys are the secrets (paths inside the mount) under each KV prefix
 	// that was looked for, listed recursively: what deleting the prefix
 	// deletes.
@@ -120,6 +131,16 @@ type Object struct {
 	UID string
 }
 
+// Target is what was found of an ExternalSecret's target Secret, read
+// without its data (a server-side dry-run create: syncd cannot read
+// Secrets).
+type Target struct {
+	Secret string `json:"secret"` // its name, in the ExternalSecret's namespace
+	Exists bool   `json:"exists"`
+	// Err says why it could not be checked ("" when it was).
+	Err string `json:"err,omitempty"`
+}
+
 // Connection is what syncd needs to know of a database connection; its
 // credentials are never read into here.
 type Connection struct {
@@ -131,7 +152,7 @@ type Connection struct {
 func New() *State {
 	return &State{
 		Objects: map[object.ID]Object{}, Connections: map[object.ID]Connection{}, KVKeys: map[object.ID][]string{},
-		Present: object.Set{}, Looked: object.Set{}, Inventory: &inventory.Inventory{},
+		Present: object.Set{}, Looked: object.Set{}, NamespaceTenants: map[string]string{}, Targets: map[object.ID]Target{}, Inventory: &inventory.Inventory{},
 	}
 }
 
@@ -150,6 +171,14 @@ func (s *State) Fingerprint() string {
 	}
 	for _, id := range s.Present.Sorted() {
 		h.Write([]byte("present:" + id.String()))
+	}
+	for _, ns := range slices.Sorted(maps.Keys(s.NamespaceTenants)) {
+		h.Write([]byte("namespace:" + ns + "\x00" + s.NamespaceTenants[ns] + "\x00"))
+	}
+	for _, id := range object.NewSet(keys(s.Targets)...).Sorted() {
+		if t := s.Targets[id]; t.Exists { // not the unchecked: a plan checked by another identity is still fresh
+			h.Write([]byte("target:" + id.String() + "\x00" + t.Secret + "\x00"))
+		}
 	}
 	for _, id := range object.NewSet(keys(s.KVKeys)...).Sorted() {
 		b, _ := json.Marshal(s.KVKeys[id])

@@ -60,6 +60,8 @@ func ReadAll(ctx context.Context, want Wanted, d *desired.State, same func(want,
 		maps.Copy(out.KVKeys, s.KVKeys)
 		maps.Copy(out.Present, s.Present)
 		maps.Copy(out.Looked, s.Looked)
+		maps.Copy(out.NamespaceTenants, s.NamespaceTenants)
+		maps.Copy(out.Targets, s.Targets)
 		out.conv.merge(&s.conv)
 	}
 	return out, nil

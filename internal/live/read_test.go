@@ -3,6 +3,8 @@ package live_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -171,5 +173,44 @@ func TestFingerprintSeesTheInventory(t *testing.T) {
 	delete(renamed.Inventory.Tenants, "b")
 	if renamed.Fingerprint() == base {
 		t.Error("a record under another tenant: fingerprint unchanged")
+	}
+}
+
+// fillingSource puts one entry, its own, into every map of the state: the
+// merge must keep every source's entries in every map, including a map
+// added to State later.
+type fillingSource struct{ n int }
+
+func (f fillingSource) Read(_ context.Context, _ live.Wanted, st *live.State) error {
+	v := reflect.ValueOf(st).Elem()
+	for i := 0; i < v.NumField(); i++ {
+		m := v.Field(i)
+		if !v.Type().Field(i).IsExported() || m.Kind() != reflect.Map {
+			continue
+		}
+		var key reflect.Value
+		switch m.Type().Key() {
+		case reflect.TypeFor[object.ID]():
+			key = reflect.ValueOf(id(object.Policy, fmt.Sprint(f.n)))
+		case reflect.TypeFor[string]():
+			key = reflect.ValueOf(fmt.Sprint(f.n))
+		default:
+			return fmt.Errorf("field %s: a map keyed by %s; teach this test", v.Type().Field(i).Name, m.Type().Key())
+		}
+		m.SetMapIndex(key, reflect.Zero(m.Type().Elem()))
+	}
+	return nil
+}
+
+func TestReadAllMergesEveryMapOfEverySource(t *testing.T) {
+	st, err := live.ReadAll(context.Background(), nil, nil, nil, fillingSource{0}, fillingSource{1}, fillingSource{2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := reflect.ValueOf(st).Elem()
+	for i := 0; i < v.NumField(); i++ {
+		if f := v.Type().Field(i); f.IsExported() && v.Field(i).Kind() == reflect.Map && v.Field(i).Len() != 3 {
+			t.Errorf("%s holds %d entries after merging three sources of one each", f.Name, v.Field(i).Len())
+		}
 	}
 }

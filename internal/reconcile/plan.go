@@ -40,6 +40,8 @@ type PlanOptions struct {
 	// Unchanged lists every no-op in the plan (diff.Options.Unchanged):
 	// for the JSON plan.
 	Unchanged bool
+	// Applying: the plan is applied next (diff.Options.Applying).
+	Applying bool
 }
 
 // scopedMax is the most tenants a plan reads one by one (objects directly,
@@ -124,7 +126,7 @@ func Plan(ctx context.Context, repo *Repo, c Clients, opts PlanOptions, log *slo
 	}
 	p.Plan = diff.Compute(diff.Input{
 		Config: repo.Cfg, Desired: repo.State, Unknown: repo.Tenants.Invalid, Live: p.Live, Now: time.Now(),
-		Options:  diff.Options{Adopt: opts.Adopt, AllowDeletes: opts.AllowDeletes, Tenants: opts.Tenants, Unchanged: opts.Unchanged},
+		Options:  diff.Options{Adopt: opts.Adopt, AllowDeletes: opts.AllowDeletes, Tenants: opts.Tenants, Unchanged: opts.Unchanged, Applying: opts.Applying},
 		Problems: problems, Files: repo.Digest,
 	})
 	// KV values are checked only for the ESO objects about to be written:

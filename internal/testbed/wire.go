@@ -49,7 +49,32 @@ func ServiceAccountToken(ctx context.Context, kube kubernetes.Interface, namespa
 
 // EnsureServiceAccount creates the namespace and service account if missing.
 func EnsureServiceAccount(ctx context.Context, kube kubernetes.Interface, namespace, name string) error {
-	_, err := kube.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: namespace}}, metav1.CreateOptions{})
+	return EnsureTenantNamespace(ctx, kube, namespace, name, "")
+}
+
+// TenantLabel is the label that makes a namespace a tenant's (syncd.yaml
+// kubernetes.tenantLabel, by default).
+const TenantLabel = "syncd.io/tenant"
+
+// EnsureTenantNamespace is EnsureServiceAccount for a tenant's namespace:
+// labelled TenantLabel=tenant (no label when tenant is ""), as the
+// platform labels the namespaces it makes for tenants.
+func EnsureTenantNamespace(ctx context.Context, kube kubernetes.Interface, namespace, name, tenant string) error {
+	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: namespace}}
+	if tenant != "" {
+		ns.Labels = map[string]string{TenantLabel: tenant}
+	}
+	_, err := kube.CoreV1().Namespaces().Create(ctx, ns, metav1.CreateOptions{})
+	if apierrors.IsAlreadyExists(err) && tenant != "" {
+		var live *corev1.Namespace
+		if live, err = kube.CoreV1().Namespaces().Get(ctx, namespace, metav1.GetOptions{}); err == nil && live.Labels[TenantLabel] != tenant {
+			if live.Labels == nil {
+				live.Labels = map[string]string{}
+			}
+			live.Labels[TenantLabel] = tenant
+			_, err = kube.CoreV1().Namespaces().Update(ctx, live, metav1.UpdateOptions{})
+		}
+	}
 	if err != nil && !apierrors.IsAlreadyExists(err) {
 		return fmt.Errorf("namespace %s: %w", namespace, err)
 	}

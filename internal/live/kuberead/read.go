@@ -94,7 +94,11 @@ func (r Reader) Read(ctx context.Context, want live.Wanted, st *live.State) erro
 			}
 		}
 	}
-	return r.externals(ctx, want, st)
+	if err := r.externals(ctx, want, st); err != nil {
+		return err
+	}
+	r.targets(ctx, want, st)
+	return nil
 }
 
 // pageSize bounds one LIST response by default: 10,000 tenants'
@@ -146,6 +150,11 @@ func (r Reader) externals(ctx context.Context, want live.Wanted, st *live.State)
 				return nil
 			}
 			st.Present.Add(id)
+			if res.kind == object.Namespace {
+				st.Lock()
+				st.NamespaceTenants[id.Name] = u.Metadata.Labels[r.Config.Kubernetes.TenantLabel]
+				st.Unlock()
+			}
 			if r.Compared != nil && !r.Compared(id) {
 				return nil // the platform's: only its presence matters
 			}
