@@ -1,6 +1,7 @@
 package desired_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -204,5 +205,26 @@ func TestAudienceOnBothSides(t *testing.T) {
 	other.Auth.Audience = "other"
 	if err := desired.CheckIsolation(&other, st); err == nil || !strings.Contains(err.Error(), `requires "other": every login would be refused`) {
 		t.Errorf("CheckIsolation = %v, want the audience mismatch", err)
+	}
+}
+
+// A tenant file's metadata.labels and metadata.annotations are kept in the
+// file only: nothing syncd writes carries them (docs/tenant-fields.md).
+func TestTenantMetadataLandsNowhere(t *testing.T) {
+	const mark = "tenant-chosen-label-value"
+	cfg := config.Default()
+	body := "apiVersion: syncd.io/v1alpha1\nkind: Tenant\nmetadata:\n  name: shop\n  labels: {team: " + mark + "}\n  annotations: {note: " + mark + "}\n" +
+		"spec:\n  secrets:\n    - {name: s, path: p, keys: [k]}\n  databases:\n    - {name: c, connection: catalog, privilege: readonly}\n"
+	set := tenant.Parse([]tenant.File{{Path: "shop.yaml", Data: []byte(body)}}, cfg)
+	st, err := desired.Build(cfg, set)
+	if err != nil || set.Err() != nil {
+		t.Fatal(err, set.Err())
+	}
+	b, err := json.Marshal(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Objects) == 0 || strings.Contains(string(b), mark) {
+		t.Errorf("the desired state (%d objects) carries a tenant file's metadata:\n%s", len(st.Objects), b)
 	}
 }
