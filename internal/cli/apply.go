@@ -19,6 +19,7 @@ import (
 	"github.com/syncd-dev/syncd/internal/apply"
 	"github.com/syncd-dev/syncd/internal/diff"
 	"github.com/syncd-dev/syncd/internal/reconcile"
+	"github.com/syncd-dev/syncd/internal/safefile"
 )
 
 type applyFlags struct {
@@ -118,7 +119,7 @@ func (o *options) runApply(ctx context.Context, f *applyFlags, file string) erro
 // loadFreshPlan reads a saved plan and refuses it when the live state or the
 // files it was made from changed: fresh is the plan just computed.
 func loadFreshPlan(file string, fresh *diff.Plan) (*diff.Plan, error) {
-	data, err := os.ReadFile(file)
+	data, err := safefile.Read(file, planFileMax, safefile.FollowLinks)
 	if err != nil {
 		return nil, err
 	}

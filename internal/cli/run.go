@@ -19,6 +19,7 @@ import (
 	"github.com/syncd-dev/syncd/internal/live"
 	"github.com/syncd-dev/syncd/internal/memlimit"
 	"github.com/syncd-dev/syncd/internal/reconcile"
+	"github.com/syncd-dev/syncd/internal/safefile"
 	"github.com/syncd-dev/syncd/internal/source"
 	"github.com/syncd-dev/syncd/internal/vaultauth"
 	"github.com/syncd-dev/syncd/internal/verify"
@@ -163,7 +164,7 @@ func (o *options) runDaemon(ctx context.Context, f *runFlags) error {
 	}
 	secret := ""
 	if f.webhookSecretFile != "" {
-		b, err := os.ReadFile(f.webhookSecretFile)
+		b, err := safefile.Read(f.webhookSecretFile, secretFileMax, safefile.FollowLinks)
 		if err != nil {
 			return fmt.Errorf("--webhook-secret-file: %w", err)
 		}

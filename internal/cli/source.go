@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/crypto/ssh/knownhosts"
 
+	"github.com/syncd-dev/syncd/internal/safefile"
 	"github.com/syncd-dev/syncd/internal/source"
 )
 
@@ -55,7 +56,7 @@ func (s *sourceFlags) build(dir string) (source.Source, error) {
 		return nil, err
 	}
 	if s.verifyKeyring != "" {
-		kr, err := os.ReadFile(s.verifyKeyring)
+		kr, err := safefile.Read(s.verifyKeyring, 1<<20, safefile.FollowLinks)
 		if err != nil {
 			return nil, fmt.Errorf("--git-verify-keyring: %w", err)
 		}
@@ -80,7 +81,7 @@ func (s *sourceFlags) auth() (transport.AuthMethod, error) {
 	}
 	password := os.Getenv("SYNCD_GIT_PASSWORD")
 	if s.passwordFile != "" {
-		b, err := os.ReadFile(s.passwordFile)
+		b, err := safefile.Read(s.passwordFile, secretFileMax, safefile.FollowLinks)
 		if err != nil {
 			return nil, fmt.Errorf("--git-password-file: %w", err)
 		}
@@ -108,3 +109,10 @@ func (o *options) fetch(ctx context.Context, s *sourceFlags) (source.Snapshot, e
 	}
 	return snap, nil
 }
+
+// Bounds on the files the flags name: secrets (a password, a webhook
+// secret) are short; a saved plan holds every change.
+const (
+	secretFileMax = 64 << 10
+	planFileMax   = 1 << 30
+)

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -13,7 +14,24 @@ func repoWith(t *testing.T, files map[string]string) string {
 	if err := os.Mkdir(filepath.Join(dir, "tenants"), 0o755); err != nil {
 		t.Fatal(err)
 	}
+	if _, ok := files["syncd.yaml"]; !ok {
+		files["syncd.yaml"] = "apiVersion: syncd.io/v1alpha1\nkind: PlatformConfig\n"
+	}
 	for name, body := range files {
+		switch kind, target, _ := strings.Cut(name, ":"); {
+		case body == "" && kind != "fifo": // no such file
+			continue
+		case kind == "link":
+			if err := os.Symlink(body, filepath.Join(dir, target)); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		case kind == "fifo":
+			if err := syscall.Mkfifo(filepath.Join(dir, target), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -51,6 +69,26 @@ func TestValidate(t *testing.T) {
 		"missing tenants directory": {
 			noDir: true, code: 1, stderr: []string{"tenants directory not found"},
 		},
+		"no platform config": {
+			files: map[string]string{"tenants/acme.yaml": okTenant, "syncd.yaml": ""},
+			code:  1, stderr: []string{"syncd.yaml: open", "no such file or directory: write one"},
+		},
+		"a symlinked platform config": {
+			files: map[string]string{"tenants/acme.yaml": okTenant, "syncd.yaml": "", "link:syncd.yaml": "/dev/zero"},
+			code:  1, stderr: []string{"syncd.yaml: a symlink, which is not allowed here"},
+		},
+		"a FIFO in tenants/": {
+			files: map[string]string{"tenants/acme.yaml": okTenant, "fifo:tenants/pipe.yaml": ""},
+			code:  1, stderr: []string{"tenants/pipe.yaml: not a regular file"},
+		},
+		"a symlink to /dev/zero in tenants/": {
+			files: map[string]string{"tenants/acme.yaml": okTenant, "link:tenants/zero.yaml": "/dev/zero"},
+			code:  1, stderr: []string{"tenants/zero.yaml: symlinks are not allowed in the tenants directory"},
+		},
+		"a symlinked tenants directory": {
+			noDir: true, files: map[string]string{"link:tenants": "/etc"},
+			code: 1, stderr: []string{"tenants: a symlink, not a directory"},
+		},
 		"bad platform config": {
 			files: map[string]string{"syncd.yaml": "apiVersion: syncd.io/v1alpha1\nkind: PlatformConfig\nauth:\n  ttl: 1x\n"},
 			code:  1, stderr: []string{"syncd.yaml:4:8: auth.ttl: invalid duration"},
@@ -58,9 +96,20 @@ func TestValidate(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			dir := repoWith(t, tc.files)
+			files := map[string]string{}
+			for k, v := range tc.files {
+				if !strings.HasPrefix(k, "link:tenants") || !tc.noDir {
+					files[k] = v
+				}
+			}
+			dir := repoWith(t, files)
 			if tc.noDir {
 				os.RemoveAll(filepath.Join(dir, "tenants"))
+				if target, ok := tc.files["link:tenants"]; ok {
+					if err := os.Symlink(target, filepath.Join(dir, "tenants")); err != nil {
+						t.Fatal(err)
+					}
+				}
 			}
 			code, out, stderr := run(t, "validate", "--dir", dir)
 			if code != tc.code {
@@ -94,5 +143,21 @@ func TestTerraformStyleOutFlag(t *testing.T) {
 	want := []string{"plan", "--out", "p.json", "--out=q.json", "-o", "json", "--out", "r"}
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("terraformStyle = %v, want %v", got, want)
+	}
+}
+
+// A path the operator gives may be a symlink, but still only to a regular
+// file of bounded size: --config /dev/zero fails at once.
+func TestConfigFlagReadsOnlyARegularFile(t *testing.T) {
+	dir := repoWith(t, map[string]string{"tenants/acme.yaml": okTenant})
+	link := filepath.Join(t.TempDir(), "syncd.yaml")
+	if err := os.Symlink(filepath.Join(dir, "syncd.yaml"), link); err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]string{"/dev/zero": "/dev/zero: a device: not a regular file", link: ""} {
+		code, _, stderr := run(t, "validate", "--dir", dir, "--config", path)
+		if want == "" && code != 0 || want != "" && (code != 1 || !strings.Contains(stderr, want)) {
+			t.Errorf("--config %s: exit %d, stderr %q; want %q", path, code, stderr, want)
+		}
 	}
 }

@@ -4,17 +4,19 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 
+	"github.com/syncd-dev/syncd/internal/safefile"
 	"github.com/syncd-dev/syncd/internal/strictyaml"
 )
 
-// Load reads and validates the config at path. When path does not exist and
-// optional is true, the validated defaults are returned.
-func Load(path string, optional bool) (*Config, error) {
-	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) && optional {
-		return Default(), nil
+// Load reads and validates the config at path: a regular file of at most
+// strictyaml's limit, read through a symlink only with safefile.FollowLinks
+// (a path an operator gave). A missing file is an error (fs.ErrNotExist):
+// syncd never falls back to defaults for a platform it was not told about.
+func Load(path string, links safefile.Links) (*Config, error) {
+	data, err := safefile.Read(path, int64(strictyaml.DefaultLimits.MaxBytes), links)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("platform config %s: %w: write one (examples/prod/syncd.yaml is the seed platform's), or point --config at it", path, err)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("platform config: %w", err)

@@ -5,11 +5,11 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
-	"os"
 	"path/filepath"
 
 	"github.com/syncd-dev/syncd/internal/config"
 	"github.com/syncd-dev/syncd/internal/desired"
+	"github.com/syncd-dev/syncd/internal/safefile"
 	"github.com/syncd-dev/syncd/internal/tenant"
 )
 
@@ -70,18 +70,17 @@ func Check(dir, configPath string, log *slog.Logger) (*Checked, error) {
 // read reads the platform config and the tenant files; path is the
 // config file's.
 func read(dir, configPath string, log *slog.Logger) (cfg *config.Config, path string, set *tenant.Set, err error) {
-	path, optional := configPath, false
+	// syncd.yaml inside the directory (a Git checkout, perhaps) is a
+	// regular file, never a symlink; a --config path the operator gave
+	// may be one.
+	path, links := configPath, safefile.FollowLinks
 	if path == "" {
-		path, optional = filepath.Join(dir, "syncd.yaml"), true
+		path, links = filepath.Join(dir, "syncd.yaml"), safefile.NoLinks
 	}
-	if cfg, err = config.Load(path, optional); err != nil {
+	if cfg, err = config.Load(path, links); err != nil {
 		return nil, "", nil, err
 	}
-	if _, statErr := os.Stat(path); statErr != nil {
-		log.Info("no platform config; using the built-in defaults (the seed platform)", "path", path)
-	} else {
-		log.Debug("platform config", "path", path)
-	}
+	log.Debug("platform config", "path", path)
 	if set, err = tenant.LoadDir(filepath.Join(dir, "tenants"), cfg); err != nil {
 		return nil, "", nil, err
 	}
@@ -102,7 +101,7 @@ func (r *Repo) HasTenant(name string) bool {
 // files' digest: a saved plan is stale once either changes.
 func filesDigest(configPath, tenants string) string {
 	h := sha256.New()
-	if data, err := os.ReadFile(configPath); err == nil {
+	if data, err := safefile.Read(configPath, 1<<20, safefile.FollowLinks); err == nil { // read and checked by config.Load already
 		fmt.Fprintf(h, "%s\x00%d\x00", filepath.Base(configPath), len(data))
 		h.Write(data)
 	}

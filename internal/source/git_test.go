@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -246,5 +247,24 @@ func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A directory source names its files as the loader reads them: a FIFO or a
+// symlink to /dev/zero in it neither blocks nor exhausts memory.
+func TestDirFetchNeverBlocksOrReadsWithoutBound(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "tenants"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(filepath.Join(dir, "tenants", "pipe.yaml"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("/dev/zero", filepath.Join(dir, "syncd.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	snap, err := Dir{Path: dir}.Fetch(context.Background())
+	if err != nil || !strings.HasPrefix(snap.Revision, "dir:") {
+		t.Fatalf("Fetch = %+v, %v", snap, err)
 	}
 }

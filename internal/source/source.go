@@ -10,11 +10,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"io"
-	"os"
+
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/syncd-dev/syncd/internal/safefile"
 )
 
 // Snapshot is one revision of the repository's files, on disk.
@@ -37,7 +38,9 @@ type Source interface {
 // Dir is a local directory.
 type Dir struct{ Path string }
 
-// Fetch names the directory's current files by their digest.
+// Fetch names the directory's current files by their digest. The files
+// are read as the loader reads them (regular files, no symlinks, bounded):
+// one it would refuse is named without its content, and refused there.
 func (d Dir) Fetch(context.Context) (Snapshot, error) {
 	h := sha256.New()
 	names, err := filepath.Glob(filepath.Join(d.Path, "tenants", "*"))
@@ -46,15 +49,15 @@ func (d Dir) Fetch(context.Context) (Snapshot, error) {
 	}
 	names = append(names, filepath.Join(d.Path, "syncd.yaml"))
 	slices.Sort(names)
-	buf := make([]byte, 32<<10) // one for every file: io.Copy makes one each (320 MB for 10,000 files)
 	for _, n := range names {
-		f, err := os.Open(n)
-		if err != nil {
-			continue // gone meanwhile, or the optional config
-		}
 		fmt.Fprintf(h, "%s\x00", strings.TrimPrefix(n, d.Path))
-		_, _ = io.CopyBuffer(h, io.LimitReader(f, 1<<20), buf)
-		f.Close()
+		if data, err := safefile.Read(n, MaxFile, safefile.NoLinks); err == nil {
+			h.Write(data)
+		}
 	}
 	return Snapshot{Dir: d.Path, Revision: "dir:" + hex.EncodeToString(h.Sum(nil))[:12]}, nil
 }
+
+// MaxFile bounds a file read from a source: far above any tenant file or
+// syncd.yaml (whose parser stops at 256 KiB).
+const MaxFile = 1 << 20

@@ -1,12 +1,10 @@
 package tenant
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -16,6 +14,7 @@ import (
 
 	"github.com/syncd-dev/syncd/internal/config"
 	"github.com/syncd-dev/syncd/internal/par"
+	"github.com/syncd-dev/syncd/internal/safefile"
 	"github.com/syncd-dev/syncd/internal/strictyaml"
 )
 
@@ -62,10 +61,12 @@ func IsTenantFile(name string) bool {
 // files are ignored; symlinks, subdirectories and special files are errors.
 // A missing or unreadable dir is an error (ErrNoTenantsDir when missing).
 func LoadDir(dir string, cfg *config.Config) (*Set, error) {
-	entries, err := os.ReadDir(dir)
-	if errors.Is(err, fs.ErrNotExist) {
+	if err := safefile.Dir(dir); errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("%s: %w", dir, ErrNoTenantsDir)
+	} else if err != nil {
+		return nil, fmt.Errorf("tenants directory: %w", err)
 	}
+	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, fmt.Errorf("reading tenants directory: %w", err)
 	}
@@ -98,7 +99,7 @@ func LoadDir(dir string, cfg *config.Config) (*Set, error) {
 	errs := make([]error, len(paths))
 	par.Each(len(paths), func(i int) {
 		files[i].Path = paths[i]
-		files[i].Data, errs[i] = readLimited(paths[i], strictyaml.DefaultLimits.MaxBytes)
+		files[i].Data, errs[i] = readFile(paths[i], strictyaml.DefaultLimits.MaxBytes)
 	})
 	read := files[:0]
 	for i, f := range files {
@@ -211,27 +212,15 @@ func (s *Set) invalid(path string, err error) {
 	}
 }
 
-func readLimited(path string, max int) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	// One buffer of the file's size (and room to see a file over the limit,
-	// or one that grew): io.ReadAll's growing buffer cost 10,000 files
-	// several allocations and reads each.
-	var buf bytes.Buffer
-	if st, err := f.Stat(); err == nil {
-		buf.Grow(int(min(st.Size(), int64(max))) + bytes.MinRead)
-	}
-	if _, err := buf.ReadFrom(io.LimitReader(f, int64(max)+1)); err != nil {
-		return nil, err
-	}
-	data := buf.Bytes()
-	if len(data) > max {
+// readFile reads a tenant file: a regular file (never through a symlink:
+// one swapped in after the directory was listed is refused too), at most
+// max bytes.
+func readFile(path string, max int) ([]byte, error) {
+	data, err := safefile.Read(path, int64(max), safefile.NoLinks)
+	if errors.Is(err, safefile.ErrTooLarge) {
 		return nil, fmt.Errorf("file is larger than the limit of %d bytes", max)
 	}
-	return data, nil
+	return data, err
 }
 
 // digest hashes the files' names and contents in name order.

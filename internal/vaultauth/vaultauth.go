@@ -10,12 +10,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
 
 	vaultapi "github.com/hashicorp/vault/api"
+
+	"github.com/syncd-dev/syncd/internal/safefile"
 )
 
 // DefaultJWTFile is where a pod's service-account token is mounted.
@@ -63,7 +64,7 @@ func (k *Kubernetes) login(ctx context.Context) error {
 	if path == "" {
 		path = DefaultJWTFile
 	}
-	jwt, err := os.ReadFile(path)
+	jwt, err := safefile.Read(path, 64<<10, safefile.FollowLinks) // a projected token: a symlink by design
 	if err != nil {
 		return fmt.Errorf("vault kubernetes login: reading the service account token: %w", err)
 	}
