@@ -60,6 +60,7 @@ Exit status: 0 everything applied, 1 otherwise.`,
 	fl.IntVar(&f.parallelism, "parallelism", apply.DefaultParallelism, "changes of one wave in flight at once")
 	fl.BoolVar(&f.forceConflicts, "force-conflicts", false, "take Kubernetes fields another field manager owns")
 	f.planOptions.flags(cmd)
+	f.src.historyFlags(cmd)
 	return cmd
 }
 
@@ -93,6 +94,9 @@ func (o *options) runApply(ctx context.Context, f *applyFlags, file string) erro
 		return err
 	}
 	if !plan.HasChanges() {
+		if err := o.record(ctx); err != nil {
+			return err
+		}
 		fmt.Fprintf(o.stderr, "No changes: live state matches the tenant files (%d Vault and %d Kubernetes writes).\n", clients.VaultN.Writes(), clients.KubeN.Writes())
 		if len(plan.Errors) > 0 {
 			return exitError{ExitError}
@@ -108,6 +112,9 @@ func (o *options) runApply(ctx context.Context, f *applyFlags, file string) erro
 	o.log.Info("apply finished", "applied", res.Summary.Applied, "failed", res.Summary.Failed, "skipped", res.Summary.Skipped,
 		"vault_writes", res.Requests.VaultWrites, "kubernetes_writes", res.Requests.KubernetesWrites)
 	if err := writeResult(o.stdout, res, f.format); err != nil {
+		return err
+	}
+	if err := o.record(ctx); err != nil { // applied, in part or in full: an older commit must not undo it
 		return err
 	}
 	if !res.OK() || len(plan.Errors) > 0 {

@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"net/http"
+	"os"
 	"strings"
 
 	vaultapi "github.com/hashicorp/vault/api"
@@ -66,8 +67,6 @@ func (c connection) kubeClients(counter *live.Counter) (rest.Interface, dynamic.
 	return kuberead.Clients(cfg)
 }
 
-// restConfig resolves --kubeconfig, KUBECONFIG, ~/.kube/config, then the
-// in-cluster config.
 // typedClient is the typed client, for what the dynamic one does not do
 // (TokenRequest, Leases, Deployments).
 func (c connection) typedClient() (kubernetes.Interface, error) {
@@ -82,6 +81,10 @@ func (c connection) typedClient() (kubernetes.Interface, error) {
 	return cs, nil
 }
 
+// restConfig resolves --kubeconfig, KUBECONFIG, ~/.kube/config, then the
+// in-cluster config — never the in-cluster one when --kubeconfig,
+// --context or KUBECONFIG was given: on a runner that is a pod, a typo
+// would otherwise target the runner's own cluster.
 func (c connection) restConfig() (*rest.Config, error) {
 	rules := clientcmd.NewDefaultClientConfigLoadingRules() // KUBECONFIG, ~/.kube/config
 	if c.kubeconfig != "" {
@@ -90,7 +93,8 @@ func (c connection) restConfig() (*rest.Config, error) {
 	cfg, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules,
 		&clientcmd.ConfigOverrides{CurrentContext: c.kubeContext}).ClientConfig()
 	if err != nil {
-		if inCluster, ierr := rest.InClusterConfig(); ierr == nil {
+		explicit := c.kubeconfig != "" || c.kubeContext != "" || os.Getenv(clientcmd.RecommendedConfigPathEnvVar) != ""
+		if inCluster, ierr := rest.InClusterConfig(); ierr == nil && !explicit {
 			cfg = inCluster
 		} else {
 			tried := rules.GetLoadingPrecedence()
@@ -101,8 +105,12 @@ func (c connection) restConfig() (*rest.Config, error) {
 			if c.kubeContext != "" {
 				ctx = fmt.Sprintf(" (context %q)", c.kubeContext)
 			}
-			return nil, fmt.Errorf("no usable Kubernetes configuration: tried %s%s and the in-cluster service account: %s; set --kubeconfig or KUBECONFIG",
-				strings.Join(tried, ", "), ctx, strings.ReplaceAll(err.Error(), ", try setting KUBERNETES_MASTER environment variable", ""))
+			also := " and the in-cluster service account"
+			if explicit {
+				also = " (the in-cluster service account is not tried when a kubeconfig or context is named)"
+			}
+			return nil, fmt.Errorf("no usable Kubernetes configuration: tried %s%s%s: %s; set --kubeconfig or KUBECONFIG",
+				strings.Join(tried, ", "), ctx, also, strings.ReplaceAll(err.Error(), ", try setting KUBERNETES_MASTER environment variable", ""))
 		}
 	}
 	// client-go's 5/10 throttles even a small plan, and 50/100 made a

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"k8s.io/client-go/kubernetes"
+
 	"github.com/syncd-dev/syncd/internal/live"
 	"github.com/syncd-dev/syncd/internal/reconcile"
 )
@@ -23,7 +25,14 @@ type planOptions struct {
 // computePlan loads the repository, connects and plans: the same
 // reconcile.Plan the daemon runs.
 func (o *options) computePlan(ctx context.Context, po planOptions) (*reconcile.Planned, error) {
-	snap, err := o.fetch(ctx, &po.src)
+	var kube kubernetes.Interface // the revision history's, when applying from Git
+	if po.applying && po.src.repo != "" {
+		var err error
+		if kube, err = po.conn.typedClient(); err != nil {
+			return nil, err
+		}
+	}
+	snap, err := o.fetch(ctx, &po.src, kube)
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/syncd-dev/syncd/internal/source"
 	"k8s.io/klog/v2"
 )
 
@@ -35,6 +37,10 @@ type options struct {
 	stdin               io.Reader
 	stdout, stderr      io.Writer
 	log                 *slog.Logger
+	// fetched is the snapshot the command works on, and the history a
+	// command that applies records it in (nil: none).
+	fetched source.Snapshot
+	history source.History
 }
 
 // Main runs syncd with args and returns the process exit code.

@@ -52,7 +52,7 @@ func (o *options) runRotate(ctx context.Context, po *planOptions, req rotate.Req
 	if len(req.Databases)+len(req.Secrets)+len(req.Restart) == 0 {
 		return fmt.Errorf("nothing to rotate: give --database, --secret or --restart")
 	}
-	if _, err := o.fetch(ctx, &po.src); err != nil {
+	if _, err := o.fetch(ctx, &po.src, nil); err != nil {
 		return err
 	}
 	repo, err := o.load()

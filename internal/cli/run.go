@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -32,12 +31,14 @@ type runFlags struct {
 	poll, scan        time.Duration
 	verifyEvery       time.Duration
 	listen            string
+	webhookListen     string
 	webhookSecretFile string
 	parallelism       int
 	vaultAuth         string
 	vaultAuthMount    string
 	vaultRole         string
 	vaultJWTFile      string
+	allowUnsigned     bool
 	leaderElect       bool
 	leaseNamespace    string
 	leaseName         string
@@ -56,8 +57,9 @@ and applies (--mode heal) or only reports drift (--mode report).
 
 A revision that does not load, or a source that cannot be fetched, leaves the
 last-known-good state in force; a tenant whose file is invalid is held while
-the others reconcile. HTTP on --listen: /healthz, /readyz, /metrics, /status,
-/webhook/github and /webhook/gitlab (with --webhook-secret-file).
+the others reconcile. HTTP on --listen: /healthz, /readyz, /metrics, /status;
+on --webhook-listen (with --webhook-secret-file): /webhook/github and
+/webhook/gitlab.
 
 --once: one reconcile of every tenant, exit status like apply (CronJobs).`,
 		Args: cobra.NoArgs,
@@ -69,8 +71,9 @@ the others reconcile. HTTP on --listen: /healthz, /readyz, /metrics, /status,
 	fl.DurationVar(&f.poll, "poll", time.Minute, "how often to fetch the source")
 	fl.DurationVar(&f.scan, "scan", 10*time.Minute, "how often to plan every tenant even when the source has not moved (drift)")
 	fl.DurationVar(&f.verifyEvery, "verify-every", 0, "prove isolation live (as syncd verify) this often and export syncd_verify_* metrics per tenant; 0 off; needs create on serviceaccounts/token (deploy/components/verify)")
-	fl.StringVar(&f.listen, "listen", envOr("SYNCD_LISTEN", "127.0.0.1:8080"), "HTTP address for health, metrics, status and webhooks ($SYNCD_LISTEN)")
-	fl.StringVar(&f.webhookSecretFile, "webhook-secret-file", os.Getenv("SYNCD_WEBHOOK_SECRET_FILE"), "file holding the push webhooks' shared secret; without it the webhooks are off")
+	fl.StringVar(&f.listen, "listen", envOr("SYNCD_LISTEN", "127.0.0.1:8080"), "HTTP address for /healthz, /readyz, /metrics and /status ($SYNCD_LISTEN)")
+	fl.StringVar(&f.webhookListen, "webhook-listen", os.Getenv("SYNCD_WEBHOOK_LISTEN"), "HTTP address for the push webhooks, apart from --listen; needs --webhook-secret-file ($SYNCD_WEBHOOK_LISTEN)")
+	fl.StringVar(&f.webhookSecretFile, "webhook-secret-file", os.Getenv("SYNCD_WEBHOOK_SECRET_FILE"), "file holding the push webhooks' shared secret ($SYNCD_WEBHOOK_SECRET_FILE)")
 	fl.IntVar(&f.parallelism, "parallelism", apply.DefaultParallelism, "changes of one wave in flight at once")
 	fl.StringVar(&f.vaultAuth, "vault-auth", envOr("SYNCD_VAULT_AUTH", "token"), "token (VAULT_TOKEN, for local use) or kubernetes (log in once with the pod's service-account token, renew it) ($SYNCD_VAULT_AUTH)")
 	fl.StringVar(&f.vaultAuthMount, "vault-auth-mount", envOr("SYNCD_VAULT_AUTH_MOUNT", "kubernetes"), "Kubernetes auth mount syncd logs in with")
@@ -81,7 +84,10 @@ the others reconcile. HTTP on --listen: /healthz, /readyz, /metrics, /status,
 	fl.StringVar(&f.leaseNamespace, "lease-namespace", envOr("POD_NAMESPACE", "syncd"), "namespace of the Lease ($POD_NAMESPACE)")
 	fl.StringVar(&f.leaseName, "lease-name", "syncd", "name of the Lease")
 	fl.StringVar(&f.identity, "identity", envOr("POD_NAME", host), "this replica's name in the Lease ($POD_NAME)")
+	fl.BoolVar(&f.allowUnsigned, "git-allow-unsigned", os.Getenv("SYNCD_GIT_ALLOW_UNSIGNED") == "true",
+		"run from --repo without --git-verify-keyring: whoever can serve the repository then controls syncd.yaml (development only) ($SYNCD_GIT_ALLOW_UNSIGNED)")
 	f.planOptions.flags(cmd)
+	f.src.historyFlags(cmd)
 	return cmd
 }
 
@@ -95,7 +101,14 @@ func (o *options) runDaemon(ctx context.Context, f *runFlags) error {
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	src, err := f.src.build(o.dir)
+	if f.src.repo != "" && f.src.verifyKeyring == "" && !f.allowUnsigned {
+		return fmt.Errorf("--repo without --git-verify-keyring: whoever can serve or push to the repository would control syncd.yaml (and where every tenant's tokens go); give the platform's keyring, or --git-allow-unsigned for development")
+	}
+	typed, err := f.conn.typedClient()
+	if err != nil {
+		return err
+	}
+	src, err := f.src.build(o.dir, typed)
 	if err != nil {
 		return err
 	}
@@ -128,6 +141,9 @@ func (o *options) runDaemon(ctx context.Context, f *runFlags) error {
 		Plan:    reconcile.PlanOptions{Adopt: f.adopt, AllowDeletes: f.allowDeletes, Timeout: f.timeout},
 		Apply:   reconcile.ApplyOptions{Parallelism: f.parallelism},
 		Log:     o.log,
+	}
+	if g, ok := src.(source.Git); ok {
+		cfg.History = g.History
 	}
 	if f.verifyEvery > 0 && !f.once {
 		kc, err := f.conn.typedClient()
@@ -162,25 +178,11 @@ func (o *options) runDaemon(ctx context.Context, f *runFlags) error {
 		}
 		return nil
 	}
-	secret := ""
-	if f.webhookSecretFile != "" {
-		b, err := safefile.Read(f.webhookSecretFile, secretFileMax, safefile.FollowLinks)
-		if err != nil {
-			return fmt.Errorf("--webhook-secret-file: %w", err)
-		}
-		secret = strings.TrimSpace(string(b))
-	}
-	ln, err := net.Listen("tcp", f.listen)
+	servers, err := o.serve(d, f)
 	if err != nil {
-		return fmt.Errorf("--listen %s: %w", f.listen, err)
+		return err
 	}
-	srv := &http.Server{Handler: d.Handler(secret), ReadHeaderTimeout: 10 * time.Second}
-	go func() {
-		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			o.log.Error("http server", "error", err)
-		}
-	}()
-	o.log.Info("syncd running", "listen", ln.Addr().String(), "mode", mode, "poll", f.poll, "scan", f.scan, "leader_elect", f.leaderElect,
+	o.log.Info("syncd running", "listen", f.listen, "webhook_listen", f.webhookListen, "mode", mode, "poll", f.poll, "scan", f.scan, "leader_elect", f.leaderElect,
 		"memory_limit", memlimit.Current())
 	if f.leaderElect {
 		cs, err := f.conn.typedClient()
@@ -193,7 +195,48 @@ func (o *options) runDaemon(ctx context.Context, f *runFlags) error {
 	}
 	shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
-	_ = srv.Shutdown(shutdown)
+	for _, srv := range servers {
+		_ = srv.Shutdown(shutdown)
+	}
 	o.log.Info("syncd stopped")
 	return nil
+}
+
+// serve starts the status listener and, with a secret, the webhook one.
+func (o *options) serve(d *daemon.Daemon, f *runFlags) ([]*http.Server, error) {
+	handlers := map[string]http.Handler{f.listen: d.Handler()}
+	switch {
+	case f.webhookSecretFile != "" && f.webhookListen == "":
+		return nil, fmt.Errorf("--webhook-secret-file needs --webhook-listen: the webhooks have a listener of their own")
+	case f.webhookListen != "" && f.webhookSecretFile == "":
+		return nil, fmt.Errorf("--webhook-listen needs --webhook-secret-file: an unsigned delivery is never accepted")
+	case f.webhookListen != "":
+		b, err := safefile.Read(f.webhookSecretFile, secretFileMax, safefile.FollowLinks)
+		if err != nil {
+			return nil, fmt.Errorf("--webhook-secret-file: %w", err)
+		}
+		secret := strings.TrimSpace(string(b))
+		if secret == "" {
+			return nil, fmt.Errorf("--webhook-secret-file %s is empty", f.webhookSecretFile)
+		}
+		if f.webhookListen == f.listen {
+			return nil, fmt.Errorf("--webhook-listen must differ from --listen")
+		}
+		handlers[f.webhookListen] = d.WebhookHandler(secret, daemon.DefaultWebhookLimits)
+	}
+	var servers []*http.Server
+	for addr, h := range handlers {
+		ln, err := daemon.Listen(addr, daemon.DefaultServerLimits)
+		if err != nil {
+			return nil, fmt.Errorf("listening on %s: %w", addr, err)
+		}
+		srv := daemon.NewServer(h, daemon.DefaultServerLimits)
+		go func() {
+			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				o.log.Error("http server", "listen", addr, "error", err)
+			}
+		}()
+		servers = append(servers, srv)
+	}
+	return servers, nil
 }

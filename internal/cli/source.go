@@ -3,15 +3,19 @@ package cli
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"time"
 
 	"github.com/go-git/go-git/v5/plumbing/transport"
 	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
 	gitssh "github.com/go-git/go-git/v5/plumbing/transport/ssh"
 	"github.com/spf13/cobra"
 	"golang.org/x/crypto/ssh/knownhosts"
+	"k8s.io/client-go/kubernetes"
 
 	"github.com/syncd-dev/syncd/internal/safefile"
 	"github.com/syncd-dev/syncd/internal/source"
@@ -24,6 +28,12 @@ type sourceFlags struct {
 	username, passwordFile  string
 	sshKey, knownHosts      string
 	verifyKeyring, cacheDir string
+	acceptRevision          string
+	timeout                 time.Duration
+	maxSize                 int64
+	// history, set by the commands that apply (apply, run), is the
+	// ConfigMap ("namespace/name") of the last revision applied.
+	history string
 }
 
 func (s *sourceFlags) flags(cmd *cobra.Command) {
@@ -36,14 +46,40 @@ func (s *sourceFlags) flags(cmd *cobra.Command) {
 	fl.StringVar(&s.knownHosts, "git-known-hosts", os.Getenv("SYNCD_GIT_KNOWN_HOSTS"), "known_hosts file the SSH host key must be in ($SYNCD_GIT_KNOWN_HOSTS)")
 	fl.StringVar(&s.verifyKeyring, "git-verify-keyring", os.Getenv("SYNCD_GIT_VERIFY_KEYRING"), "armored OpenPGP public keyring: refuse a commit not signed by one of its keys ($SYNCD_GIT_VERIFY_KEYRING)")
 	fl.StringVar(&s.cacheDir, "git-cache-dir", os.Getenv("SYNCD_GIT_CACHE_DIR"), "where checkouts are kept (default <user cache>/syncd/git)")
+	fl.DurationVar(&s.timeout, "git-timeout", source.DefaultTimeout, "longest one fetch may take")
+	fl.Int64Var(&s.maxSize, "git-max-bytes", source.DefaultMaxBytes, "most bytes one fetch and checkout may write")
 }
 
-// build returns the source the flags describe; dir is --dir.
-func (s *sourceFlags) build(dir string) (source.Source, error) {
+// historyFlags are the flags of the commands that record what they apply.
+func (s *sourceFlags) historyFlags(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.StringVar(&s.history, "git-history", envOr("SYNCD_GIT_HISTORY", envOr("POD_NAMESPACE", "syncd")+"/syncd-revision"),
+		"ConfigMap (namespace/name) recording the last revision applied from --repo: a commit that does not descend from it is refused ($SYNCD_GIT_HISTORY)")
+	fl.StringVar(&s.acceptRevision, "git-accept-revision", os.Getenv("SYNCD_GIT_ACCEPT_REVISION"),
+		"full hash of one commit to accept although it does not descend from the last revision applied (an intended rollback) ($SYNCD_GIT_ACCEPT_REVISION)")
+}
+
+// build returns the source the flags describe; dir is --dir. kube, when
+// set, is the client of the revision history (the commands that apply).
+func (s *sourceFlags) build(dir string, kube kubernetes.Interface) (source.Source, error) {
 	if s.repo == "" {
 		return source.Dir{Path: dir}, nil
 	}
-	g := source.Git{URL: s.repo, Ref: s.ref, CacheDir: s.cacheDir}
+	repoURL, userinfo, err := splitUserinfo(s.repo)
+	if err != nil {
+		return nil, err
+	}
+	g := source.Git{URL: repoURL, Ref: s.ref, CacheDir: s.cacheDir, Timeout: s.timeout, MaxBytes: s.maxSize, Accept: s.acceptRevision}
+	if s.acceptRevision != "" && !fullHashRE.MatchString(s.acceptRevision) {
+		return nil, fmt.Errorf("--git-accept-revision must be a full commit hash, got %q", s.acceptRevision)
+	}
+	if kube != nil && s.history != "" {
+		ns, name, ok := strings.Cut(s.history, "/")
+		if !ok || ns == "" || name == "" {
+			return nil, fmt.Errorf("--git-history must be namespace/name, got %q", s.history)
+		}
+		g.History = source.ConfigMapHistory{Client: kube, Namespace: ns, Name: name, Repository: repoURL, Ref: s.ref}
+	}
 	if g.CacheDir == "" {
 		base, err := os.UserCacheDir()
 		if err != nil {
@@ -51,8 +87,7 @@ func (s *sourceFlags) build(dir string) (source.Source, error) {
 		}
 		g.CacheDir = filepath.Join(base, "syncd", "git")
 	}
-	var err error
-	if g.Auth, err = s.auth(); err != nil {
+	if g.Auth, err = s.auth(userinfo); err != nil {
 		return nil, err
 	}
 	if s.verifyKeyring != "" {
@@ -65,7 +100,29 @@ func (s *sourceFlags) build(dir string) (source.Source, error) {
 	return g, nil
 }
 
-func (s *sourceFlags) auth() (transport.AuthMethod, error) {
+// splitUserinfo takes the user information out of a repository URL: the
+// URL is logged, shown and names the checkout, the credentials go to the
+// transport only.
+func splitUserinfo(raw string) (string, *url.Userinfo, error) {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil || u.Scheme == "" {
+		return raw, nil, nil // scp-like git@host:path carries no password
+	}
+	user := u.User
+	u.User = nil
+	if u.Scheme == "ssh" {
+		u.User = url.User(user.Username()) // the SSH user name is not a secret
+		return u.String(), nil, nil
+	}
+	return u.String(), user, nil
+}
+
+var fullHashRE = regexp.MustCompile(`^[0-9a-f]{40}$`)
+
+// auth builds the transport's credentials: an SSH key, or HTTP basic auth
+// from --git-password-file, $SYNCD_GIT_PASSWORD or the URL's user
+// information (taken out of the URL).
+func (s *sourceFlags) auth(userinfo *url.Userinfo) (transport.AuthMethod, error) {
 	if s.sshKey != "" {
 		keys, err := gitssh.NewPublicKeysFromFile("git", s.sshKey, "")
 		if err != nil {
@@ -79,7 +136,14 @@ func (s *sourceFlags) auth() (transport.AuthMethod, error) {
 		}
 		return keys, nil
 	}
-	password := os.Getenv("SYNCD_GIT_PASSWORD")
+	username, password := s.username, os.Getenv("SYNCD_GIT_PASSWORD")
+	if userinfo != nil {
+		if p, ok := userinfo.Password(); ok {
+			username, password = userinfo.Username(), p
+		} else {
+			password = userinfo.Username() // https://TOKEN@host: a token as the user name
+		}
+	}
 	if s.passwordFile != "" {
 		b, err := safefile.Read(s.passwordFile, secretFileMax, safefile.FollowLinks)
 		if err != nil {
@@ -90,12 +154,13 @@ func (s *sourceFlags) auth() (transport.AuthMethod, error) {
 	if password == "" {
 		return nil, nil // anonymous
 	}
-	return &githttp.BasicAuth{Username: s.username, Password: password}, nil
+	return &githttp.BasicAuth{Username: username, Password: password}, nil
 }
 
-// fetch reads the source and points the options at its snapshot.
-func (o *options) fetch(ctx context.Context, s *sourceFlags) (source.Snapshot, error) {
-	src, err := s.build(o.dir)
+// fetch reads the source and points the options at its snapshot; kube is
+// the history's client (nil: no history).
+func (o *options) fetch(ctx context.Context, s *sourceFlags, kube kubernetes.Interface) (source.Snapshot, error) {
+	src, err := s.build(o.dir, kube)
 	if err != nil {
 		return source.Snapshot{}, err
 	}
@@ -103,11 +168,23 @@ func (o *options) fetch(ctx context.Context, s *sourceFlags) (source.Snapshot, e
 	if err != nil {
 		return snap, err
 	}
-	if s.repo != "" {
-		o.dir = snap.Dir
-		o.log.Info("fetched", "repo", s.repo, "ref", s.ref, "revision", snap.Revision, "signed_by", snap.SignedBy)
+	o.fetched = snap
+	g, isGit := src.(source.Git)
+	if !isGit {
+		return snap, nil
 	}
+	o.dir, o.history = snap.Dir, g.History
+	o.log.Info("fetched", "repo", g.URL, "ref", s.ref, "revision", snap.Revision, "signed_by", snap.SignedBy)
 	return snap, nil
+}
+
+// record records the fetched revision as applied, where the command keeps
+// a history.
+func (o *options) record(ctx context.Context) error {
+	if o.history == nil {
+		return nil
+	}
+	return o.history.Record(ctx, o.fetched.Revision)
 }
 
 // Bounds on the files the flags name: secrets (a password, a webhook

@@ -48,7 +48,7 @@ func (o *options) runVerify(ctx context.Context, po *planOptions, only []string,
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	snap, err := o.fetch(ctx, &po.src)
+	snap, err := o.fetch(ctx, &po.src, nil)
 	if err != nil {
 		return err
 	}

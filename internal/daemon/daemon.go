@@ -30,6 +30,10 @@ type Config struct {
 	// Poll is how often the source is fetched; Scan how often everything
 	// is planned even when the source has not moved.
 	Poll, Scan time.Duration
+	// StaleAfter: without a finished cycle for this long the loop is
+	// stuck (a fetch or a call that never returns) and /readyz fails;
+	// 3 × Poll when zero.
+	StaleAfter time.Duration
 	Mode       Mode
 	// ConfigPath overrides <snapshot>/syncd.yaml.
 	ConfigPath string
@@ -39,6 +43,9 @@ type Config struct {
 	// Refused, when set, is told that Vault refused the token (403), so the
 	// next Clients logs in again.
 	Refused func()
+	// History, when set, records each revision reconciled (the source
+	// refuses a commit that does not descend from it).
+	History source.History
 	Plan    reconcile.PlanOptions
 	Apply   reconcile.ApplyOptions
 	// Backoff is the first delay after a tenant's reconcile failed;
@@ -66,6 +73,8 @@ type Daemon struct {
 	lastEvent map[string]string // tenant -> the error last reported in an Event
 	verifying atomic.Bool       // a verification runs
 	verified  map[string]int    // tenants in the verify metrics (d.mu)
+	recorded  string            // the revision last recorded in the history
+	started   time.Time
 }
 
 type backoff struct {
@@ -77,6 +86,9 @@ type backoff struct {
 func New(cfg Config) *Daemon {
 	if cfg.Poll == 0 {
 		cfg.Poll = time.Minute
+	}
+	if cfg.StaleAfter == 0 {
+		cfg.StaleAfter = 3 * cfg.Poll
 	}
 	if cfg.Scan == 0 {
 		cfg.Scan = 10 * time.Minute
@@ -93,7 +105,7 @@ func New(cfg Config) *Daemon {
 	if cfg.Metrics == nil {
 		cfg.Metrics = NewMetrics()
 	}
-	return &Daemon{cfg: cfg, trigger: make(chan struct{}, 1), full: true,
+	return &Daemon{cfg: cfg, trigger: make(chan struct{}, 1), full: true, started: time.Now(),
 		status: Status{Tenants: map[string]*TenantStatus{}}, backoff: map[string]backoff{}, lastEvent: map[string]string{}}
 }
 

@@ -76,6 +76,9 @@ func (d *Daemon) observe(out Outcome, start time.Time) {
 		m.Reconciles.WithLabelValues("error").Inc()
 	}
 	if out.Skipped {
+		d.mu.Lock()
+		d.status.LastCycle = now
+		d.mu.Unlock()
 		return
 	}
 	m.Duration.Observe(now.Sub(start).Seconds())
@@ -106,7 +109,7 @@ func (d *Daemon) observe(out Outcome, start time.Time) {
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	d.status.LastRun = now
+	d.status.LastRun, d.status.LastCycle = now, now
 	d.status.Revision = out.Revision
 	d.status.ReconcileErr = errString(out.Err)
 	if out.OK() {

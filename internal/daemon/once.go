@@ -60,6 +60,9 @@ func (d *Daemon) Once(ctx context.Context, full bool) (out Outcome) {
 	scope, todo := d.scope(hashes, cfgHash, full, repo)
 	if !todo {
 		out.Skipped = true
+		if out.Err == nil {
+			out.Err = d.record(ctx, snap.Revision)
+		}
 		return out
 	}
 	out.Scope = scope
@@ -85,8 +88,29 @@ func (d *Daemon) Once(ctx context.Context, full bool) (out Outcome) {
 		out.Result = planned.Apply(ctx, plan, d.cfg.Apply)
 	}
 	d.settle(repo, snap, hashes, cfgHash, scope, out)
+	if out.Err == nil { // this revision, not the last-known-good, is in force
+		out.Err = d.record(ctx, snap.Revision)
+	}
 	d.emitEvents(ctx, clients, repo, failedTenants(out))
 	return out
+}
+
+// record records revision in the history, once per revision.
+func (d *Daemon) record(ctx context.Context, revision string) error {
+	d.mu.Lock()
+	done := d.recorded == revision
+	d.mu.Unlock()
+	if d.cfg.History == nil || done {
+		return nil
+	}
+	if err := d.cfg.History.Record(ctx, revision); err != nil {
+		d.cfg.Log.Error("recording the revision reconciled failed; an older commit could be served again", "error", err)
+		return err
+	}
+	d.mu.Lock()
+	d.recorded = revision
+	d.mu.Unlock()
+	return nil
 }
 
 // load fetches and loads the source; when either fails it goes on with the

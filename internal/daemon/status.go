@@ -10,9 +10,11 @@ import (
 // Status is the daemon's last word on everything, served at /status.
 type Status struct {
 	// Revision is the revision last reconciled.
-	Revision     string    `json:"revision"`
-	LastRun      time.Time `json:"lastRun"`
-	LastSuccess  time.Time `json:"lastSuccess"`
+	Revision    string    `json:"revision"`
+	LastRun     time.Time `json:"lastRun"`
+	LastSuccess time.Time `json:"lastSuccess"`
+	// LastCycle is when the loop last finished a cycle, skipped or not.
+	LastCycle    time.Time `json:"lastCycle"`
 	SourceError  string    `json:"sourceError,omitempty"`
 	LoadError    string    `json:"loadError,omitempty"`
 	ReconcileErr string    `json:"reconcileError,omitempty"`

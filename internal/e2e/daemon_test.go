@@ -159,7 +159,7 @@ func TestDaemonFollowsGit(t *testing.T) {
 		if out.Err == nil || out.Plan == nil || out.Plan.Summary.Delete != 0 {
 			t.Errorf("unreachable source: %+v", out)
 		}
-		srv := httptest.NewServer(bad.Handler(""))
+		srv := httptest.NewServer(bad.Handler())
 		defer srv.Close()
 		var st daemon.Status
 		getJSON(t, srv.URL+"/status", &st)
@@ -196,7 +196,7 @@ func TestDaemonDriftModes(t *testing.T) {
 
 	report := daemonFor(t, g, daemon.Report)
 	report.Once(ctx, true)
-	srv := httptest.NewServer(report.Handler(""))
+	srv := httptest.NewServer(report.Handler())
 	defer srv.Close()
 	if m := get(t, srv.URL+"/metrics"); !strings.Contains(m, `syncd_drift_objects{kind="Policy",tenant="shop"} 1`) {
 		t.Errorf("report mode: no drift metric for shop's policy:\n%s", grep(m, "syncd_drift"))
@@ -227,7 +227,7 @@ func TestDaemonWebhook(t *testing.T) {
 	d := daemonFor(t, g, daemon.Heal)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	srv := httptest.NewServer(d.Handler("hook-secret"))
+	srv := httptest.NewServer(d.WebhookHandler("hook-secret", daemon.DefaultWebhookLimits))
 	defer srv.Close()
 	done := make(chan struct{})
 	go func() { d.Run(ctx); close(done) }()
@@ -417,7 +417,7 @@ func TestDaemonCoalescesTriggers(t *testing.T) {
 	r := newRepo(t, "e2e-burst", map[string]string{"shop": "  secrets:\n    - {name: s, path: a/b, keys: [k]}\n"})
 	namespace(t, "e2e-burst-shop", "eso", "shop")
 	d := daemonFor(t, newGitRepo(t, r), daemon.Heal)
-	srv := httptest.NewServer(d.Handler(""))
+	srv := httptest.NewServer(d.Handler())
 	defer srv.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})

@@ -78,7 +78,7 @@ func TestDaemonVerifiesPeriodically(t *testing.T) {
 	if rep.Tokens == 0 || rep.Revoked != rep.Tokens {
 		t.Errorf("verification created %d Vault tokens and revoked %d", rep.Tokens, rep.Revoked)
 	}
-	srv := httptest.NewServer(d.Handler(""))
+	srv := httptest.NewServer(d.Handler())
 	defer srv.Close()
 	// The metrics are written after Verify returns: wait for the timestamp.
 	var m string

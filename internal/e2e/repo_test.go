@@ -1,6 +1,7 @@
 package e2e_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -8,7 +9,9 @@ import (
 	"time"
 
 	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/syncd-dev/syncd/internal/testbed"
 )
@@ -35,5 +38,71 @@ func TestPlanFromGit(t *testing.T) {
 	}
 	if strings.Contains(out+errOut, "uncommitted") {
 		t.Errorf("the plan read a file that is not in the commit:\n%s\n%s", out, errOut)
+	}
+}
+
+// TestApplyRefusesACommitThatDoesNotDescendFromTheLastApplied: apply from
+// Git records the revision it applied in a ConfigMap (the real API
+// server); a later apply of an older commit — the server or a force-push
+// serving it again — is refused with both hashes and changes nothing, and
+// --git-accept-revision lets exactly that commit through.
+func TestApplyRefusesACommitThatDoesNotDescendFromTheLastApplied(t *testing.T) {
+	testbed.Require(t, bed)
+	ctx := t.Context()
+	r := newRepo(t, "e2e-hist", map[string]string{"solo": "  secrets:\n    - {name: s, path: a/b, keys: [k]}\n"})
+	namespace(t, "e2e-hist-solo", "eso", "solo")
+	repo, err := git.PlainInit(r.dir, false)
+	must(t, err)
+	wt, err := repo.Worktree()
+	must(t, err)
+	commit := func(msg string) plumbing.Hash {
+		must(t, wt.AddGlob("."))
+		h, err := wt.Commit(msg, &git.CommitOptions{All: true, Author: &object.Signature{Name: "t", Email: "t@example.test", When: time.Now()}})
+		must(t, err)
+		return h
+	}
+	older := commit("one secret")
+	tenant := filepath.Join(r.dir, "tenants", "solo.yaml")
+	body, err := os.ReadFile(tenant)
+	must(t, err)
+	must(t, os.WriteFile(tenant, append(body, "    - {name: t, path: c/d, keys: [k]}\n"...), 0o644))
+	newer := commit("two secrets")
+
+	history := "default/e2e-hist-" + strings.ToLower(t.Name()[len(t.Name())-8:])
+	cache := t.TempDir()
+	apply := func(extra ...string) (int, string) {
+		args := append([]string{"apply", "--auto-approve", "--repo", "file://" + r.dir, "--ref", "master", "--git-cache-dir", cache, "--git-history", history}, extra...)
+		code, out, errOut := syncd(t, bed.VaultToken, kubeconfig(t, ""), args...)
+		return code, out + errOut
+	}
+	if code, out := apply(); code != 0 {
+		t.Fatalf("first apply: exit %d\n%s", code, out)
+	}
+	ns, name, _ := strings.Cut(history, "/")
+	cm, err := bed.Kube.CoreV1().ConfigMaps(ns).Get(ctx, name, metav1.GetOptions{})
+	must(t, err)
+	t.Cleanup(func() {
+		_ = bed.Kube.CoreV1().ConfigMaps(ns).Delete(context.Background(), name, metav1.DeleteOptions{})
+	})
+	if cm.Data["revision"] != newer.String() {
+		t.Fatalf("recorded %q, want %s", cm.Data["revision"], newer)
+	}
+
+	must(t, repo.Storer.SetReference(plumbing.NewHashReference("refs/heads/master", older))) // the old commit served again
+	code, out := apply()
+	if code == 0 || !strings.Contains(out, "does not descend from the last revision applied") ||
+		!strings.Contains(out, older.String()) || !strings.Contains(out, newer.String()) {
+		t.Fatalf("rolled back: exit %d\n%s", code, out)
+	}
+	if strings.Contains(out, "to delete") {
+		t.Errorf("a refused commit was planned:\n%s", out)
+	}
+	if code, out := apply("--git-accept-revision", older.String(), "--allow-deletes"); code != 0 || !strings.Contains(out, "applied") {
+		t.Fatalf("accepted by name: exit %d\n%s", code, out)
+	}
+	cm, err = bed.Kube.CoreV1().ConfigMaps(ns).Get(ctx, name, metav1.GetOptions{})
+	must(t, err)
+	if cm.Data["revision"] != older.String() {
+		t.Errorf("after the accepted rollback the record is %q, want %s", cm.Data["revision"], older)
 	}
 }

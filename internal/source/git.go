@@ -10,18 +10,24 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"time"
 
+	"github.com/go-git/go-billy/v5/osfs"
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/plumbing/transport"
+	"github.com/go-git/go-git/v5/storage/filesystem"
 )
 
 // Git is a branch, tag or commit of a remote repository, checked out into a
-// cache directory (shallow where the ref allows it).
+// cache directory.
 type Git struct {
+	// URL names the repository; it carries no credentials (Auth does).
 	URL string
-	// Ref is a branch, a tag or a full commit hash.
+	// Ref is a full ref name (refs/heads/main, refs/tags/v1), a short
+	// name that is exactly one branch or one tag, or a full commit hash.
 	Ref string
 	// CacheDir holds one checkout per repository URL.
 	CacheDir string
@@ -33,29 +39,71 @@ type Git struct {
 	// Keyring, when set, is an armored OpenPGP public keyring: the commit
 	// fetched must carry a signature by one of its keys.
 	Keyring string
+	// History, when set, holds the last revision applied: a fetched
+	// commit must descend from it (full history is fetched to prove it),
+	// unless it is Accept.
+	History History
+	Accept  string
+	// Timeout bounds one fetch (DefaultTimeout when zero); MaxBytes the
+	// bytes one fetch and checkout may write (DefaultMaxBytes when zero).
+	Timeout  time.Duration
+	MaxBytes int64
 }
+
+// Bounds on one fetch: a server that never answers, or answers without
+// end, fails the fetch instead of stopping the loop or filling the disk.
+const (
+	DefaultTimeout  = 2 * time.Minute
+	DefaultMaxBytes = 512 << 20
+)
 
 var fullHash = regexp.MustCompile(`^[0-9a-f]{40}$`)
 
 // Fetch brings the checkout to the ref's current commit.
 func (g Git) Fetch(ctx context.Context) (Snapshot, error) {
-	dir := filepath.Join(g.CacheDir, cacheKey(g.URL))
-	repo, err := g.open(dir)
-	if err != nil {
-		return Snapshot{}, fmt.Errorf("git %s: %w", g.URL, err)
+	timeout := cmpOr(g.Timeout, DefaultTimeout)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	snap, err := g.fetchCommit(ctx)
+	if err != nil && ctx.Err() != nil {
+		err = fmt.Errorf("%w (the fetch took longer than %s)", err, timeout)
 	}
-	hash, err := g.fetch(ctx, repo)
 	if err != nil {
-		return Snapshot{}, fmt.Errorf("git %s %s: %w", g.URL, g.Ref, err)
+		return Snapshot{}, fmt.Errorf("git %s %s: %w", Redact(g.URL), g.Ref, remoteError{err})
+	}
+	return snap, nil
+}
+
+func (g Git) fetchCommit(ctx context.Context) (Snapshot, error) {
+	dir := filepath.Join(g.CacheDir, cacheKey(g.URL))
+	budget := &budget{max: cmpOr(g.MaxBytes, DefaultMaxBytes)}
+	repo, err := g.open(dir, budget)
+	if err != nil {
+		return Snapshot{}, err
+	}
+	last := ""
+	if g.History != nil {
+		if last, err = g.History.Last(ctx); err != nil {
+			return Snapshot{}, fmt.Errorf("reading the last revision applied: %w", err)
+		}
+	}
+	hash, err := g.fetch(ctx, repo, last != "")
+	if err != nil {
+		return Snapshot{}, err
 	}
 	commit, err := repo.CommitObject(hash)
 	if err != nil {
-		return Snapshot{}, fmt.Errorf("git %s %s: commit %s: %w", g.URL, g.Ref, hash, err)
+		return Snapshot{}, fmt.Errorf("commit %s: %w", hash, err)
 	}
 	var signer string
 	if g.Keyring != "" {
 		if signer, err = verify(commit, g.Keyring); err != nil {
-			return Snapshot{}, fmt.Errorf("git %s %s: commit %s refused: %w", g.URL, g.Ref, hash, err)
+			return Snapshot{}, fmt.Errorf("commit %s refused: %w", hash, err)
+		}
+	}
+	if last != "" && hash.String() != g.Accept {
+		if err := descends(repo, commit, last); err != nil {
+			return Snapshot{}, err
 		}
 	}
 	wt, err := repo.Worktree()
@@ -63,31 +111,52 @@ func (g Git) Fetch(ctx context.Context) (Snapshot, error) {
 		return Snapshot{}, err
 	}
 	if err := wt.Checkout(&git.CheckoutOptions{Hash: hash, Force: true}); err != nil {
-		return Snapshot{}, fmt.Errorf("git %s: checking out %s: %w", g.URL, hash, err)
+		return Snapshot{}, fmt.Errorf("checking out %s: %w", hash, err)
 	}
 	return Snapshot{Dir: dir, Revision: hash.String(), SignedBy: signer}, nil
 }
 
-// open opens the cached checkout, or starts one.
-func (g Git) open(dir string) (*git.Repository, error) {
-	repo, err := git.PlainOpen(dir)
-	if errors.Is(err, git.ErrRepositoryNotExists) {
+// open opens the cached checkout, or starts one, writing through budget.
+// A shallow checkout is started again when the history is needed.
+func (g Git) open(dir string, b *budget) (*git.Repository, error) {
+	fs := func() (*git.Repository, error) {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return nil, err
 		}
-		if repo, err = git.PlainInit(dir, false); err != nil {
+		wt := capped{osfs.New(dir), b}
+		dot, err := wt.Chroot(git.GitDirName)
+		if err != nil {
 			return nil, err
 		}
-		_, err = repo.CreateRemote(&config.RemoteConfig{Name: "origin", URLs: []string{g.URL}})
+		st := filesystem.NewStorage(dot, cache.NewObjectLRUDefault())
+		repo, err := git.Open(st, wt)
+		if errors.Is(err, git.ErrRepositoryNotExists) {
+			if repo, err = git.Init(st, wt); err == nil {
+				_, err = repo.CreateRemote(&config.RemoteConfig{Name: "origin", URLs: []string{g.URL}})
+			}
+		}
+		return repo, err
 	}
-	return repo, err
+	repo, err := fs()
+	if err != nil || g.History == nil {
+		return repo, err
+	}
+	if shallow, err := repo.Storer.Shallow(); err != nil || len(shallow) > 0 {
+		if err := os.RemoveAll(dir); err != nil {
+			return nil, err
+		}
+		return fs()
+	}
+	return repo, nil
 }
 
-// fetch fetches the ref and returns its commit: a branch or tag shallowly,
-// a commit hash with its history (a server need not serve one commit alone).
-func (g Git) fetch(ctx context.Context, repo *git.Repository) (plumbing.Hash, error) {
-	opts := func(specs ...config.RefSpec) *git.FetchOptions {
-		return &git.FetchOptions{RemoteName: "origin", RefSpecs: specs, Auth: g.Auth, CABundle: g.CABundle, Force: true, Tags: git.NoTags}
+// fetch fetches the ref and returns its commit: shallowly unless deep
+// (the history is needed) or the ref is a commit hash (a server need not
+// serve one commit alone).
+func (g Git) fetch(ctx context.Context, repo *git.Repository, deep bool) (plumbing.Hash, error) {
+	opts := func(spec string) *git.FetchOptions {
+		return &git.FetchOptions{RemoteName: "origin", RefSpecs: []config.RefSpec{config.RefSpec(spec)},
+			Auth: g.Auth, CABundle: g.CABundle, Force: true, Tags: git.NoTags}
 	}
 	if fullHash.MatchString(g.Ref) {
 		err := repo.FetchContext(ctx, opts("+refs/heads/*:refs/remotes/origin/*"))
@@ -96,40 +165,55 @@ func (g Git) fetch(ctx context.Context, repo *git.Repository) (plumbing.Hash, er
 		}
 		return plumbing.NewHash(g.Ref), nil
 	}
-	local := plumbing.ReferenceName("refs/syncd/" + g.Ref)
-	for _, remote := range []string{"refs/heads/" + g.Ref, "refs/tags/" + g.Ref} {
-		o := opts(config.RefSpec("+" + remote + ":" + local.String()))
+	remote, err := repo.Remote("origin")
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	refs, err := remote.ListContext(ctx, &git.ListOptions{Auth: g.Auth, CABundle: g.CABundle})
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	name, err := resolve(g.Ref, refs)
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	local := plumbing.ReferenceName("refs/syncd/" + strings.TrimPrefix(name.String(), "refs/"))
+	o := opts("+" + name.String() + ":" + local.String())
+	if !deep {
 		o.Depth = 1
-		err := repo.FetchContext(ctx, o)
-		var noMatch git.NoMatchingRefSpecError
-		switch {
-		case errors.As(err, &noMatch):
-			continue
-		case err != nil && !errors.Is(err, git.NoErrAlreadyUpToDate):
-			return plumbing.ZeroHash, err
-		}
-		ref, err := repo.Reference(local, true)
+	}
+	if err := repo.FetchContext(ctx, o); err != nil && !errors.Is(err, git.NoErrAlreadyUpToDate) {
+		return plumbing.ZeroHash, err
+	}
+	ref, err := repo.Reference(local, true)
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	if tag, err := repo.TagObject(ref.Hash()); err == nil { // an annotated tag
+		c, err := tag.Commit()
 		if err != nil {
 			return plumbing.ZeroHash, err
 		}
-		if tag, err := repo.TagObject(ref.Hash()); err == nil { // an annotated tag
-			c, err := tag.Commit()
-			if err != nil {
-				return plumbing.ZeroHash, err
-			}
-			return c.Hash, nil
-		}
-		return ref.Hash(), nil
+		return c.Hash, nil
 	}
-	return plumbing.ZeroHash, fmt.Errorf("no branch or tag %q", g.Ref)
+	return ref.Hash(), nil
 }
 
 // cacheKey names a repository's checkout directory.
 func cacheKey(url string) string {
+	url = Redact(url)
 	sum := sha256.Sum256([]byte(url))
 	base := strings.Trim(regexp.MustCompile(`[^A-Za-z0-9]+`).ReplaceAllString(url, "-"), "-")
 	if len(base) > 40 {
 		base = base[len(base)-40:]
 	}
 	return base + "-" + hex.EncodeToString(sum[:])[:8]
+}
+
+func cmpOr[T comparable](v, def T) T {
+	var zero T
+	if v == zero {
+		return def
+	}
+	return v
 }

@@ -1,0 +1,193 @@
+package daemon
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/syncd-dev/syncd/internal/source"
+)
+
+type failingSource struct{}
+
+func (failingSource) Fetch(context.Context) (source.Snapshot, error) {
+	return source.Snapshot{}, errors.New("unreachable")
+}
+
+func readyz(t *testing.T, d *Daemon) (int, string) {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	d.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/readyz", nil))
+	return rec.Code, rec.Body.String()
+}
+
+// /readyz fails when the loop has not finished a cycle for StaleAfter (a
+// fetch or a call that never returns), and names why; a finished cycle,
+// even a failed one, is the loop moving.
+func TestReadyzFailsWhenTheLoopIsStuck(t *testing.T) {
+	d := New(Config{Source: failingSource{}, Poll: time.Hour, StaleAfter: 20 * time.Millisecond,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if code, body := readyz(t, d); code != http.StatusServiceUnavailable || !strings.Contains(body, "no reconcile has succeeded yet") {
+		t.Errorf("at start: %d %q", code, body)
+	}
+	time.Sleep(40 * time.Millisecond) // past StaleAfter, no cycle
+	if code, body := readyz(t, d); code != http.StatusServiceUnavailable || !strings.Contains(body, "the loop is stuck") {
+		t.Errorf("no cycle for StaleAfter: %d %q", code, body)
+	}
+	d.Once(context.Background(), true) // the fetch fails, the cycle finishes
+	if code, body := readyz(t, d); code != http.StatusServiceUnavailable || !strings.Contains(body, "no reconcile has succeeded yet") {
+		t.Errorf("after a finished cycle: %d %q", code, body)
+	}
+	d.setError(func(s *Status) { s.LastSuccess, s.LastCycle = time.Now(), time.Now() })
+	if code, _ := readyz(t, d); code != http.StatusOK {
+		t.Errorf("after a success: %d", code)
+	}
+}
+
+// readCounter records whether a body was read.
+type readCounter struct{ n int }
+
+func (r *readCounter) Read(p []byte) (int, error) { r.n++; return 0, io.EOF }
+
+func TestWebhooks(t *testing.T) {
+	secret := "hook-secret"
+	body := []byte(`{"ref":"refs/heads/main"}`)
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write(body)
+	good := "sha256=" + hex.EncodeToString(mac.Sum(nil))
+	tests := map[string]struct {
+		forge, header, value string
+		code                 int
+		bodyRead, triggered  bool
+	}{
+		"github, good signature": {forge: "github", header: "X-Hub-Signature-256", value: good, code: http.StatusAccepted, bodyRead: true, triggered: true},
+		"github, wrong secret":   {forge: "github", header: "X-Hub-Signature-256", value: "sha256=" + strings.Repeat("ab", 32), code: http.StatusUnauthorized, bodyRead: true},
+		"github, no signature":   {forge: "github", code: http.StatusUnauthorized},
+		"github, malformed":      {forge: "github", header: "X-Hub-Signature-256", value: "sha256=zz", code: http.StatusUnauthorized},
+		"github, short":          {forge: "github", header: "X-Hub-Signature-256", value: "sha256=abcd", code: http.StatusUnauthorized},
+		"gitlab, good token":     {forge: "gitlab", header: "X-Gitlab-Token", value: secret, code: http.StatusAccepted, triggered: true},
+		"gitlab, wrong token":    {forge: "gitlab", header: "X-Gitlab-Token", value: "nope", code: http.StatusUnauthorized},
+		"an unknown forge":       {forge: "gitea", header: "X-Gitea-Signature", value: "x", code: http.StatusUnauthorized},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			d := New(Config{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+			h := d.WebhookHandler(secret, DefaultWebhookLimits)
+			rc := &readCounter{}
+			var r io.Reader = rc
+			if tc.bodyRead {
+				r = io.MultiReader(rc, bytes.NewReader(body))
+			}
+			req := httptest.NewRequest(http.MethodPost, "/webhook/"+tc.forge, r)
+			if tc.header != "" {
+				req.Header.Set(tc.header, tc.value)
+			}
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code != tc.code {
+				t.Errorf("code %d, want %d", rec.Code, tc.code)
+			}
+			if read := rc.n > 0; read != tc.bodyRead {
+				t.Errorf("body read: %v, want %v", read, tc.bodyRead)
+			}
+			select {
+			case <-d.trigger:
+				if !tc.triggered {
+					t.Error("triggered a reconcile")
+				}
+			default:
+				if tc.triggered {
+					t.Error("no reconcile triggered")
+				}
+			}
+		})
+	}
+}
+
+// A flood of well-formed deliveries is rate-limited before any body is
+// read, and deliveries beyond InFlight are refused rather than queued.
+func TestWebhookFloodIsBounded(t *testing.T) {
+	d := New(Config{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	h := d.WebhookHandler("s", WebhookLimits{InFlight: 1, Rate: 0.001, Burst: 3})
+	codes := map[int]int{}
+	for range 10 {
+		req := httptest.NewRequest(http.MethodPost, "/webhook/gitlab", nil)
+		req.Header.Set("X-Gitlab-Token", "s")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		codes[rec.Code]++
+	}
+	if diff := cmp.Diff(map[int]int{http.StatusAccepted: 3, http.StatusTooManyRequests: 7}, codes); diff != "" {
+		t.Errorf("codes (-want +got):\n%s", diff)
+	}
+	block := make(chan struct{})
+	h = d.WebhookHandler("s", WebhookLimits{InFlight: 1, Rate: 1000, Burst: 1000})
+	slow := httptest.NewRequest(http.MethodPost, "/webhook/github", io.MultiReader(blockingReader(block)))
+	slow.Header.Set("X-Hub-Signature-256", "sha256="+strings.Repeat("ab", 32))
+	done := make(chan struct{})
+	go func() { h.ServeHTTP(httptest.NewRecorder(), slow); close(done) }()
+	for {
+		req := httptest.NewRequest(http.MethodPost, "/webhook/gitlab", nil)
+		req.Header.Set("X-Gitlab-Token", "s")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code == http.StatusServiceUnavailable {
+			break // the one slot is held by the slow delivery
+		}
+		time.Sleep(time.Millisecond)
+	}
+	close(block)
+	<-done
+}
+
+type blockingReader chan struct{}
+
+func (b blockingReader) Read([]byte) (int, error) { <-b; return 0, io.EOF }
+
+// A client that sends its headers a byte at a time is cut off by the
+// server's limits; so is one that holds a connection idle.
+func TestServerCutsOffSlowClients(t *testing.T) {
+	lim := ServerLimits{ReadHeader: 100 * time.Millisecond, Read: 200 * time.Millisecond, Write: time.Second, Idle: 100 * time.Millisecond, MaxConns: 4, MaxHeaderBytes: 1 << 10}
+	ln, err := Listen("127.0.0.1:0", lim)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := NewServer(http.NotFoundHandler(), lim)
+	go func() { _ = srv.Serve(ln) }()
+	defer srv.Close()
+	c, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	closed := make(chan error, 1)
+	go func() {
+		for _, b := range []byte("GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ") {
+			if _, err := c.Write([]byte{b}); err != nil {
+				closed <- err
+				return
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		_, err := io.ReadAll(c) // the server closes the connection
+		closed <- err
+	}()
+	select {
+	case <-closed:
+	case <-time.After(time.Minute): // a hang, far past every limit
+		t.Fatal("a slow client kept its connection")
+	}
+}
