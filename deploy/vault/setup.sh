@@ -10,4 +10,4 @@ syncd render -o vault-policy > deploy/vault/syncd-policy.hcl
 vault policy write syncd deploy/vault/syncd-policy.hcl
 vault write "auth/$mount/role/syncd" \
   bound_service_account_names=syncd bound_service_account_namespaces=syncd \
-  token_policies=syncd token_ttl=1h token_max_ttl=24h
+  audience=vault token_policies=syncd token_ttl=15m token_max_ttl=1h

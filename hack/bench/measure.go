@@ -12,6 +12,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/syncd-dev/syncd/internal/testbed"
 )
 
 // sample is one measured run.
@@ -29,7 +31,7 @@ type env struct {
 }
 
 func (e env) vars() []string {
-	return append(os.Environ(), "VAULT_ADDR="+e.vaultAddr, "VAULT_TOKEN="+e.vaultToken, "KUBECONFIG="+e.kubeconfig,
+	return append(os.Environ(), "VAULT_ADDR="+e.vaultAddr, "VAULT_TOKEN="+e.vaultToken, testbed.AllowInsecureHTTP+"=true", "KUBECONFIG="+e.kubeconfig,
 		"PATH="+e.path, "KUBECACHEDIR="+e.kubeCache, "NO_COLOR=1", "SYNCD_LOG_LEVEL=warn")
 }
 

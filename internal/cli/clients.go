@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 
@@ -14,6 +15,7 @@ import (
 
 	"github.com/syncd-dev/syncd/internal/live"
 	"github.com/syncd-dev/syncd/internal/live/kuberead"
+	"github.com/syncd-dev/syncd/internal/source"
 )
 
 // connection holds the flags for reaching Vault and Kubernetes. Vault follows
@@ -25,8 +27,8 @@ type connection struct {
 }
 
 // vaultClient builds a Vault client from the environment, counting requests.
-func vaultClient(counter *live.Counter) (*vaultapi.Client, error) {
-	c, err := vaultClientNoToken(counter)
+func (o *options) vaultClient(counter *live.Counter) (*vaultapi.Client, error) {
+	c, err := o.vaultClientNoToken(counter)
 	if err != nil {
 		return nil, err
 	}
@@ -37,10 +39,13 @@ func vaultClient(counter *live.Counter) (*vaultapi.Client, error) {
 }
 
 // vaultClientNoToken is vaultClient for a caller that logs in itself.
-func vaultClientNoToken(counter *live.Counter) (*vaultapi.Client, error) {
+func (o *options) vaultClientNoToken(counter *live.Counter) (*vaultapi.Client, error) {
 	cfg := vaultapi.DefaultConfig() // reads VAULT_ADDR, VAULT_CACERT, ...
 	if cfg.Error != nil {
 		return nil, fmt.Errorf("vault config: %w", cfg.Error)
+	}
+	if err := o.plainHTTP("VAULT_ADDR", cfg.Address); err != nil {
+		return nil, err
 	}
 	cfg.HttpClient.Transport = counter.Wrap(cfg.HttpClient.Transport)
 	c, err := vaultapi.NewClient(cfg) // reads VAULT_TOKEN, VAULT_NAMESPACE
@@ -48,6 +53,16 @@ func vaultClientNoToken(counter *live.Counter) (*vaultapi.Client, error) {
 		return nil, fmt.Errorf("vault client: %w", err)
 	}
 	return c, nil
+}
+
+// plainHTTP refuses an http:// address that a credential would cross,
+// unless --allow-insecure-http.
+func (o *options) plainHTTP(what, addr string) error {
+	u, err := url.Parse(addr)
+	if err != nil || u.Scheme != "http" || o.allowHTTP {
+		return nil
+	}
+	return fmt.Errorf("%s %s is plain HTTP: a token or password would cross it in clear text; use https:// (--allow-insecure-http for a loopback test bed only)", what, source.Redact(addr))
 }
 
 // kubeClient builds a dynamic client, counting requests.

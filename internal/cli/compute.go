@@ -51,7 +51,7 @@ func (o *options) computePlan(ctx context.Context, po planOptions) (*reconcile.P
 	}
 	c := reconcile.Clients{VaultN: &live.Counter{}, KubeN: &live.Counter{}}
 	if repo.Isolation == nil {
-		if c.Vault, err = vaultClient(c.VaultN); err != nil {
+		if c.Vault, err = o.vaultClient(c.VaultN); err != nil {
 			return nil, err
 		}
 		if c.KubeREST, c.Kube, err = po.conn.kubeClients(c.KubeN); err != nil {

@@ -34,6 +34,7 @@ func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code)
 type options struct {
 	dir, config         string
 	logLevel, logFormat string
+	allowHTTP           bool // --allow-insecure-http
 	stdin               io.Reader
 	stdout, stderr      io.Writer
 	log                 *slog.Logger
@@ -82,6 +83,8 @@ and the External Secrets Operator objects each tenant needs.`,
 	f.StringVar(&o.config, "config", os.Getenv("SYNCD_CONFIG"), "platform config file (default <dir>/syncd.yaml; $SYNCD_CONFIG)")
 	f.StringVar(&o.logLevel, "log-level", envOr("SYNCD_LOG_LEVEL", "info"), "log level: debug, info, warn, error")
 	f.StringVar(&o.logFormat, "log-format", envOr("SYNCD_LOG_FORMAT", "text"), "log format: text or json")
+	f.BoolVar(&o.allowHTTP, "allow-insecure-http", os.Getenv("SYNCD_ALLOW_INSECURE_HTTP") == "true",
+		"send a Vault token or Git credentials over plain http:// (a loopback test bed only) ($SYNCD_ALLOW_INSECURE_HTTP)")
 	root.AddCommand(newValidate(o), newRender(o), newPlan(o), newApply(o), newRun(o), newVerify(o), newRotate(o))
 	return root
 }

@@ -59,7 +59,7 @@ func (o *options) runRotate(ctx context.Context, po *planOptions, req rotate.Req
 	if err != nil {
 		return err
 	}
-	vc, err := vaultClient(&live.Counter{})
+	vc, err := o.vaultClient(&live.Counter{})
 	if err != nil {
 		return err
 	}

@@ -108,7 +108,7 @@ func (o *options) runDaemon(ctx context.Context, f *runFlags) error {
 	if err != nil {
 		return err
 	}
-	src, err := f.src.build(o.dir, typed)
+	src, err := o.buildSource(&f.src, typed)
 	if err != nil {
 		return err
 	}
@@ -119,11 +119,11 @@ func (o *options) runDaemon(ctx context.Context, f *runFlags) error {
 	ensure, refused := func(context.Context) error { return nil }, func() {}
 	switch f.vaultAuth {
 	case "token":
-		if c.Vault, err = vaultClient(c.VaultN); err != nil {
+		if c.Vault, err = o.vaultClient(c.VaultN); err != nil {
 			return err
 		}
 	case "kubernetes":
-		if c.Vault, err = vaultClientNoToken(c.VaultN); err != nil {
+		if c.Vault, err = o.vaultClientNoToken(c.VaultN); err != nil {
 			return err
 		}
 		if c.Vault.Token() != "" {
@@ -150,7 +150,7 @@ func (o *options) runDaemon(ctx context.Context, f *runFlags) error {
 		if err != nil {
 			return err
 		}
-		vc, err := vaultClientNoToken(&live.Counter{}) // verify logs in as each tenant; it needs no token of syncd's
+		vc, err := o.vaultClientNoToken(&live.Counter{}) // verify logs in as each tenant; it needs no token of syncd's
 		if err != nil {
 			return err
 		}

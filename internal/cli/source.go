@@ -160,7 +160,7 @@ func (s *sourceFlags) auth(userinfo *url.Userinfo) (transport.AuthMethod, error)
 // fetch reads the source and points the options at its snapshot; kube is
 // the history's client (nil: no history).
 func (o *options) fetch(ctx context.Context, s *sourceFlags, kube kubernetes.Interface) (source.Snapshot, error) {
-	src, err := s.build(o.dir, kube)
+	src, err := o.buildSource(s, kube)
 	if err != nil {
 		return source.Snapshot{}, err
 	}
@@ -176,6 +176,20 @@ func (o *options) fetch(ctx context.Context, s *sourceFlags, kube kubernetes.Int
 	o.dir, o.history = snap.Dir, g.History
 	o.log.Info("fetched", "repo", g.URL, "ref", s.ref, "revision", snap.Revision, "signed_by", snap.SignedBy)
 	return snap, nil
+}
+
+// buildSource is s.build, refusing credentials over plain HTTP.
+func (o *options) buildSource(s *sourceFlags, kube kubernetes.Interface) (source.Source, error) {
+	src, err := s.build(o.dir, kube)
+	if err != nil {
+		return nil, err
+	}
+	if g, ok := src.(source.Git); ok && g.Auth != nil {
+		if err := o.plainHTTP("--repo", g.URL); err != nil {
+			return nil, err
+		}
+	}
+	return src, nil
 }
 
 // record records the fetched revision as applied, where the command keeps

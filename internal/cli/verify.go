@@ -65,7 +65,7 @@ func (o *options) runVerify(ctx context.Context, po *planOptions, only []string,
 	if err != nil {
 		return err
 	}
-	vc, err := vaultClientNoToken(&live.Counter{})
+	vc, err := o.vaultClientNoToken(&live.Counter{})
 	if err != nil {
 		return err
 	}

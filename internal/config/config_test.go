@@ -126,6 +126,14 @@ func TestValidationErrors(t *testing.T) {
 			pos: "c.yaml:4:15", field: "eso.apiVersion", msg: "unsupported"},
 		"unknown field": {body: head + "vault:\n  adress: x\n",
 			pos: "c.yaml:4:3", field: "vault.adress", msg: "unknown field"},
+		"plain HTTP Vault": {body: head + "vault:\n  address: http://vault.vault.svc:8200\n",
+			pos: "c.yaml:4:12", field: "vault.address", msg: "plain HTTP: every tenant's service-account token would cross it in clear text"},
+		"Vault address with credentials": {body: head + "vault:\n  address: https://u:p@vault:8200\n",
+			pos: "c.yaml:4:12", field: "vault.address", msg: "must not carry user information"},
+		"not a URL": {body: head + "vault:\n  address: vault:8200\n",
+			pos: "c.yaml:4:12", field: "vault.address", msg: "must be an https:// URL"},
+		"audience list": {body: head + "auth:\n  audience: 'vault,other'\n",
+			pos: "c.yaml:4:13", field: "auth.audience", msg: "not a plain audience"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -138,6 +146,17 @@ func TestValidationErrors(t *testing.T) {
 				t.Errorf("err = %q, want prefix %q containing %q", err, want, tc.msg)
 			}
 		})
+	}
+}
+
+func TestTransportDefaults(t *testing.T) {
+	c := Default()
+	if c.Vault.Address != "https://vault.vault.svc:8200" || c.Auth.Audience != "vault" {
+		t.Errorf("defaults: address %q, audience %q; want https and \"vault\"", c.Vault.Address, c.Auth.Audience)
+	}
+	c, err := Parse("c.yaml", []byte("apiVersion: syncd.io/v1alpha1\nkind: PlatformConfig\nvault:\n  address: http://127.0.0.1:8200\n  allowInsecureHTTP: true\n"))
+	if err != nil || c.Vault.Address != "http://127.0.0.1:8200" {
+		t.Errorf("allowInsecureHTTP: %v", err)
 	}
 }
 

@@ -24,7 +24,7 @@ func builtin() *Config {
 		APIVersion: APIVersion,
 		Kind:       Kind,
 		Vault: Vault{
-			Address: "http://vault.vault.svc:8200",
+			Address: "https://vault.vault.svc:8200",
 			Mounts:  Mounts{KV: "secret", Database: "database", KubernetesAuth: "kubernetes"},
 		},
 		Names: Names{
@@ -36,7 +36,7 @@ func builtin() *Config {
 			DatabaseRole:   "bookstore-platform-{tenant}-{db}",
 			SecretStore:    "vault-{tenant}",
 		},
-		Auth:      Auth{TTL: dur(15 * time.Minute), MaxTTL: dur(time.Hour)},
+		Auth:      Auth{TTL: dur(15 * time.Minute), MaxTTL: dur(time.Hour), Audience: "vault"},
 		Databases: map[string]Connection{"catalog": defaultCatalog()},
 		ESO: ESO{
 			APIVersion:          "external-secrets.io/v1",

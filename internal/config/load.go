@@ -60,6 +60,7 @@ func (c *Config) fillDefaults() {
 	str(&c.Names.SecretStore, d.Names.SecretStore)
 	str(&c.ESO.APIVersion, d.ESO.APIVersion)
 	str(&c.ESO.GeneratorAPIVersion, d.ESO.GeneratorAPIVersion)
+	str(&c.Auth.Audience, d.Auth.Audience)
 	if c.Auth.TTL == 0 {
 		c.Auth.TTL = d.Auth.TTL
 	}

@@ -93,7 +93,11 @@ type Vault struct {
 	// Address is the Vault address as seen from inside the cluster (ESO's
 	// SecretStore server); syncd itself uses VAULT_ADDR.
 	Address string `json:"address"`
-	Mounts  Mounts `json:"mounts"`
+	// AllowInsecureHTTP accepts an http:// Address: every tenant's
+	// service-account token would cross the network in clear text.
+	// For a loopback test bed only.
+	AllowInsecureHTTP bool   `json:"allowInsecureHTTP,omitempty"`
+	Mounts            Mounts `json:"mounts"`
 }
 
 // Mounts are Vault mount paths, without leading or trailing slashes.
@@ -119,7 +123,9 @@ type Names struct {
 type Auth struct {
 	TTL    ttl.Duration `json:"ttl"`
 	MaxTTL ttl.Duration `json:"maxTTL"`
-	// Audience, when set, is required in the service account token.
+	// Audience is required in the service-account tokens that log in
+	// (default "vault"): a token minted for another audience — the API
+	// server's own, another service's — is refused by the role.
 	Audience string `json:"audience,omitempty"`
 }
 

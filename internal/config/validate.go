@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"maps"
+	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -48,6 +49,17 @@ func (c *Config) validate(pos strictyaml.Positions) strictyaml.Errors {
 			add("inventory.mount", "invalid mount path: %v", err)
 		}
 	}
+	switch u, err := url.Parse(c.Vault.Address); {
+	case err != nil || u.Host == "" || u.Scheme != "https" && u.Scheme != "http":
+		add("vault.address", "must be an https:// URL, got %q", c.Vault.Address)
+	case u.Scheme == "http" && !c.Vault.AllowInsecureHTTP:
+		add("vault.address", "%q is plain HTTP: every tenant's service-account token would cross it in clear text; use https:// (vault.allowInsecureHTTP: true for a loopback test bed only)", c.Vault.Address)
+	case u.User != nil:
+		add("vault.address", "must not carry user information")
+	}
+	if !audience.MatchString(c.Auth.Audience) {
+		add("auth.audience", "%q is not a plain audience (letters, digits, '-', '_', '.')", c.Auth.Audience)
+	}
 	c.validateNames(add)
 	c.validateKubernetes(add)
 	c.validateLimits(add)
@@ -76,6 +88,9 @@ func (c *Config) validate(pos strictyaml.Positions) strictyaml.Errors {
 	}
 	return errs
 }
+
+// audience is a plain token audience: no comma (Vault lists), no space.
+var audience = regexp.MustCompile(`^[A-Za-z0-9][-A-Za-z0-9_.:/]*$`)
 
 func (c *Config) validateNames(add func(string, string, ...any)) {
 	type check struct {

@@ -74,7 +74,7 @@ func (d *story) prepare(root string) error {
 	if err != nil {
 		return err
 	}
-	cfg = bytes.Replace(cfg, []byte("address: http://vault.vault.svc:8200"), []byte("address: "+d.bed.VaultAddr), 1)
+	cfg = bytes.Replace(cfg, []byte("address: https://vault.vault.svc:8200"), []byte("address: "+d.bed.VaultAddr+"\n  allowInsecureHTTP: true # the loopback bed"), 1)
 	cfg = bytes.Replace(cfg, []byte("\nkubernetes:\n"), []byte("\nkubernetes:\n  manageNamespaces: true\n"), 1)
 	if err := os.WriteFile(filepath.Join(d.dir, "syncd.yaml"), cfg, 0o644); err != nil {
 		return err
@@ -105,7 +105,7 @@ func (d *story) run(keep int, args ...string) (string, int) {
 		full = append(full, "--kubeconfig", d.bed.Kubeconfig)
 	}
 	cmd := exec.Command(d.bin, full...)
-	cmd.Env = append(os.Environ(), "VAULT_ADDR="+d.bed.VaultAddr, "VAULT_TOKEN="+d.bed.VaultToken, "NO_COLOR=1", "SYNCD_LOG_LEVEL=warn")
+	cmd.Env = append(os.Environ(), "VAULT_ADDR="+d.bed.VaultAddr, "VAULT_TOKEN="+d.bed.VaultToken, testbed.AllowInsecureHTTP+"=true", "NO_COLOR=1", "SYNCD_LOG_LEVEL=warn")
 	out, _ := cmd.CombinedOutput()
 	text := string(out)
 	shown := text

@@ -20,7 +20,7 @@ import (
 // and service accounts are created by the test, their KV values written.
 func onboarded(t *testing.T, prefix string, audit func() []auditEntry) *repo {
 	t.Helper()
-	r := newRepoWith(t, prefix, fmt.Sprintf("vault:\n  address: %s\nauth:\n  ttl: 20s\n  maxTTL: 40s\noffboarding:\n  gracePeriod: 45s\n", bed.VaultAddr), map[string]string{
+	r := newRepoWith(t, prefix, fmt.Sprintf("vault:\n  address: %s\n  allowInsecureHTTP: true\nauth:\n  ttl: 20s\n  maxTTL: 40s\noffboarding:\n  gracePeriod: 45s\n", bed.VaultAddr), map[string]string{
 		"shop": "  secrets:\n    - {name: stripe, path: payments/stripe, keys: [api_key]}\n" +
 			"  databases:\n    - {name: catalog, connection: catalog, privilege: readonly, defaultTTL: 1m, maxTTL: 2m}\n",
 		"blog": "  secrets:\n    - {name: smtp, path: mail/smtp, keys: [password]}\n",

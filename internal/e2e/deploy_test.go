@@ -13,7 +13,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	vaultapi "github.com/hashicorp/vault/api"
+	authenticationv1 "k8s.io/api/authentication/v1"
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -21,12 +24,18 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"k8s.io/client-go/discovery/cached/memory"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
 	"k8s.io/client-go/restmapper"
 	"sigs.k8s.io/kustomize/api/krusty"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 
 	"github.com/syncd-dev/syncd/internal/cli"
+	"github.com/syncd-dev/syncd/internal/config"
 	"github.com/syncd-dev/syncd/internal/desired"
+	"github.com/syncd-dev/syncd/internal/live/kuberead"
+	"github.com/syncd-dev/syncd/internal/object"
 	"github.com/syncd-dev/syncd/internal/policy"
 	"github.com/syncd-dev/syncd/internal/testbed"
 )
@@ -46,7 +55,8 @@ func TestDeployManifests(t *testing.T) {
 	for _, o := range objs {
 		kinds[o.GetKind()] = true
 	}
-	for _, k := range []string{"Namespace", "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "Deployment", "Service", "ServiceMonitor"} {
+	for _, k := range []string{"Namespace", "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "Deployment", "Service", "ServiceMonitor",
+		"ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding", "ConfigMap", "NetworkPolicy"} {
 		if !kinds[k] {
 			t.Errorf("deploy/ renders no %s", k)
 		}
@@ -117,27 +127,127 @@ func TestDeployManifests(t *testing.T) {
 	t.Run("its RBAC and Vault policy are enough for syncd", func(t *testing.T) {
 		for _, o := range objs {
 			switch o.GetKind() {
-			case "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding":
+			case "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding":
 				must(t, create(o, false))
 				t.Cleanup(func() { deleteObject(t, mapper, o) })
 			}
 		}
+		r := newRepo(t, "e2e-dep", map[string]string{"shop": "  secrets:\n    - {name: s, path: a/b, keys: [k]}\n" +
+			"  databases:\n    - {name: catalog, connection: catalog, privilege: readonly}\n"})
+		params := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "v1", "kind": "ConfigMap",
+			"metadata": map[string]any{"name": "syncd-admission", "namespace": "syncd"}, "data": admissionParams(r.cfg)}}
+		must(t, create(params, false)) // the admission policy's parameters, for this test's config
+		t.Cleanup(func() { deleteObject(t, mapper, params) })
+		waitForAdmissionPolicy(t)
 		jwt, err := testbed.ServiceAccountToken(ctx, bed.Kube, "syncd", "syncd", time.Hour)
 		must(t, err)
-		r := newRepo(t, "e2e-dep", map[string]string{"shop": "  secrets:\n    - {name: s, path: a/b, keys: [k]}\n"})
 		namespace(t, "e2e-dep-shop", "eso", "shop")
 		must(t, bed.Vault.Sys().PutPolicy("e2e-dep-syncd", string(policy.Render(desired.OperatorPolicy(r.cfg)))))
 		tok, err := bed.Vault.Auth().Token().Create(&vaultapi.TokenCreateRequest{Policies: []string{"e2e-dep-syncd"}, TTL: "1h"})
 		must(t, err)
 		code, out, errOut := syncd(t, tok.Auth.ClientToken, kubeconfig(t, jwt), "apply", "--dir", r.dir, "--auto-approve")
-		if code != 0 || !strings.Contains(out, "4 applied, 0 failed, 0 skipped") {
-			t.Fatalf("apply as deploy/'s service account: exit %d\n%s\n%s", code, out, errOut)
+		if code != 0 || !strings.Contains(out, "7 applied, 0 failed, 0 skipped") {
+			t.Fatalf("apply as deploy/'s service account, under its admission policy and Vault policy: exit %d\n%s\n%s", code, out, errOut)
+		}
+		if code, out, errOut := syncd(t, tok.Auth.ClientToken, kubeconfig(t, jwt), "plan", "--dir", r.dir); code != 0 || !strings.Contains(out, "0 to create, 0 to update, 0 to adopt, 0 to delete, 0 off-boarding steps") {
+			t.Errorf("plan after apply: exit %d\n%s\n%s", code, out, errOut)
 		}
 		// components/verify's one permission is what syncd verify needs
 		// beyond deploy/'s (it uses no Vault token of syncd's).
 		if code, out, _ := syncd(t, "", kubeconfig(t, jwt), "verify", "--dir", r.dir); code != 1 || !strings.Contains(out, "forbidden") {
 			t.Errorf("verify without components/verify: exit %d, want 1 and a refused TokenRequest\n%s", code, out)
 		}
+		t.Run("the Vault policy refuses what syncd never writes", func(t *testing.T) {
+			vc, err := bed.Vault.Clone()
+			must(t, err)
+			vc.SetToken(tok.Auth.ClientToken)
+			role := "auth/kubernetes/role/e2e-dep-stolen"
+			good := func() map[string]any {
+				return map[string]any{"bound_service_account_names": []string{"eso"}, "bound_service_account_namespaces": []string{"e2e-dep-shop"},
+					"token_policies": []string{"e2e-dep-app-shop"}, "audience": "vault"}
+			}
+			with := func(k string, v any) map[string]any { d := good(); d[k] = v; return d }
+			tests := map[string]map[string]any{
+				"the root policy":                    with("token_policies", []string{"root"}),
+				"a tenant policy and root":           with("token_policies", []string{"e2e-dep-app-shop", "root"}),
+				"a comma string with root":           with("token_policies", "e2e-dep-app-shop,root"),
+				"the deprecated policies alias":      with("policies", []string{"root"}),
+				"a foreign namespace":                with("bound_service_account_namespaces", []string{"kube-system"}),
+				"every namespace":                    with("bound_service_account_namespaces", []string{"*"}),
+				"a namespace selector":               with("bound_service_account_namespace_selector", `{"matchLabels":{"a":"b"}}`),
+				"another audience":                   with("audience", "https://kubernetes.default.svc"),
+				"a database role on another db_name": nil,
+			}
+			for name, data := range tests {
+				t.Run(name, func(t *testing.T) {
+					path := role
+					if data == nil {
+						path, data = "database/roles/e2e-dep-stolen", map[string]any{"db_name": "postgres", "creation_statements": []string{"SELECT 1"}}
+					}
+					_, err := vc.Logical().Write(path, data)
+					var re *vaultapi.ResponseError
+					if !errors.As(err, &re) || re.StatusCode != 403 {
+						t.Errorf("write %s %v: %v, want 403", path, data, err)
+					}
+				})
+			}
+			if _, err := vc.Logical().Write(role, good()); err != nil { // what syncd writes is still allowed
+				t.Errorf("a role as syncd writes it: %v", err)
+			}
+			_, _ = vc.Logical().Delete(role)
+		})
+		t.Run("the admission policy refuses what syncd never writes", func(t *testing.T) {
+			as := kubeClientFor(t, jwt)
+			namespace(t, "e2e-dep-other", "eso", "") // not a tenant's
+			must(t, testbed.EnsureServiceAccount(ctx, bed.Kube, "e2e-dep-shop", "ci-runner"))
+			store := func(ns, server string) *unstructured.Unstructured {
+				return &unstructured.Unstructured{Object: map[string]any{"apiVersion": r.cfg.ESO.APIVersion, "kind": "SecretStore",
+					"metadata": map[string]any{"name": "stolen", "namespace": ns, "labels": map[string]any{"syncd.io/tenant": "shop"}},
+					"spec": map[string]any{"provider": map[string]any{"vault": map[string]any{"server": server, "path": "secret", "version": "v2",
+						"auth": map[string]any{"kubernetes": map[string]any{"mountPath": "kubernetes", "role": "x",
+							"serviceAccountRef": map[string]any{"name": "eso", "audiences": []any{"vault"}}}}}}}}}
+			}
+			gvr := kuberead.GVRs(r.cfg)
+			storeGVR := gvr[object.SecretStore]
+			tests := map[string]struct {
+				do   func() error
+				want string
+			}{
+				"a store in a namespace that is not a tenant's": {func() error {
+					_, err := as.Dynamic.Resource(storeGVR).Namespace("e2e-dep-other").Create(ctx, store("e2e-dep-other", r.cfg.Vault.Address), metav1.CreateOptions{})
+					return err
+				}, "is not labelled"},
+				"a store pointed at another server": {func() error {
+					_, err := as.Dynamic.Resource(storeGVR).Namespace("e2e-dep-shop").Create(ctx, store("e2e-dep-shop", "https://collector.example"), metav1.CreateOptions{})
+					return err
+				}, "the Vault provider must be"},
+				"a Secret written for real": {func() error {
+					_, err := as.Typed.CoreV1().Secrets("e2e-dep-shop").Create(ctx, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "x"}}, metav1.CreateOptions{})
+					return err
+				}, "only as server-side dry runs"},
+				"a token for another service account of the tenant's namespace": {func() error {
+					return tokenFor(ctx, as.Typed, "e2e-dep-shop", "ci-runner", "vault")
+				}, "only the tenants' ESO service accounts"},
+				"a token for another audience": {func() error {
+					return tokenFor(ctx, as.Typed, "e2e-dep-shop", "eso", "https://collector.example")
+				}, "only for the audience vault"},
+			}
+			for _, o := range verifyRBAC { // the verify component's TokenRequests
+				must(t, create(o, false))
+				t.Cleanup(func() { deleteObject(t, mapper, o) })
+			}
+			for name, tc := range tests {
+				t.Run(name, func(t *testing.T) {
+					err := tc.do()
+					if !apierrors.IsInvalid(err) && !apierrors.IsForbidden(err) || !strings.Contains(err.Error(), tc.want) {
+						t.Errorf("err = %v, want a refusal ...%s...", err, tc.want)
+					}
+				})
+			}
+			if err := tokenFor(ctx, as.Typed, "e2e-dep-shop", "eso", "vault"); err != nil {
+				t.Errorf("a token as verify asks for it: %v", err)
+			}
+		})
 		for _, o := range verifyRBAC {
 			must(t, create(o, false))
 			t.Cleanup(func() { deleteObject(t, mapper, o) })
@@ -226,4 +336,77 @@ func installServiceMonitorCRD(t *testing.T) {
 		_, err := bed.Kube.Discovery().ServerResourcesForGroupVersion("monitoring.coreos.com/v1")
 		return err == nil, errString(err)
 	})
+}
+
+// admissionParams are deploy/admission.yaml's parameters for cfg.
+func admissionParams(cfg *config.Config) map[string]any {
+	ns := cfg.Kubernetes.TenantNamespacePattern
+	if p := cfg.Kubernetes.NamespaceOverridePattern; p != "" {
+		ns += "|" + p
+	}
+	return map[string]any{"vaultServer": cfg.Vault.Address, "audience": cfg.Auth.Audience, "tenantLabel": cfg.Kubernetes.TenantLabel,
+		"serviceAccountPattern": cfg.Kubernetes.ServiceAccountPattern, "namespacePattern": ns}
+}
+
+// waitForAdmissionPolicy waits until the API server enforces the policy
+// (it loads policies asynchronously): a real Secret write by syncd is
+// refused.
+func waitForAdmissionPolicy(t *testing.T) {
+	t.Helper()
+	probe := kubeClientFor(t, mustToken(t))
+	eventually(t, "the admission policy enforced", 30*time.Second, func() (bool, string) {
+		_, err := probe.Typed.CoreV1().Secrets("syncd").Create(context.Background(), &corev1.Secret{ObjectMeta: metav1.ObjectMeta{GenerateName: "probe-"}},
+			metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}})
+		return err != nil && strings.Contains(err.Error(), "syncd-writes"), fmt.Sprint(err)
+	})
+}
+
+func mustToken(t *testing.T) string {
+	t.Helper()
+	jwt, err := testbed.ServiceAccountToken(context.Background(), bed.Kube, "syncd", "syncd", time.Hour)
+	must(t, err)
+	return jwt
+}
+
+// kubeClients are clients acting as a service account.
+type kubeClients struct {
+	Typed   kubernetes.Interface
+	Dynamic dynamic.Interface
+}
+
+func kubeClientFor(t *testing.T, token string) kubeClients {
+	t.Helper()
+	cfg := rest.CopyConfig(bed.RESTConfig)
+	cfg.CertData, cfg.KeyData, cfg.BearerToken = nil, nil, token
+	typed, err := kubernetes.NewForConfig(cfg)
+	must(t, err)
+	dyn, err := dynamic.NewForConfig(cfg)
+	must(t, err)
+	return kubeClients{Typed: typed, Dynamic: dyn}
+}
+
+func tokenFor(ctx context.Context, kc kubernetes.Interface, ns, sa, audience string) error {
+	secs := int64(600)
+	_, err := kc.CoreV1().ServiceAccounts(ns).CreateToken(ctx, sa, &authenticationv1.TokenRequest{
+		Spec: authenticationv1.TokenRequestSpec{Audiences: []string{audience}, ExpirationSeconds: &secs}}, metav1.CreateOptions{})
+	return err
+}
+
+// The shipped admission parameters are those of the shipped syncd.yaml.
+func TestAdmissionParamsMatchTheShippedConfig(t *testing.T) {
+	root, err := testbed.RepoRoot()
+	must(t, err)
+	cfg, err := config.Load(filepath.Join(root, "syncd.yaml"), false)
+	must(t, err)
+	for _, o := range kustomizeFile(t, filepath.Join(root, "deploy", "admission.yaml")) {
+		if o.GetKind() != "ConfigMap" {
+			continue
+		}
+		data, _, _ := unstructured.NestedMap(o.Object, "data")
+		if diff := cmp.Diff(admissionParams(cfg), data); diff != "" {
+			t.Errorf("deploy/admission.yaml's parameters differ from syncd.yaml's (-want +got):\n%s", diff)
+		}
+		return
+	}
+	t.Fatal("deploy/admission.yaml has no ConfigMap")
 }

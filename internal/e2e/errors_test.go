@@ -34,7 +34,7 @@ func TestFirstErrorsAreOneLine(t *testing.T) {
 		},
 		"no kubeconfig": {
 			kubeconfig: "/nonexistent/kubeconfig",
-			want:       []string{"tried /nonexistent/kubeconfig and the in-cluster service account", "set --kubeconfig or KUBECONFIG"},
+			want:       []string{"tried /nonexistent/kubeconfig (the in-cluster service account is not tried when a kubeconfig or context is named)", "set --kubeconfig or KUBECONFIG"},
 		},
 		"a context that does not exist": {
 			args: []string{"--context", "prod-typo"},

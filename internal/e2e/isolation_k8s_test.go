@@ -26,7 +26,7 @@ func TestTenantReachesOnlyItsOwnNamespace(t *testing.T) {
 	testbed.Require(t, bed)
 	ctx := context.Background()
 	const ns = "e2e-own-argocd"
-	r := newRepoWith(t, "e2e-own", fmt.Sprintf("vault:\n  address: %s\nkubernetes:\n  namespaceOverridePattern: %s\n  serviceAccountPattern: eso|argocd-server\n", bed.VaultAddr, ns),
+	r := newRepoWith(t, "e2e-own", fmt.Sprintf("vault:\n  address: %s\n  allowInsecureHTTP: true\nkubernetes:\n  namespaceOverridePattern: %s\n  serviceAccountPattern: eso|argocd-server\n", bed.VaultAddr, ns),
 		map[string]string{"intruder": "  namespace: " + ns + "\n  serviceAccount: argocd-server\n  secrets:\n    - {name: admin, path: admin, keys: [password], target: argocd-secret}\n"})
 	namespace(t, ns, "argocd-server", "") // another team's: no tenant label
 	_, err := bed.Kube.CoreV1().Secrets(ns).Create(ctx, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "argocd-secret"},

@@ -46,7 +46,7 @@ func TestOffboard(t *testing.T) {
 		}
 	})
 	t.Run("the tenant's login is refused", func(t *testing.T) {
-		jwt, err := testbed.ServiceAccountToken(ctx, bed.Kube, shopNS, "eso", 10*time.Minute)
+		jwt, err := testbed.ServiceAccountToken(ctx, bed.Kube, shopNS, "eso", 10*time.Minute, "vault")
 		must(t, err)
 		_, err = bed.VaultClient(t, "").Logical().Write("auth/kubernetes/login", map[string]any{"role": prefix + "-shop", "jwt": jwt})
 		if err == nil {

@@ -18,7 +18,7 @@ import (
 func TestRotate(t *testing.T) {
 	testbed.Require(t, bed)
 	ctx := context.Background()
-	r := newRepoWith(t, "e2e-rot", fmt.Sprintf("vault:\n  address: %s\n", bed.VaultAddr), map[string]string{
+	r := newRepoWith(t, "e2e-rot", fmt.Sprintf("vault:\n  address: %s\n  allowInsecureHTTP: true\n", bed.VaultAddr), map[string]string{
 		"shop": "  secrets:\n    - {name: s, path: a/b, keys: [k]}\n  databases:\n    - {name: catalog, connection: catalog, privilege: readonly}\n",
 	})
 	ns := "e2e-rot-shop"

@@ -222,11 +222,16 @@ func (b *Bed) Cleanup() {
 	_ = os.RemoveAll(b.Dir)
 }
 
+// AllowInsecureHTTP is the variable that lets syncd send its Vault token
+// to the bed's plain-HTTP, loopback Vault (--allow-insecure-http).
+const AllowInsecureHTTP = "SYNCD_ALLOW_INSECURE_HTTP"
+
 // Exports are the shell lines that point the ecosystem's tools at the bed.
 func (b *Bed) Exports() string {
 	vars := map[string]string{
 		"VAULT_ADDR": b.VaultAddr, "VAULT_TOKEN": b.VaultToken,
 		"KUBECONFIG": b.Kubeconfig, "DATABASE_URL": b.DatabaseURL,
+		AllowInsecureHTTP: "true",
 	}
 	keys := make([]string, 0, len(vars))
 	for k := range vars {

@@ -23,6 +23,7 @@ func Run(m *testing.M, bed **Bed) int {
 	if !flag.Parsed() {
 		flag.Parse() // m.Run would; testing.Verbose needs it now
 	}
+	os.Setenv(AllowInsecureHTTP, "true") // the bed's Vault is plain HTTP on loopback
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	b, err := Start(ctx, Options{Logf: func(f string, a ...any) {
 		if testing.Verbose() {

@@ -35,11 +35,12 @@ const (
 // Connections are the database connections the bed configures.
 var Connections = []string{"catalog", "orders"}
 
-// ServiceAccountToken mints a token for namespace/name with TokenRequest.
-func ServiceAccountToken(ctx context.Context, kube kubernetes.Interface, namespace, name string, ttl time.Duration) (string, error) {
+// ServiceAccountToken mints a token for namespace/name with TokenRequest,
+// for audiences (the API server's own when none).
+func ServiceAccountToken(ctx context.Context, kube kubernetes.Interface, namespace, name string, ttl time.Duration, audiences ...string) (string, error) {
 	secs := int64(ttl / time.Second)
 	tr, err := kube.CoreV1().ServiceAccounts(namespace).CreateToken(ctx, name,
-		&authenticationv1.TokenRequest{Spec: authenticationv1.TokenRequestSpec{ExpirationSeconds: &secs}},
+		&authenticationv1.TokenRequest{Spec: authenticationv1.TokenRequestSpec{ExpirationSeconds: &secs, Audiences: audiences}},
 		metav1.CreateOptions{})
 	if err != nil {
 		return "", fmt.Errorf("token for %s/%s: %w", namespace, name, err)
