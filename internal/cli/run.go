@@ -116,7 +116,7 @@ func (o *options) runDaemon(ctx context.Context, f *runFlags) error {
 	if c.KubeREST, c.Kube, err = f.conn.kubeClients(c.KubeN); err != nil {
 		return err
 	}
-	ensure, refused := func(context.Context) error { return nil }, func() {}
+	ensure, refused, closeAuth := func(context.Context) error { return nil }, func() {}, func(context.Context) {}
 	switch f.vaultAuth {
 	case "token":
 		if c.Vault, err = o.vaultClient(c.VaultN); err != nil {
@@ -130,7 +130,7 @@ func (o *options) runDaemon(ctx context.Context, f *runFlags) error {
 			return fmt.Errorf("--vault-auth kubernetes with VAULT_TOKEN set: unset it; syncd logs in itself")
 		}
 		auth := &vaultauth.Kubernetes{Client: c.Vault, Mount: f.vaultAuthMount, Role: f.vaultRole, JWTFile: f.vaultJWTFile, Log: o.log}
-		ensure, refused = auth.Ensure, auth.Refused
+		ensure, refused, closeAuth = auth.Ensure, auth.Refused, auth.Close
 	default:
 		return fmt.Errorf("--vault-auth must be token or kubernetes, got %q", f.vaultAuth)
 	}
@@ -167,6 +167,7 @@ func (o *options) runDaemon(ctx context.Context, f *runFlags) error {
 	d := daemon.New(cfg)
 	if f.once {
 		out := d.Once(ctx, true)
+		closeAuth(context.WithoutCancel(ctx))
 		if out.Result != nil {
 			_ = writeResult(o.stdout, out.Result, "text")
 		}
@@ -198,6 +199,7 @@ func (o *options) runDaemon(ctx context.Context, f *runFlags) error {
 	for _, srv := range servers {
 		_ = srv.Shutdown(shutdown)
 	}
+	closeAuth(shutdown) // the token goes with the process
 	o.log.Info("syncd stopped")
 	return nil
 }

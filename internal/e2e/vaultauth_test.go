@@ -2,65 +2,65 @@ package e2e_test
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"testing"
 	"time"
 
-	"github.com/syncd-dev/syncd/internal/daemon"
-	"github.com/syncd-dev/syncd/internal/reconcile"
-	"github.com/syncd-dev/syncd/internal/source"
+	vaultapi "github.com/hashicorp/vault/api"
+
 	"github.com/syncd-dev/syncd/internal/testbed"
 	"github.com/syncd-dev/syncd/internal/vaultauth"
 )
 
-// TestDaemonLogsInOnce: the daemon logs in with its service account's
-// token through Kubernetes auth once, and reuses that token (renewed) for
-// every reconcile; it logs in again only when the token reached its maximum
-// TTL. Counted in Vault's audit log.
-func TestDaemonLogsInOnce(t *testing.T) {
+// TestVaultLoginLifecycle, on the real Vault: a token replaced after a
+// refusal is revoked (its renewer stopped with it), a refusal right after a
+// login backs off instead of logging in at every poll, and Close revokes
+// the last token.
+func TestVaultLoginLifecycle(t *testing.T) {
 	testbed.Require(t, bed)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	audit := auditDevice(t)
-	jwtFile, role := daemonIdentity(t, bed.Vault, "e2e-syncd-system", "e2e-syncd")
-	role("1m", "10m")
+	jwtFile, setTTL := daemonIdentity(t, bed.Vault, "e2e-vauth", "e2e-vauth")
+	setTTL("10m", "1h")
+	vc, err := vaultapi.NewClient(&vaultapi.Config{Address: bed.VaultAddr})
+	must(t, err)
+	vc.ClearToken()
+	auth := &vaultauth.Kubernetes{Client: vc, Mount: "kubernetes", Role: "e2e-vauth", JWTFile: jwtFile,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), MinBackoff: 300 * time.Millisecond, MaxBackoff: time.Second}
+	ctx := context.Background()
+	alive := func(token string) bool {
+		c, err := bed.Vault.Clone()
+		must(t, err)
+		c.SetToken(token)
+		_, err = c.Auth().Token().LookupSelf()
+		return err == nil
+	}
 
-	r := newRepo(t, "e2e-auth", map[string]string{"shop": "  secrets:\n    - {name: s, path: a/b, keys: [k]}\n"})
-	namespace(t, "e2e-auth-shop", "eso", "shop")
-	c := bedClients(t)
-	c.Vault.ClearToken() // no static token: the daemon logs in
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	auth := &vaultauth.Kubernetes{Client: c.Vault, Mount: "kubernetes", Role: "e2e-syncd", JWTFile: jwtFile, Log: log}
-	d := daemon.New(daemon.Config{
-		Source: source.Dir{Path: r.dir}, Poll: time.Hour, Scan: time.Hour,
-		Clients: func(context.Context) (reconcile.Clients, error) { return c, auth.Ensure(ctx) },
-		Refused: auth.Refused, Log: log,
+	must(t, auth.Ensure(ctx))
+	first := vc.Token()
+	must(t, auth.Ensure(ctx)) // a live token: no new login
+	if auth.Logins() != 1 {
+		t.Fatalf("logins = %d, want 1", auth.Logins())
+	}
+	auth.Refused()
+	if err := auth.Ensure(ctx); !errors.Is(err, vaultauth.ErrBackingOff) {
+		t.Fatalf("a login right after a refusal: %v, want a backoff", err)
+	}
+	eventually(t, "the backoff to pass", 10*time.Second, func() (bool, string) {
+		return auth.Ensure(ctx) == nil, "still backing off"
 	})
-	for i := range 4 {
-		if out := d.Once(ctx, true); !out.OK() {
-			t.Fatalf("reconcile %d: %+v", i, out)
-		}
+	second := vc.Token()
+	if second == first || auth.Logins() != 2 {
+		t.Fatalf("logins %d, token replaced: %v", auth.Logins(), second != first)
 	}
-	if n := logins(audit(), "e2e-syncd"); n != 1 || auth.Logins() != 1 {
-		t.Errorf("4 reconciles made %d logins (audit log; %d counted by syncd), want 1", n, auth.Logins())
+	if alive(first) {
+		t.Error("the replaced token is still alive")
 	}
-	// The token revoked out of band: the next reconcile is refused (403)
-	// and the one after logs in again, now under shorter TTLs.
-	role("2s", "3s")
-	must(t, bed.Vault.Auth().Token().RevokeTree(c.Vault.Token()))
-	if out := d.Once(ctx, true); out.OK() {
-		t.Fatalf("a reconcile with a revoked token succeeded: %+v", out)
+	if !alive(second) {
+		t.Fatal("the new token is not alive")
 	}
-	if out := d.Once(ctx, true); !out.OK() {
-		t.Fatalf("after logging in again: %+v", out)
-	}
-	// A token that cannot outlive 3 s: once it is gone, one more login.
-	time.Sleep(4 * time.Second) // past the maximum TTL
-	if out := d.Once(ctx, true); !out.OK() {
-		t.Fatalf("after the token expired: %+v", out)
-	}
-	if n := logins(audit(), "e2e-syncd"); n != 3 {
-		t.Errorf("%d logins, want 3 (first, after the 403, after the token expired)", n)
+	auth.Close(ctx)
+	if alive(second) {
+		t.Error("Close left the token alive")
 	}
 }
