@@ -3,12 +3,8 @@
 package main
 
 import (
-	"errors"
 	"fmt"
-	"io"
 	"os"
-	"runtime/pprof"
-	"runtime/trace"
 
 	"github.com/syncd-dev/syncd/internal/cli"
 	"github.com/syncd-dev/syncd/internal/memlimit"
@@ -16,59 +12,15 @@ import (
 
 func main() { os.Exit(run()) }
 
-// run is main with SYNCD_CPUPROFILE=FILE writing a CPU profile of the
-// command, SYNCD_MEMPROFILE=FILE a heap profile when it ends (go tool
-// pprof -sample_index=alloc_space FILE: where it allocated) and
-// SYNCD_TRACE=FILE an execution trace (go tool trace FILE: what ran when, on
-// how many cores), for measuring at scale.
+// run is main: the soft memory limit, then the command (and, in a build
+// with -tags devhooks, the recordings of profile.go).
 func run() int {
 	memlimit.Set("/sys/fs/cgroup") // GOGC=50, and in a container a soft limit (unless GOGC, GOMEMLIMIT say otherwise)
-	for _, r := range []recording{
-		{"SYNCD_TRACE", trace.Start, trace.Stop},
-		{"SYNCD_CPUPROFILE", pprof.StartCPUProfile, pprof.StopCPUProfile},
-	} {
-		stop, err := r.start()
-		if err != nil {
-			fmt.Fprintf(os.Stderr, "error: %s: %v\n", r.env, err)
-			return cli.ExitError
-		}
-		defer stop()
-	}
-	if path := os.Getenv("SYNCD_MEMPROFILE"); path != "" {
-		defer func() {
-			f, err := os.Create(path)
-			if err == nil {
-				err = errors.Join(pprof.Lookup("allocs").WriteTo(f, 0), f.Close())
-			}
-			if err != nil {
-				fmt.Fprintf(os.Stderr, "error: SYNCD_MEMPROFILE: %v\n", err)
-			}
-		}()
-	}
-	return cli.Main(os.Args[1:], os.Stdout, os.Stderr)
-}
-
-// recording is one of the recordings run can make for the whole command:
-// to the file $env names, between start and stop.
-type recording struct {
-	env   string
-	begin func(io.Writer) error
-	end   func()
-}
-
-// start starts it when $env is set; the returned func stops it and closes
-// the file.
-func (r recording) start() (func(), error) {
-	path := os.Getenv(r.env)
-	if path == "" {
-		return func() {}, nil
-	}
-	f, err := os.Create(path)
-	if err == nil {
-		err = r.begin(f)
-	}
+	stop, err := record()
 	if err != nil {
-		return nil, err
+		fmt.Fprintf(os.Stderr, "error: %v\n", err)
+		return cli.ExitError
 	}
-	return func() { r.end(); f.Close() }, nil
+	defer stop()
+	return cli.Main(os.Args[1:], os.Stdout, os.Stderr)
 }

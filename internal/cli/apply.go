@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/signal"
 	"slices"
-	"strconv"
 	"strings"
 	"syscall"
 
@@ -213,13 +212,4 @@ func (o *options) progress() func(apply.Progress) {
 			o.log.Warn("change failed", "id", c.ID.String(), "tenant", c.Tenant, "attempts", c.Attempts, "error", c.Error)
 		}
 	}
-}
-
-// crashPoint is a fault-injection hook for the crash-safety tests: with
-// SYNCD_TEST_KILL_AFTER_CHANGES=N, apply kills its own process with SIGKILL
-// as soon as the N-th change has ended, so the next run must resume from
-// whatever the inventory and the live systems say. Unset, it does nothing.
-func crashPoint() int {
-	n, _ := strconv.Atoi(os.Getenv("SYNCD_TEST_KILL_AFTER_CHANGES"))
-	return n
 }

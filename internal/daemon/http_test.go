@@ -12,12 +12,15 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 
+	"github.com/syncd-dev/syncd/internal/diff"
 	"github.com/syncd-dev/syncd/internal/source"
 )
 
@@ -189,5 +192,30 @@ func TestServerCutsOffSlowClients(t *testing.T) {
 	case <-closed:
 	case <-time.After(time.Minute): // a hang, far past every limit
 		t.Fatal("a slow client kept its connection")
+	}
+}
+
+// A tenant gone from the files, with no error and nothing left to do,
+// leaves /status and the syncd_tenant_error series; one still failing, or
+// still being off-boarded, stays.
+func TestRemovedTenantsArePruned(t *testing.T) {
+	d := New(Config{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	present := map[string]bool{"kept": true}
+	for _, name := range []string{"kept", "gone", "failing", "offboarding"} {
+		d.status.Tenants[name] = &TenantStatus{}
+		d.cfg.Metrics.TenantErrors.WithLabelValues(name).Set(1)
+	}
+	out := Outcome{Plan: &diff.Plan{Changes: []diff.Change{{Tenant: "offboarding", Action: diff.Delete}}}}
+	d.recordTenants(out, map[string]string{"failing": "boom"}, "r1", time.Now(), func(n string) bool { return present[n] })
+	var got []string
+	for name := range d.status.Tenants {
+		got = append(got, name)
+	}
+	slices.Sort(got)
+	if diff := cmp.Diff([]string{"failing", "kept", "offboarding"}, got); diff != "" {
+		t.Errorf("/status tenants (-want +got):\n%s", diff)
+	}
+	if n := testutil.CollectAndCount(d.cfg.Metrics.TenantErrors); n != 3 {
+		t.Errorf("syncd_tenant_error has %d series, want 3", n)
 	}
 }

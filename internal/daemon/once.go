@@ -231,7 +231,10 @@ func (d *Daemon) settle(repo *reconcile.Repo, snap source.Snapshot, hashes map[s
 			delete(d.state.hashes, name)
 		}
 	}
-	d.recordTenants(out, failed, snap.Revision, now)
+	d.recordTenants(out, failed, snap.Revision, now, func(name string) bool {
+		_, ok := hashes[name]
+		return ok || repo.Tenants.Invalid[name] != nil
+	})
 }
 
 // failedTenants maps each tenant with an error in the plan or the apply to

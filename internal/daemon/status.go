@@ -55,8 +55,10 @@ func (d *Daemon) setError(f func(*Status)) {
 	d.mu.Unlock()
 }
 
-// recordTenants updates the per-tenant status (d.mu held).
-func (d *Daemon) recordTenants(out Outcome, failed map[string]string, revision string, now time.Time) {
+// recordTenants updates the per-tenant status (d.mu held). A tenant that
+// has no file any more, no error and nothing left to do (off-boarded) leaves
+// /status and its syncd_tenant_error series.
+func (d *Daemon) recordTenants(out Outcome, failed map[string]string, revision string, now time.Time, present func(string) bool) {
 	drift := map[string]int{}
 	if out.Plan != nil {
 		for _, c := range out.Plan.Changes {
@@ -77,6 +79,11 @@ func (d *Daemon) recordTenants(out Outcome, failed map[string]string, revision s
 	}
 	for name, ts := range d.status.Tenants {
 		if out.Scope != nil && !slices.Contains(out.Scope, name) {
+			continue
+		}
+		if !present(name) && failed[name] == "" && drift[name] == 0 {
+			delete(d.status.Tenants, name)
+			d.cfg.Metrics.TenantErrors.DeleteLabelValues(name)
 			continue
 		}
 		ts.Revision, ts.LastRun, ts.Drift, ts.Error = revision, now, drift[name], failed[name]

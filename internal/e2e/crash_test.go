@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -42,7 +43,7 @@ func syncdBinary(t *testing.T) string {
 			return
 		}
 		binPath = filepath.Join(dir, "syncd")
-		out, err := exec.Command("go", "build", "-o", binPath, filepath.Join(root, "cmd", "syncd")).CombinedOutput()
+		out, err := exec.Command("go", "build", "-tags", "devhooks", "-o", binPath, filepath.Join(root, "cmd", "syncd")).CombinedOutput()
 		if err != nil {
 			binErr = fmt.Errorf("go build: %v\n%s", err, out)
 		}
@@ -256,5 +257,31 @@ func TestTwoInstancesDoNotDoubleRun(t *testing.T) {
 	}
 	if code, _, _ := syncd(t, bed.VaultToken, kubeconfig(t, ""), "plan", "--dir", r.dir, "--detailed-exitcode"); code != 0 {
 		t.Errorf("plan after both: exit %d", code)
+	}
+}
+
+// TestReleaseBuildHasNoTestHooks: the binary built as released (no
+// devhooks tag) neither kills itself for the crash tests' variable nor
+// writes a profile to the path a variable names.
+func TestReleaseBuildHasNoTestHooks(t *testing.T) {
+	testbed.Require(t, bed)
+	root, err := testbed.RepoRoot()
+	must(t, err)
+	bin := filepath.Join(t.TempDir(), "syncd")
+	if out, err := exec.Command("go", "build", "-trimpath", "-o", bin, filepath.Join(root, "cmd", "syncd")).CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	r := newRepo(t, "e2e-rel", map[string]string{"solo": "  secrets:\n    - {name: s, path: a/b, keys: [k]}\n"})
+	namespace(t, "e2e-rel-solo", "eso", "solo")
+	profile := filepath.Join(t.TempDir(), "cpu.out")
+	cmd := exec.Command(bin, "apply", "--dir", r.dir, "--auto-approve", "--parallelism", "1", "--kubeconfig", kubeconfig(t, ""))
+	cmd.Env = append(os.Environ(), "VAULT_ADDR="+bed.VaultAddr, "VAULT_TOKEN="+bed.VaultToken,
+		"SYNCD_TEST_KILL_AFTER_CHANGES=1", "SYNCD_CPUPROFILE="+profile, "SYNCD_TRACE="+profile)
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "4 applied, 0 failed") {
+		t.Fatalf("release apply with the hooks' variables: %v\n%s", err, out)
+	}
+	if _, err := os.Stat(profile); !os.IsNotExist(err) {
+		t.Errorf("the release build wrote %s: %v", profile, err)
 	}
 }

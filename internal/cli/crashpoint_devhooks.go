@@ -1,0 +1,18 @@
+//go:build devhooks
+
+package cli
+
+import (
+	"os"
+	"strconv"
+)
+
+// crashPoint is a fault-injection hook for the crash-safety tests, built
+// only with -tags devhooks: with SYNCD_TEST_KILL_AFTER_CHANGES=N, apply
+// kills its own process with SIGKILL as soon as the N-th change has ended,
+// so the next run must resume from whatever the inventory and the live
+// systems say. Unset, it does nothing.
+func crashPoint() int {
+	n, _ := strconv.Atoi(os.Getenv("SYNCD_TEST_KILL_AFTER_CHANGES"))
+	return n
+}
