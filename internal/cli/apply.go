@@ -59,6 +59,7 @@ Exit status: 0 everything applied, 1 otherwise.`,
 	fl.IntVar(&f.parallelism, "parallelism", apply.DefaultParallelism, "changes of one wave in flight at once")
 	fl.BoolVar(&f.forceConflicts, "force-conflicts", false, "take Kubernetes fields another field manager owns")
 	f.planOptions.flags(cmd)
+	f.vault.flags(cmd, "syncd")
 	f.src.historyFlags(cmd)
 	return cmd
 }

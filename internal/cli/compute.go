@@ -19,6 +19,7 @@ type planOptions struct {
 	tenants             []string
 	timeout             time.Duration
 	conn                connection
+	vault               vaultLogin
 	src                 sourceFlags
 }
 
@@ -51,9 +52,15 @@ func (o *options) computePlan(ctx context.Context, po planOptions) (*reconcile.P
 	}
 	c := reconcile.Clients{VaultN: &live.Counter{}, KubeN: &live.Counter{}}
 	if repo.Isolation == nil {
-		if c.Vault, err = o.vaultClient(c.VaultN); err != nil {
+		vs, err := o.vaultSession(po.vault, c.VaultN)
+		if err != nil {
 			return nil, err
 		}
+		if err := vs.ensure(ctx); err != nil {
+			return nil, err
+		}
+		o.atExit = append(o.atExit, func() { vs.close(context.WithoutCancel(ctx)) }) // a token syncd logged in for goes with the command
+		c.Vault = vs.client
 		if c.KubeREST, c.Kube, err = po.conn.kubeClients(c.KubeN); err != nil {
 			return nil, err
 		}

@@ -45,6 +45,7 @@ Exit status: 0 success (with --detailed-exitcode: no changes), 1 error,
 	fl.StringVar(&f.out, "out", "", "also save the plan as JSON to this file, for a later `syncd apply FILE` (-out FILE works too)")
 	fl.IntVar(&f.maxBytes, "max-bytes", 0, "with -o markdown: fit the plan in this many bytes (a PR comment: 65000), keeping the summary, every error and warning, and as many tenants' details as fit")
 	f.planOptions.flags(cmd)
+	f.vault.flags(cmd, "syncd-plan")
 	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(planFormats, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }

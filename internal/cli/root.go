@@ -42,13 +42,18 @@ type options struct {
 	// command that applies records it in (nil: none).
 	fetched source.Snapshot
 	history source.History
+	// atExit runs when the command ends (revoking a token it logged in for).
+	atExit []func()
 }
 
 // Main runs syncd with args and returns the process exit code.
 func Main(args []string, stdout, stderr io.Writer) int {
-	root := newRoot(stdout, stderr)
+	root, o := newRoot(stdout, stderr)
 	root.SetArgs(terraformStyle(args))
 	err := root.Execute()
+	for _, f := range o.atExit {
+		f()
+	}
 	var ee exitError
 	switch {
 	case err == nil:
@@ -61,7 +66,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	}
 }
 
-func newRoot(stdout, stderr io.Writer) *cobra.Command {
+func newRoot(stdout, stderr io.Writer) (*cobra.Command, *options) {
 	o := &options{stdout: stdout, stderr: stderr}
 	root := &cobra.Command{
 		Use:   "syncd",
@@ -86,7 +91,7 @@ and the External Secrets Operator objects each tenant needs.`,
 	f.BoolVar(&o.allowHTTP, "allow-insecure-http", os.Getenv("SYNCD_ALLOW_INSECURE_HTTP") == "true",
 		"send a Vault token or Git credentials over plain http:// (a loopback test bed only) ($SYNCD_ALLOW_INSECURE_HTTP)")
 	root.AddCommand(newValidate(o), newRender(o), newPlan(o), newApply(o), newRun(o), newVerify(o), newRotate(o))
-	return root
+	return root, o
 }
 
 func (o *options) setup() error {

@@ -20,7 +20,6 @@ import (
 	"github.com/syncd-dev/syncd/internal/reconcile"
 	"github.com/syncd-dev/syncd/internal/safefile"
 	"github.com/syncd-dev/syncd/internal/source"
-	"github.com/syncd-dev/syncd/internal/vaultauth"
 	"github.com/syncd-dev/syncd/internal/verify"
 )
 
@@ -34,10 +33,6 @@ type runFlags struct {
 	webhookListen     string
 	webhookSecretFile string
 	parallelism       int
-	vaultAuth         string
-	vaultAuthMount    string
-	vaultRole         string
-	vaultJWTFile      string
 	allowUnsigned     bool
 	leaderElect       bool
 	leaseNamespace    string
@@ -75,10 +70,6 @@ on --webhook-listen (with --webhook-secret-file): /webhook/github and
 	fl.StringVar(&f.webhookListen, "webhook-listen", os.Getenv("SYNCD_WEBHOOK_LISTEN"), "HTTP address for the push webhooks, apart from --listen; needs --webhook-secret-file ($SYNCD_WEBHOOK_LISTEN)")
 	fl.StringVar(&f.webhookSecretFile, "webhook-secret-file", os.Getenv("SYNCD_WEBHOOK_SECRET_FILE"), "file holding the push webhooks' shared secret ($SYNCD_WEBHOOK_SECRET_FILE)")
 	fl.IntVar(&f.parallelism, "parallelism", apply.DefaultParallelism, "changes of one wave in flight at once")
-	fl.StringVar(&f.vaultAuth, "vault-auth", envOr("SYNCD_VAULT_AUTH", "token"), "token (VAULT_TOKEN, for local use) or kubernetes (log in once with the pod's service-account token, renew it) ($SYNCD_VAULT_AUTH)")
-	fl.StringVar(&f.vaultAuthMount, "vault-auth-mount", envOr("SYNCD_VAULT_AUTH_MOUNT", "kubernetes"), "Kubernetes auth mount syncd logs in with")
-	fl.StringVar(&f.vaultRole, "vault-role", envOr("SYNCD_VAULT_ROLE", "syncd"), "Kubernetes auth role syncd logs in as")
-	fl.StringVar(&f.vaultJWTFile, "vault-jwt-file", envOr("SYNCD_VAULT_JWT_FILE", vaultauth.DefaultJWTFile), "service-account token to log in with")
 	host, _ := os.Hostname()
 	fl.BoolVar(&f.leaderElect, "leader-elect", os.Getenv("SYNCD_LEADER_ELECT") == "true", "reconcile only while holding a Kubernetes Lease; other replicas stand by ($SYNCD_LEADER_ELECT)")
 	fl.StringVar(&f.leaseNamespace, "lease-namespace", envOr("POD_NAMESPACE", "syncd"), "namespace of the Lease ($POD_NAMESPACE)")
@@ -87,6 +78,7 @@ on --webhook-listen (with --webhook-secret-file): /webhook/github and
 	fl.BoolVar(&f.allowUnsigned, "git-allow-unsigned", os.Getenv("SYNCD_GIT_ALLOW_UNSIGNED") == "true",
 		"run from --repo without --git-verify-keyring: whoever can serve the repository then controls syncd.yaml (development only) ($SYNCD_GIT_ALLOW_UNSIGNED)")
 	f.planOptions.flags(cmd)
+	f.vault.flags(cmd, "syncd")
 	f.src.historyFlags(cmd)
 	return cmd
 }
@@ -116,24 +108,12 @@ func (o *options) runDaemon(ctx context.Context, f *runFlags) error {
 	if c.KubeREST, c.Kube, err = f.conn.kubeClients(c.KubeN); err != nil {
 		return err
 	}
-	ensure, refused, closeAuth := func(context.Context) error { return nil }, func() {}, func(context.Context) {}
-	switch f.vaultAuth {
-	case "token":
-		if c.Vault, err = o.vaultClient(c.VaultN); err != nil {
-			return err
-		}
-	case "kubernetes":
-		if c.Vault, err = o.vaultClientNoToken(c.VaultN); err != nil {
-			return err
-		}
-		if c.Vault.Token() != "" {
-			return fmt.Errorf("--vault-auth kubernetes with VAULT_TOKEN set: unset it; syncd logs in itself")
-		}
-		auth := &vaultauth.Kubernetes{Client: c.Vault, Mount: f.vaultAuthMount, Role: f.vaultRole, JWTFile: f.vaultJWTFile, Log: o.log}
-		ensure, refused, closeAuth = auth.Ensure, auth.Refused, auth.Close
-	default:
-		return fmt.Errorf("--vault-auth must be token or kubernetes, got %q", f.vaultAuth)
+	vs, err := o.vaultSession(f.vault, c.VaultN)
+	if err != nil {
+		return err
 	}
+	c.Vault = vs.client
+	ensure, refused, closeAuth := vs.ensure, vs.refused, vs.close
 	cfg := daemon.Config{
 		Source: src, Poll: f.poll, Scan: f.scan, Mode: mode, ConfigPath: o.config,
 		Clients: func(context.Context) (reconcile.Clients, error) { return c, ensure(ctx) },

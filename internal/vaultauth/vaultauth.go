@@ -32,12 +32,14 @@ const (
 	MaxBackoff = 5 * time.Minute
 )
 
-// Kubernetes logs in with the Kubernetes auth method and keeps the token.
+// Kubernetes logs in with the Kubernetes auth method — or the JWT auth
+// method, whose login is the same (a role and a JWT) — and keeps the token.
 type Kubernetes struct {
 	Client  *vaultapi.Client
-	Mount   string // auth mount, e.g. "kubernetes"
+	Mount   string // auth mount, e.g. "kubernetes" or "jwt"
 	Role    string
 	JWTFile string // default DefaultJWTFile; read at each login (it rotates)
+	JWT     string // the token itself, instead of JWTFile (a CI job's)
 	Log     *slog.Logger
 	// MinBackoff, MaxBackoff override the package's bounds (tests).
 	MinBackoff, MaxBackoff time.Duration
@@ -124,9 +126,14 @@ func (k *Kubernetes) login(ctx context.Context) error {
 	if path == "" {
 		path = DefaultJWTFile
 	}
-	jwt, err := safefile.Read(path, 64<<10, safefile.FollowLinks) // a projected token: a symlink by design
-	if err != nil {
-		return fmt.Errorf("vault kubernetes login: reading the service account token: %w", err)
+	jwt := []byte(k.JWT)
+	if k.JWT == "" {
+		var err error
+		if jwt, err = safefile.Read(path, 64<<10, safefile.FollowLinks); err != nil { // a projected token: a symlink by design
+			return fmt.Errorf("vault kubernetes login: reading the service account token: %w", err)
+		}
+	} else {
+		path = "$SYNCD_VAULT_JWT"
 	}
 	k.retire(ctx)
 	k.lastLogin = time.Now()
@@ -134,7 +141,7 @@ func (k *Kubernetes) login(ctx context.Context) error {
 		map[string]any{"role": k.Role, "jwt": strings.TrimSpace(string(jwt))})
 	if err != nil {
 		k.delay = max(k.delay, or(k.MinBackoff, MinBackoff))
-		return fmt.Errorf("vault kubernetes login (auth/%s, role %s, token %s): %w", k.Mount, k.Role, path, err)
+		return fmt.Errorf("vault login (auth/%s, role %s, token %s): %w", k.Mount, k.Role, path, err)
 	}
 	if secret == nil || secret.Auth == nil || secret.Auth.ClientToken == "" {
 		return errors.New("vault kubernetes login: no token in the answer")
