@@ -125,11 +125,15 @@ func TestDeployManifests(t *testing.T) {
 	}
 
 	t.Run("its RBAC and Vault policy are enough for syncd", func(t *testing.T) {
+		var admission []*unstructured.Unstructured
 		for _, o := range objs {
 			switch o.GetKind() {
-			case "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding":
+			case "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding":
 				must(t, create(o, false))
 				t.Cleanup(func() { deleteObject(t, mapper, o) })
+			case "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding":
+				must(t, create(o, false))
+				admission = append(admission, o)
 			}
 		}
 		r := newRepo(t, "e2e-dep", map[string]string{"shop": "  secrets:\n    - {name: s, path: a/b, keys: [k]}\n" +
@@ -137,8 +141,8 @@ func TestDeployManifests(t *testing.T) {
 		params := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "v1", "kind": "ConfigMap",
 			"metadata": map[string]any{"name": "syncd-admission", "namespace": "syncd"}, "data": admissionParams(r.cfg)}}
 		must(t, create(params, false)) // the admission policy's parameters, for this test's config
-		t.Cleanup(func() { deleteObject(t, mapper, params) })
-		waitForAdmissionPolicy(t)
+		t.Cleanup(func() { removeAdmissionPolicy(t, mapper, admission, params) })
+		waitForAdmissionPolicy(t, true)
 		jwt, err := testbed.ServiceAccountToken(ctx, bed.Kube, "syncd", "syncd", time.Hour)
 		must(t, err)
 		namespace(t, "e2e-dep-shop", "eso", "shop")
@@ -348,17 +352,28 @@ func admissionParams(cfg *config.Config) map[string]any {
 		"serviceAccountPattern": cfg.Kubernetes.ServiceAccountPattern, "namespacePattern": ns}
 }
 
-// waitForAdmissionPolicy waits until the API server enforces the policy
-// (it loads policies asynchronously): a real Secret write by syncd is
-// refused.
-func waitForAdmissionPolicy(t *testing.T) {
+// waitForAdmissionPolicy waits until the API server enforces the policy,
+// or no longer does (it loads policies asynchronously): syncd's dry-run
+// Secret write outside a tenant namespace is refused by it, or not.
+func waitForAdmissionPolicy(t *testing.T, enforced bool) {
 	t.Helper()
 	probe := kubeClientFor(t, mustToken(t))
-	eventually(t, "the admission policy enforced", 30*time.Second, func() (bool, string) {
+	eventually(t, fmt.Sprintf("the admission policy enforced: %v", enforced), 30*time.Second, func() (bool, string) {
 		_, err := probe.Typed.CoreV1().Secrets("syncd").Create(context.Background(), &corev1.Secret{ObjectMeta: metav1.ObjectMeta{GenerateName: "probe-"}},
 			metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}})
-		return err != nil && strings.Contains(err.Error(), "syncd-writes"), fmt.Sprint(err)
+		return (err != nil && strings.Contains(err.Error(), "syncd-writes")) == enforced, fmt.Sprint(err)
 	})
+}
+
+// removeAdmissionPolicy removes the policy and its binding, waits until the
+// API server no longer applies them, and only then their parameters: a
+// binding still cached without its parameters would refuse every request.
+func removeAdmissionPolicy(t *testing.T, mapper meta.RESTMapper, objs []*unstructured.Unstructured, params *unstructured.Unstructured) {
+	for i := len(objs) - 1; i >= 0; i-- {
+		deleteObject(t, mapper, objs[i])
+	}
+	waitForAdmissionPolicy(t, false)
+	deleteObject(t, mapper, params)
 }
 
 func mustToken(t *testing.T) string {
