@@ -11,10 +11,12 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"time"
 
+	"github.com/syncd-dev/syncd/internal/reconcile"
 	"github.com/syncd-dev/syncd/internal/testbed"
 )
 
@@ -49,6 +51,9 @@ func run(cmd, dir string) error {
 		if err != nil {
 			return err
 		}
+		if err := tenantNamespaces(ctx, b); err != nil {
+			return err
+		}
 		fmt.Fprintf(os.Stderr, "testbed: logs in %s; stop with: make testbed-down\n", dir)
 		fmt.Print(b.Exports())
 		return nil
@@ -67,4 +72,22 @@ func run(cmd, dir string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown command %q (want up, env or down)", cmd)
+}
+
+// tenantNamespaces creates, on the bed, the namespace and ESO service
+// account of every tenant in this directory, labelled as the tenant's, as
+// the platform does before syncd wires a tenant (syncd plans into no
+// namespace without that label).
+func tenantNamespaces(ctx context.Context, b *testbed.Bed) error {
+	repo, err := reconcile.Load(".", "", slog.New(slog.DiscardHandler))
+	if err != nil {
+		return nil // not a tenants repository: nothing to prepare
+	}
+	for _, tn := range repo.State.Tenants {
+		if err := testbed.EnsureTenantNamespace(ctx, b.Kube, tn.Namespace, tn.ServiceAccount, tn.Name); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(os.Stderr, "testbed: created the namespaces of %d tenant(s), labelled %s=<tenant>\n", len(repo.State.Tenants), testbed.TenantLabel)
+	return nil
 }
