@@ -2,6 +2,9 @@ package e2e_test
 
 import (
 	"context"
+	"errors"
+	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +16,9 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/syncd-dev/syncd/internal/daemon"
+	"github.com/syncd-dev/syncd/internal/reconcile"
+	"github.com/syncd-dev/syncd/internal/source"
 	"github.com/syncd-dev/syncd/internal/testbed"
 )
 
@@ -104,5 +110,49 @@ func TestApplyRefusesACommitThatDoesNotDescendFromTheLastApplied(t *testing.T) {
 	must(t, err)
 	if cm.Data["revision"] != older.String() {
 		t.Errorf("after the accepted rollback the record is %q, want %s", cm.Data["revision"], older)
+	}
+}
+
+// TestDaemonRecordsAndHoldsTheRevision: the daemon records each revision it
+// reconciles in the ConfigMap history (the real API server); when the
+// server then serves an older commit, the fetch is refused naming both,
+// the last-known-good state stays in force, and the record is unchanged.
+func TestDaemonRecordsAndHoldsTheRevision(t *testing.T) {
+	testbed.Require(t, bed)
+	ctx := t.Context()
+	r := newRepo(t, "e2e-dhist", map[string]string{"shop": "  secrets:\n    - {name: s, path: a/b, keys: [k]}\n"})
+	namespace(t, "e2e-dhist-shop", "eso", "shop")
+	g := newGitRepo(t, r) // the first commit
+	head, err := g.repo.Head()
+	must(t, err)
+	older := head.Hash()
+	r.writeTenant(t, "shop", "  secrets:\n    - {name: s, path: a/b, keys: [k]}\n    - {name: t, path: c/d, keys: [k]}\n")
+	newer := g.commit()
+	hist := source.ConfigMapHistory{Client: bed.Kube, Namespace: "default", Name: "e2e-dhist-revision", Repository: "file://" + g.r.dir, Ref: "master"}
+	t.Cleanup(func() { _ = bed.Kube.CoreV1().ConfigMaps("default").Delete(context.Background(), hist.Name, metav1.DeleteOptions{}) })
+	c := bedClients(t)
+	d := daemon.New(daemon.Config{
+		Source: source.Git{URL: "file://" + g.r.dir, Ref: "master", CacheDir: t.TempDir(), History: hist},
+		History: hist, Poll: time.Hour, Scan: time.Hour, Mode: daemon.Heal,
+		Clients: func(context.Context) (reconcile.Clients, error) { return c, nil },
+		Plan:    reconcile.PlanOptions{AllowDeletes: true},
+		Log:     slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+	if out := d.Once(ctx, true); !out.OK() || out.Revision != newer {
+		t.Fatalf("first reconcile: %+v", out)
+	}
+	if last, err := hist.Last(ctx); err != nil || last != newer {
+		t.Fatalf("recorded %q (%v), want %s", last, err, newer)
+	}
+	must(t, g.repo.Storer.SetReference(plumbing.NewHashReference("refs/heads/master", older)))
+	out := d.Once(ctx, true)
+	if !errors.Is(out.Err, source.ErrNotDescendant) || !strings.Contains(out.Err.Error(), older.String()) || out.Revision != newer {
+		t.Fatalf("an older commit served: %+v", out)
+	}
+	if !strings.Contains(policyOf("e2e-dhist-app-shop"), "e2e-dhist/shop/c/d") {
+		t.Error("the older commit's state was applied")
+	}
+	if last, _ := hist.Last(ctx); last != newer {
+		t.Errorf("the record moved to %q", last)
 	}
 }
