@@ -129,10 +129,12 @@ func TestDaemonRecordsAndHoldsTheRevision(t *testing.T) {
 	r.writeTenant(t, "shop", "  secrets:\n    - {name: s, path: a/b, keys: [k]}\n    - {name: t, path: c/d, keys: [k]}\n")
 	newer := g.commit()
 	hist := source.ConfigMapHistory{Client: bed.Kube, Namespace: "default", Name: "e2e-dhist-revision", Repository: "file://" + g.r.dir, Ref: "master"}
-	t.Cleanup(func() { _ = bed.Kube.CoreV1().ConfigMaps("default").Delete(context.Background(), hist.Name, metav1.DeleteOptions{}) })
+	t.Cleanup(func() {
+		_ = bed.Kube.CoreV1().ConfigMaps("default").Delete(context.Background(), hist.Name, metav1.DeleteOptions{})
+	})
 	c := bedClients(t)
 	d := daemon.New(daemon.Config{
-		Source: source.Git{URL: "file://" + g.r.dir, Ref: "master", CacheDir: t.TempDir(), History: hist},
+		Source:  source.Git{URL: "file://" + g.r.dir, Ref: "master", CacheDir: t.TempDir(), History: hist},
 		History: hist, Poll: time.Hour, Scan: time.Hour, Mode: daemon.Heal,
 		Clients: func(context.Context) (reconcile.Clients, error) { return c, nil },
 		Plan:    reconcile.PlanOptions{AllowDeletes: true},
