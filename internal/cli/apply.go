@@ -57,7 +57,7 @@ Exit status: 0 everything applied, 1 otherwise.`,
 	fl.StringVarP(&f.format, "output", "o", "text", "result format: text, json, markdown")
 	fl.BoolVar(&f.autoApprove, "auto-approve", false, "apply without asking")
 	fl.IntVar(&f.parallelism, "parallelism", apply.DefaultParallelism, "changes of one wave in flight at once")
-	fl.BoolVar(&f.forceConflicts, "force-conflicts", false, "take Kubernetes fields another field manager owns")
+	fl.BoolVar(&f.forceConflicts, "force-conflicts", false, "on a create, take Kubernetes fields another field manager owns (an update or adopt always takes every field over)")
 	f.planOptions.flags(cmd)
 	f.vault.flags(cmd, "syncd")
 	f.src.historyFlags(cmd)

@@ -2,6 +2,8 @@ package e2e_test
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -9,10 +11,14 @@ import (
 	"testing"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/types"
 
+	"github.com/syncd-dev/syncd/internal/daemon"
 	"github.com/syncd-dev/syncd/internal/live/kuberead"
 	"github.com/syncd-dev/syncd/internal/object"
+	"github.com/syncd-dev/syncd/internal/reconcile"
+	"github.com/syncd-dev/syncd/internal/source"
 	"github.com/syncd-dev/syncd/internal/testbed"
 )
 
@@ -70,9 +76,13 @@ func TestStalePlanRefused(t *testing.T) {
 	})
 }
 
-// TestServerSideApplyConflict: a field another manager owns is a conflict
-// that names it; --force-conflicts takes the field.
-func TestServerSideApplyConflict(t *testing.T) {
+// TestHealLeavesExactlyTheDesiredFields: on objects syncd owns, a field
+// another manager took over (server-side apply with force, as kubectl edit
+// moves a field) and a field another manager added (kubectl patch) are
+// both healed by a plain `syncd apply` — no --force-conflicts — and by the
+// daemon in heal mode: the desired value back, the added field gone, no
+// other manager left on the spec, and a plan of zero changes after.
+func TestHealLeavesExactlyTheDesiredFields(t *testing.T) {
 	testbed.Require(t, bed)
 	ctx := context.Background()
 	r := newRepo(t, "e2e-ssa", map[string]string{"solo": "  secrets:\n    - {name: s, path: a/b, keys: [k]}\n"})
@@ -82,22 +92,53 @@ func TestServerSideApplyConflict(t *testing.T) {
 		t.Fatalf("apply: %d\n%s\n%s", code, out, errOut)
 	}
 	es := bed.Dynamic.Resource(kuberead.GVRs(r.cfg)[object.ExternalSecret]).Namespace("e2e-ssa-solo")
-	patch := `{"apiVersion":"` + r.cfg.ESO.APIVersion + `","kind":"ExternalSecret","metadata":{"name":"s"},"spec":{"refreshInterval":"5m"}}`
-	_, err := es.Patch(ctx, "s", types.ApplyPatchType, []byte(patch), metav1.PatchOptions{FieldManager: "platform-hotfix", Force: ptr(true)})
-	must(t, err)
-	code, out, errOut := syncd(t, bed.VaultToken, admin, "apply", "--dir", r.dir, "--auto-approve")
-	if code != 1 || !strings.Contains(out, `conflict with "platform-hotfix"`) || !strings.Contains(out, "--force-conflicts") {
-		t.Errorf("apply over another manager's field: exit %d\n%s\n%s", code, out, errOut)
+	store := bed.Dynamic.Resource(kuberead.GVRs(r.cfg)[object.SecretStore]).Namespace("e2e-ssa-solo")
+	tamper := func(t *testing.T) {
+		patch := `{"apiVersion":"` + r.cfg.ESO.APIVersion + `","kind":"ExternalSecret","metadata":{"name":"s"},"spec":{"refreshInterval":"5m"}}`
+		_, err := es.Patch(ctx, "s", types.ApplyPatchType, []byte(patch), metav1.PatchOptions{FieldManager: "platform-hotfix", Force: ptr(true)})
+		must(t, err)
+		added := `{"spec":{"provider":{"vault":{"auth":{"tokenSecretRef":{"name":"root-token","key":"token"}}}}}}`
+		_, err = store.Patch(ctx, "vault-solo", types.MergePatchType, []byte(added), metav1.PatchOptions{FieldManager: "kubectl-patch"})
+		must(t, err)
 	}
-	code, out, errOut = syncd(t, bed.VaultToken, admin, "apply", "--dir", r.dir, "--auto-approve", "--force-conflicts")
-	if code != 0 {
-		t.Fatalf("--force-conflicts: exit %d\n%s\n%s", code, out, errOut)
+	healed := func(t *testing.T, how string) {
+		t.Helper()
+		got, err := es.Get(ctx, "s", metav1.GetOptions{})
+		must(t, err)
+		if v := got.Object["spec"].(map[string]any)["refreshInterval"]; v != "1h" {
+			t.Errorf("%s: refreshInterval %v, want syncd's 1h back", how, v)
+		}
+		st, err := store.Get(ctx, "vault-solo", metav1.GetOptions{})
+		must(t, err)
+		if _, found, _ := unstructured.NestedMap(st.Object, "spec", "provider", "vault", "auth", "tokenSecretRef"); found {
+			t.Errorf("%s: the added tokenSecretRef is still there", how)
+		}
+		for _, o := range []*unstructured.Unstructured{got, st} {
+			for _, m := range o.GetManagedFields() {
+				if m.Subresource == "" && m.Manager != "syncd" {
+					t.Errorf("%s: %s %s still has manager %q on its spec", how, o.GetKind(), o.GetName(), m.Manager)
+				}
+			}
+		}
+		if code, p := planJSON(t, r); code != 0 || p.HasChanges() {
+			t.Errorf("%s: the plan after the heal: exit %d, summary %+v", how, code, p.Summary)
+		}
 	}
-	got, err := es.Get(ctx, "s", metav1.GetOptions{})
-	must(t, err)
-	if v := got.Object["spec"].(map[string]any)["refreshInterval"]; v != "1h" {
-		t.Errorf("refreshInterval %v, want syncd's 1h back", v)
+
+	tamper(t)
+	if code, out, errOut := syncd(t, bed.VaultToken, admin, "apply", "--dir", r.dir, "--auto-approve"); code != 0 {
+		t.Fatalf("apply over other managers' fields: exit %d\n%s\n%s", code, out, errOut)
 	}
+	healed(t, "syncd apply")
+
+	tamper(t)
+	d := daemon.New(daemon.Config{Source: source.Dir{Path: r.dir}, Mode: daemon.Heal,
+		Clients: func(context.Context) (reconcile.Clients, error) { return bedClients(t), nil },
+		Log:     slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if out := d.Once(ctx, true); !out.OK() {
+		t.Fatalf("daemon heal: %+v", out)
+	}
+	healed(t, "the daemon in heal mode")
 }
 
 func ptr[T any](v T) *T { return &v }

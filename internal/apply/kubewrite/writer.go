@@ -50,8 +50,17 @@ func (w Writer) Write(ctx context.Context, c diff.Change) error {
 		if !ok {
 			return fmt.Errorf("no manifest for %s", c.ID)
 		}
+		// An object that exists (update, adopt) is healed to exactly the
+		// manifest: syncd takes every field over, then applies with force.
+		force := w.ForceConflicts
+		if c.Action != diff.Create {
+			if err := takeOver(ctx, res, c.ID.Name); err != nil {
+				return classify(err)
+			}
+			force = true
+		}
 		// Server-side apply of the manifest's canonical JSON, as is.
-		opts := metav1.ApplyOptions{FieldManager: FieldManager, Force: w.ForceConflicts}.ToPatchOptions()
+		opts := metav1.ApplyOptions{FieldManager: FieldManager, Force: force}.ToPatchOptions()
 		_, err := res.Patch(ctx, c.ID.Name, types.ApplyPatchType, m.JSON(), opts)
 		if apierrors.IsConflict(err) {
 			return fmt.Errorf("%w (another field manager owns these fields; re-run with --force-conflicts to take them)", err)
