@@ -3,12 +3,15 @@ package e2e_test
 import (
 	"context"
 	"encoding/json"
+	"io"
+	"log/slog"
 	"strings"
 	"testing"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 
+	"github.com/syncd-dev/syncd/internal/daemon"
 	"github.com/syncd-dev/syncd/internal/desired"
 	"github.com/syncd-dev/syncd/internal/diff"
 	"github.com/syncd-dev/syncd/internal/inventory"
@@ -16,6 +19,8 @@ import (
 	"github.com/syncd-dev/syncd/internal/live/kuberead"
 	"github.com/syncd-dev/syncd/internal/live/vaultread"
 	"github.com/syncd-dev/syncd/internal/object"
+	"github.com/syncd-dev/syncd/internal/reconcile"
+	"github.com/syncd-dev/syncd/internal/source"
 	"github.com/syncd-dev/syncd/internal/testbed"
 )
 
@@ -63,8 +68,9 @@ func planJSON(t *testing.T, r *repo) (int, *diff.Plan) {
 // a converged tenant (roles read back from Vault with all their server
 // defaults, ESO objects read back with the CRDs' defaults) plans zero
 // changes; every field set out of band that could widen access plans an
-// update of exactly that field, and the tenant converges again once it is
-// put back.
+// update of exactly that field, and `syncd apply` heals it — then, set
+// again, the daemon in heal mode does — each followed by a plan of zero
+// changes.
 func TestOutOfBandChangesAreDrift(t *testing.T) {
 	testbed.Require(t, bed)
 	ctx := context.Background()
@@ -87,10 +93,9 @@ func TestOutOfBandChangesAreDrift(t *testing.T) {
 	}
 	storeGVR := kuberead.GVRs(r.cfg)[object.SecretStore]
 	tests := map[string]struct {
-		change  func(t *testing.T)
-		id      object.ID
-		field   string
-		restore func(t *testing.T)
+		change func(t *testing.T)
+		id     object.ID
+		field  string
 	}{
 		"auth role: a namespace selector lets other namespaces log in": {
 			change: vaultWrite(rolePath, map[string]any{"bound_service_account_namespace_selector": `{"matchLabels":{"team":"any"}}`}),
@@ -122,21 +127,10 @@ func TestOutOfBandChangesAreDrift(t *testing.T) {
 		},
 		"database role: credential_config": {
 			change: vaultWrite(dbPath, map[string]any{"credential_config": map[string]any{"password_policy": "weak"}}), id: dbRole.ID, field: "credential_config",
-			restore: func(t *testing.T) {
-				// Vault keeps credential_config when written without one.
-				_, err := bed.Vault.Logical().Delete(dbPath)
-				must(t, err)
-				writeVault(t, r.cfg, dbRole.Spec)
-			},
 		},
 		"SecretStore: an extra auth method (tokenSecretRef)": {
 			change: func(t *testing.T) {
 				patch := `{"spec":{"provider":{"vault":{"auth":{"tokenSecretRef":{"name":"root-token","key":"token"}}}}}}`
-				_, err := bed.Dynamic.Resource(storeGVR).Namespace(store.ID.Scope).Patch(ctx, store.ID.Name, types.MergePatchType, []byte(patch), metav1.PatchOptions{})
-				must(t, err)
-			},
-			restore: func(t *testing.T) {
-				patch := `{"spec":{"provider":{"vault":{"auth":{"tokenSecretRef":null}}}}}`
 				_, err := bed.Dynamic.Resource(storeGVR).Namespace(store.ID.Scope).Patch(ctx, store.ID.Name, types.MergePatchType, []byte(patch), metav1.PatchOptions{})
 				must(t, err)
 			},
@@ -160,15 +154,21 @@ func TestOutOfBandChangesAreDrift(t *testing.T) {
 			if code != 2 || len(got) != 1 || got[0] != want {
 				t.Errorf("exit %d, drift %q; want exit 2 and only %q", code, got, want)
 			}
-			if tc.restore != nil {
-				tc.restore(t)
-			} else if tc.id.Kind == object.AuthRole {
-				writeVault(t, r.cfg, role.Spec)
-			} else {
-				writeVault(t, r.cfg, dbRole.Spec)
+			if code, out, errOut := syncd(t, bed.VaultToken, kubeconfig(t, ""), "apply", "--dir", r.dir, "--auto-approve"); code != 0 {
+				t.Fatalf("syncd apply: exit %d\n%s\n%s", code, out, errOut)
 			}
 			if code, p := planJSON(t, r); code != 0 {
-				t.Errorf("after restoring: exit %d, summary %+v", code, p.Summary)
+				t.Errorf("after syncd apply: exit %d, summary %+v", code, p.Summary)
+			}
+			tc.change(t)
+			d := daemon.New(daemon.Config{Source: source.Dir{Path: r.dir}, Mode: daemon.Heal,
+				Clients: func(context.Context) (reconcile.Clients, error) { return bedClients(t), nil },
+				Log:     slog.New(slog.NewTextHandler(io.Discard, nil))})
+			if out := d.Once(ctx, true); !out.OK() {
+				t.Fatalf("daemon heal: %+v", out)
+			}
+			if code, p := planJSON(t, r); code != 0 {
+				t.Errorf("after the daemon's heal: exit %d, summary %+v", code, p.Summary)
 			}
 		})
 	}
