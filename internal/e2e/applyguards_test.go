@@ -211,3 +211,25 @@ func TestConfirmationOnATerminal(t *testing.T) {
 		t.Error("yes did not apply")
 	}
 }
+
+// An apply leaves the shared Vault client's retries as they were: the
+// daemon keeps one client for its life, and its reads, logins and renewals
+// must keep vault/api's retries.
+func TestApplyKeepsTheSharedClientsRetries(t *testing.T) {
+	testbed.Require(t, bed)
+	ctx := context.Background()
+	r := newRepo(t, "e2e-retry", map[string]string{"solo": "  secrets:\n    - {name: s, path: a/b, keys: [k]}\n"})
+	namespace(t, "e2e-retry-solo", "eso", "solo")
+	c := bedClients(t)
+	before := c.Vault.MaxRetries()
+	repo, err := reconcile.Load(r.dir, "", slog.New(slog.NewTextHandler(io.Discard, nil)))
+	must(t, err)
+	planned, err := reconcile.Plan(ctx, repo, c, reconcile.PlanOptions{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	must(t, err)
+	if res := planned.Apply(ctx, planned.Plan, reconcile.ApplyOptions{}); !res.OK() {
+		t.Fatalf("apply: %+v", res.Summary)
+	}
+	if got := c.Vault.MaxRetries(); got != before || before == 0 {
+		t.Errorf("the shared client's retries: %d before, %d after", before, got)
+	}
+}

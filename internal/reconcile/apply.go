@@ -1,7 +1,10 @@
 package reconcile
 
 import (
+	"fmt"
+
 	"context"
+	vaultapi "github.com/hashicorp/vault/api"
 
 	"github.com/syncd-dev/syncd/internal/apply"
 	"github.com/syncd-dev/syncd/internal/apply/kubewrite"
@@ -46,14 +49,32 @@ func (p *Planned) Apply(ctx context.Context, plan *diff.Plan, opts ApplyOptions)
 	return p.Applier().Apply(ctx, plan, opts)
 }
 
+// writeClient is the shared client's twin for apply's writes: the same
+// token, headers (the Vault namespace) and transport (the counter), without
+// vault/api's retries — apply retries itself and counts the attempts. The
+// shared client keeps its retries for every read, login and renewal.
+func writeClient(shared *vaultapi.Client) (*vaultapi.Client, error) {
+	c, err := shared.Clone()
+	if err != nil {
+		return nil, fmt.Errorf("vault client for writes: %w", err)
+	}
+	c.SetToken(shared.Token())
+	c.SetHeaders(shared.Headers())
+	c.SetMaxRetries(0)
+	return c, nil
+}
+
 // Apply applies plan and counts the requests.
 func (a *Applier) Apply(ctx context.Context, plan *diff.Plan, opts ApplyOptions) *apply.Result {
 	c := a.clients
 	rec := &apply.InventoryRecorder{Store: a.store, Config: a.cfg, Inventory: a.inventory, Tenants: a.tenants}
-	c.Vault.SetMaxRetries(0) // apply retries itself, and counts the attempts
 	vaultBefore, kubeBefore := *c.VaultN.Snapshot(), *c.KubeN.Snapshot()
+	writes, err := writeClient(c.Vault)
+	if err != nil {
+		return &apply.Result{Errors: []string{err.Error()}}
+	}
 	writers := map[object.System]apply.Writer{
-		object.Vault:      vaultwrite.Writer{Logical: c.Vault.Logical()},
+		object.Vault:      vaultwrite.Writer{Logical: writes.Logical()},
 		object.Kubernetes: kubewrite.Writer{Dynamic: c.Kube, Config: a.cfg, ForceConflicts: opts.ForceConflicts},
 	}
 	res := apply.Run(ctx, plan, writers, rec, apply.Options{Parallelism: opts.Parallelism, Progress: opts.Progress})
