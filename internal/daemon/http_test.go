@@ -206,7 +206,7 @@ func TestRemovedTenantsArePruned(t *testing.T) {
 		d.cfg.Metrics.TenantErrors.WithLabelValues(name).Set(1)
 	}
 	out := Outcome{Plan: &diff.Plan{Changes: []diff.Change{{Tenant: "offboarding", Action: diff.Delete}}}}
-	d.recordTenants(out, map[string]string{"failing": "boom"}, "r1", time.Now(), func(n string) bool { return present[n] })
+	d.recordTenants(out, map[string]string{"failing": "boom"}, nil, "r1", time.Now(), func(n string) bool { return present[n] })
 	var got []string
 	for name := range d.status.Tenants {
 		got = append(got, name)

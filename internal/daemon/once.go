@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"context"
+	"maps"
 	"errors"
 	"fmt"
 	"slices"
@@ -83,11 +84,11 @@ func (d *Daemon) Once(ctx context.Context, full bool) (out Outcome) {
 		return out
 	}
 	out.Plan = planned.Plan
-	plan := d.withoutBackingOff(planned.Plan)
+	plan, held := d.withoutBackingOff(planned.Plan)
 	if d.cfg.Mode == Heal && plan.HasChanges() {
 		out.Result = planned.Apply(ctx, plan, d.cfg.Apply)
 	}
-	d.settle(repo, snap, hashes, cfgHash, scope, out)
+	d.settle(repo, snap, hashes, cfgHash, scope, out, held)
 	if out.Err == nil { // this revision, not the last-known-good, is in force
 		out.Err = d.record(ctx, snap.Revision)
 	}
@@ -176,27 +177,34 @@ func (d *Daemon) scope(hashes map[string]string, cfgHash string, full bool, repo
 	return changed, len(changed) > 0
 }
 
-// withoutBackingOff drops the changes of tenants waiting out a backoff.
-func (d *Daemon) withoutBackingOff(p *diff.Plan) *diff.Plan {
+// withoutBackingOff drops the changes of tenants waiting out a backoff,
+// and names those tenants (held: neither reconciled nor failed again).
+func (d *Daemon) withoutBackingOff(p *diff.Plan) (*diff.Plan, map[string]bool) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if len(d.backoff) == 0 {
-		return p // the usual case: no copy of every change (76,667 at 10,000 tenants)
+		return p, nil // the usual case: no copy of every change
 	}
 	now := time.Now()
+	held := map[string]bool{}
 	cp := *p
 	cp.Changes = slices.DeleteFunc(slices.Clone(p.Changes), func(c diff.Change) bool {
 		b, ok := d.backoff[c.Tenant]
-		return ok && now.Before(b.until)
+		if ok && now.Before(b.until) && c.Action != diff.NoOp {
+			held[c.Tenant] = true
+			return true
+		}
+		return false
 	})
-	return &cp
+	return &cp, held
 }
 
 // settle records the outcome: tenants reconciled cleanly get their new
 // fingerprint and lose any backoff; failing ones back off, and keep their
 // old fingerprint so the next reconcile retries them.
-func (d *Daemon) settle(repo *reconcile.Repo, snap source.Snapshot, hashes map[string]string, cfgHash string, scope []string, out Outcome) {
+func (d *Daemon) settle(repo *reconcile.Repo, snap source.Snapshot, hashes map[string]string, cfgHash string, scope []string, out Outcome, held map[string]bool) {
 	failed := failedTenants(out)
+	d.logFailures(failed)
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.state.repo, d.state.snap = repo.Dormant(), snap // two desired states never held at once
@@ -217,6 +225,9 @@ func (d *Daemon) settle(repo *reconcile.Repo, snap source.Snapshot, hashes map[s
 	d.state.config = cfgHash
 	now := time.Now()
 	for _, name := range scope {
+		if held[name] && failed[name] == "" {
+			continue // backing off: its changes were not tried; it keeps its backoff, old fingerprint and error
+		}
 		if failed[name] != "" {
 			b := d.backoff[name]
 			b.delay = min(max(2*b.delay, d.cfg.Backoff), d.cfg.MaxBackoff)
@@ -231,7 +242,7 @@ func (d *Daemon) settle(repo *reconcile.Repo, snap source.Snapshot, hashes map[s
 			delete(d.state.hashes, name)
 		}
 	}
-	d.recordTenants(out, failed, snap.Revision, now, func(name string) bool {
+	d.recordTenants(out, failed, held, snap.Revision, now, func(name string) bool {
 		_, ok := hashes[name]
 		return ok || repo.Tenants.Invalid[name] != nil
 	})
@@ -259,8 +270,28 @@ func failedTenants(out Outcome) map[string]string {
 				}
 			}
 		}
+		if len(out.Result.Errors) > 0 { // the run failed to record ownership: none of its tenants is settled
+			for _, c := range out.Result.Changes {
+				if failed[c.Tenant] == "" {
+					failed[c.Tenant] = out.Result.Errors[0]
+				}
+			}
+		}
 	}
 	return failed
+}
+
+// logFailures logs each failing tenant's error at ERROR, once while it
+// stays the same (d.mu not held).
+func (d *Daemon) logFailures(failed map[string]string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, name := range slices.Sorted(maps.Keys(failed)) {
+		if ts, ok := d.status.Tenants[name]; ok && ts.Error == failed[name] {
+			continue
+		}
+		d.cfg.Log.Error("tenant reconcile failed; it backs off", "tenant", name, "error", failed[name])
+	}
 }
 
 func errString(err error) string {

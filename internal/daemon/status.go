@@ -58,7 +58,7 @@ func (d *Daemon) setError(f func(*Status)) {
 // recordTenants updates the per-tenant status (d.mu held). A tenant that
 // has no file any more, no error and nothing left to do (off-boarded) leaves
 // /status and its syncd_tenant_error series.
-func (d *Daemon) recordTenants(out Outcome, failed map[string]string, revision string, now time.Time, present func(string) bool) {
+func (d *Daemon) recordTenants(out Outcome, failed map[string]string, held map[string]bool, revision string, now time.Time, present func(string) bool) {
 	drift := map[string]int{}
 	if out.Plan != nil {
 		for _, c := range out.Plan.Changes {
@@ -79,6 +79,10 @@ func (d *Daemon) recordTenants(out Outcome, failed map[string]string, revision s
 	}
 	for name, ts := range d.status.Tenants {
 		if out.Scope != nil && !slices.Contains(out.Scope, name) {
+			continue
+		}
+		if held[name] && failed[name] == "" {
+			ts.Drift, ts.Changes = drift[name], drift[name] // not tried: its error and backoff stand
 			continue
 		}
 		if !present(name) && failed[name] == "" && drift[name] == 0 {
