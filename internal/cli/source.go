@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"time"
 
@@ -65,12 +64,9 @@ func (s *sourceFlags) build(dir string, kube kubernetes.Interface) (source.Sourc
 	if s.repo == "" {
 		return source.Dir{Path: dir}, nil
 	}
-	repoURL, userinfo, err := splitUserinfo(s.repo)
-	if err != nil {
-		return nil, err
-	}
+	repoURL, userinfo := splitUserinfo(s.repo)
 	g := source.Git{URL: repoURL, Ref: s.ref, CacheDir: s.cacheDir, Timeout: s.timeout, MaxBytes: s.maxSize, Accept: s.acceptRevision}
-	if s.acceptRevision != "" && !fullHashRE.MatchString(s.acceptRevision) {
+	if s.acceptRevision != "" && !source.IsCommitHash(s.acceptRevision) {
 		return nil, fmt.Errorf("--git-accept-revision must be a full commit hash, got %q", s.acceptRevision)
 	}
 	if kube != nil && s.history != "" {
@@ -87,11 +83,13 @@ func (s *sourceFlags) build(dir string, kube kubernetes.Interface) (source.Sourc
 		}
 		g.CacheDir = filepath.Join(base, "syncd", "git")
 	}
-	if g.Auth, err = s.auth(userinfo); err != nil {
+	auth, err := s.auth(userinfo)
+	if err != nil {
 		return nil, err
 	}
+	g.Auth = auth
 	if s.verifyKeyring != "" {
-		kr, err := safefile.Read(s.verifyKeyring, 1<<20, safefile.FollowLinks)
+		kr, err := safefile.Read(s.verifyKeyring, keyringFileMax, safefile.FollowLinks)
 		if err != nil {
 			return nil, fmt.Errorf("--git-verify-keyring: %w", err)
 		}
@@ -103,21 +101,19 @@ func (s *sourceFlags) build(dir string, kube kubernetes.Interface) (source.Sourc
 // splitUserinfo takes the user information out of a repository URL: the
 // URL is logged, shown and names the checkout, the credentials go to the
 // transport only.
-func splitUserinfo(raw string) (string, *url.Userinfo, error) {
+func splitUserinfo(raw string) (string, *url.Userinfo) {
 	u, err := url.Parse(raw)
 	if err != nil || u.User == nil || u.Scheme == "" {
-		return raw, nil, nil // scp-like git@host:path carries no password
+		return raw, nil // scp-like git@host:path carries no password
 	}
 	user := u.User
 	u.User = nil
 	if u.Scheme == "ssh" {
 		u.User = url.User(user.Username()) // the SSH user name is not a secret
-		return u.String(), nil, nil
+		return u.String(), nil
 	}
-	return u.String(), user, nil
+	return u.String(), user
 }
-
-var fullHashRE = regexp.MustCompile(`^[0-9a-f]{40}$`)
 
 // auth builds the transport's credentials: an SSH key, or HTTP basic auth
 // from --git-password-file, $SYNCD_GIT_PASSWORD or the URL's user
@@ -204,6 +200,7 @@ func (o *options) record(ctx context.Context) error {
 // Bounds on the files the flags name: secrets (a password, a webhook
 // secret) are short; a saved plan holds every change.
 const (
-	secretFileMax = 64 << 10
-	planFileMax   = 1 << 30
+	secretFileMax  = 64 << 10
+	keyringFileMax = 1 << 20
+	planFileMax    = 1 << 30
 )

@@ -60,9 +60,9 @@ func TestSplitUserinfo(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			s := &sourceFlags{username: "git"}
-			got, info, err := splitUserinfo(tc.in)
-			if err != nil || got != tc.url {
-				t.Fatalf("splitUserinfo(%q) = %q, %v; want %q", tc.in, got, err, tc.url)
+			got, info := splitUserinfo(tc.in)
+			if got != tc.url {
+				t.Fatalf("splitUserinfo(%q) = %q; want %q", tc.in, got, tc.url)
 			}
 			auth, err := s.auth(info)
 			if err != nil {

@@ -57,7 +57,7 @@ func (o *options) vaultSession(v vaultLogin, counter *live.Counter) (*session, e
 	if s.client.Token() != "" {
 		return nil, fmt.Errorf("--vault-auth %s with VAULT_TOKEN set: unset it; syncd logs in itself", v.method)
 	}
-	auth := &vaultauth.Kubernetes{Client: s.client, Mount: v.mount, Role: v.role, JWTFile: v.jwtFile, Log: o.log}
+	auth := &vaultauth.Login{Client: s.client, Mount: v.mount, Role: v.role, JWTFile: v.jwtFile, Log: o.log}
 	if auth.Mount == "" {
 		auth.Mount = v.method
 	}

@@ -58,7 +58,7 @@ func (c *Config) validate(pos strictyaml.Positions) strictyaml.Errors {
 		add("vault.address", "must not carry user information")
 	}
 	if !audience.MatchString(c.Auth.Audience) {
-		add("auth.audience", "%q is not a plain audience (letters, digits, '-', '_', '.')", c.Auth.Audience)
+		add("auth.audience", "%q is not a plain audience (a letter or digit, then letters, digits and - _ . : /)", c.Auth.Audience)
 	}
 	c.validateNames(add)
 	c.validateKubernetes(add)

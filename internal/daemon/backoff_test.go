@@ -27,7 +27,7 @@ func TestBackingOffTenantIsNotSettled(t *testing.T) {
 	hashes := map[string]string{"shop": "v2"}
 
 	d.state.hashes = map[string]string{"shop": "v1"}
-	d.settle(repo, source.Snapshot{Revision: "r1"}, hashes, "cfg", nil, failedApply, nil)
+	d.settle(repo, source.Snapshot{Revision: "r1"}, hashes, "cfg", nil, failedApply, failedTenants(failedApply), nil)
 	first := d.backoff["shop"]
 	if first.delay != time.Hour || d.state.hashes["shop"] != "v1" || d.status.Tenants["shop"].Error == "" {
 		t.Fatalf("after a failed apply: backoff %+v, hash %q, status %+v", first, d.state.hashes["shop"], d.status.Tenants["shop"])
@@ -37,7 +37,7 @@ func TestBackingOffTenantIsNotSettled(t *testing.T) {
 	if len(kept.Changes) != 0 || !held["shop"] {
 		t.Fatalf("inside the backoff: kept %d changes, held %v", len(kept.Changes), held)
 	}
-	d.settle(repo, source.Snapshot{Revision: "r1"}, hashes, "cfg", nil, Outcome{Plan: plan}, held)
+	d.settle(repo, source.Snapshot{Revision: "r1"}, hashes, "cfg", nil, Outcome{Plan: plan}, failedTenants(Outcome{Plan: plan}), held)
 	if b := d.backoff["shop"]; b != first || d.state.hashes["shop"] != "v1" || d.status.Tenants["shop"].Error != "403 permission denied" {
 		t.Fatalf("held: backoff %+v (was %+v), hash %q, status %+v", b, first, d.state.hashes["shop"], d.status.Tenants["shop"])
 	}
@@ -46,7 +46,7 @@ func TestBackingOffTenantIsNotSettled(t *testing.T) {
 	if _, held := d.withoutBackingOff(plan); held["shop"] {
 		t.Fatal("held after its backoff")
 	}
-	d.settle(repo, source.Snapshot{Revision: "r1"}, hashes, "cfg", nil, failedApply, nil)
+	d.settle(repo, source.Snapshot{Revision: "r1"}, hashes, "cfg", nil, failedApply, failedTenants(failedApply), nil)
 	if b := d.backoff["shop"]; b.delay != 2*time.Hour {
 		t.Errorf("the second failure: delay %s, want it doubled to 2h", b.delay)
 	}

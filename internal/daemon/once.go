@@ -88,11 +88,12 @@ func (d *Daemon) Once(ctx context.Context, full bool) (out Outcome) {
 	if d.cfg.Mode == Heal && plan.HasChanges() {
 		out.Result = planned.Apply(ctx, plan, d.cfg.Apply)
 	}
-	d.settle(repo, snap, hashes, cfgHash, scope, out, held)
+	failed := failedTenants(out)
+	d.settle(repo, snap, hashes, cfgHash, scope, out, failed, held)
 	if out.Err == nil { // this revision, not the last-known-good, is in force
 		out.Err = d.record(ctx, snap.Revision)
 	}
-	d.emitEvents(ctx, clients, repo, failedTenants(out))
+	d.emitEvents(ctx, clients, repo, failed)
 	return out
 }
 
@@ -202,8 +203,8 @@ func (d *Daemon) withoutBackingOff(p *diff.Plan) (*diff.Plan, map[string]bool) {
 // settle records the outcome: tenants reconciled cleanly get their new
 // fingerprint and lose any backoff; failing ones back off, and keep their
 // old fingerprint so the next reconcile retries them.
-func (d *Daemon) settle(repo *reconcile.Repo, snap source.Snapshot, hashes map[string]string, cfgHash string, scope []string, out Outcome, held map[string]bool) {
-	failed := failedTenants(out)
+func (d *Daemon) settle(repo *reconcile.Repo, snap source.Snapshot, hashes map[string]string, cfgHash string, scope []string, out Outcome,
+	failed map[string]string, held map[string]bool) {
 	d.logFailures(failed)
 	d.mu.Lock()
 	defer d.mu.Unlock()

@@ -45,7 +45,7 @@ func TestDaemonSurvivesVaultRestart(t *testing.T) {
 	must(t, err)
 	c.Vault.ClearToken()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	auth := &vaultauth.Kubernetes{Client: c.Vault, Mount: "kubernetes", Role: "syncd", JWTFile: jwtFile, Log: log}
+	auth := &vaultauth.Login{Client: c.Vault, Mount: "kubernetes", Role: "syncd", JWTFile: jwtFile, Log: log}
 	d := daemon.New(daemon.Config{
 		Source: source.Dir{Path: r.dir}, Poll: time.Hour, Scan: time.Hour,
 		Clients: func(context.Context) (reconcile.Clients, error) { return c, auth.Ensure(ctx) },

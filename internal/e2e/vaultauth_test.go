@@ -25,7 +25,7 @@ func TestVaultLoginLifecycle(t *testing.T) {
 	vc, err := vaultapi.NewClient(&vaultapi.Config{Address: bed.VaultAddr})
 	must(t, err)
 	vc.ClearToken()
-	auth := &vaultauth.Kubernetes{Client: vc, Mount: "kubernetes", Role: "e2e-vauth", JWTFile: jwtFile,
+	auth := &vaultauth.Login{Client: vc, Mount: "kubernetes", Role: "e2e-vauth", JWTFile: jwtFile,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), MinBackoff: 300 * time.Millisecond, MaxBackoff: time.Second}
 	ctx := context.Background()
 	alive := func(token string) bool {

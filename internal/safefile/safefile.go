@@ -58,23 +58,14 @@ func Read(path string, max int64, links Links) ([]byte, error) {
 	if st.Size() > max {
 		return nil, fmt.Errorf("%s: %d bytes, over the limit of %d: %w", path, st.Size(), max, ErrTooLarge)
 	}
-	data := make([]byte, 0, st.Size()+1)
-	for {
-		n, err := f.Read(data[len(data):cap(data)])
-		data = data[:len(data)+n]
-		if int64(len(data)) > max {
-			return nil, fmt.Errorf("%s: over the limit of %d bytes: %w", path, max, ErrTooLarge)
-		}
-		if err == io.EOF {
-			return data, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		if len(data) == cap(data) { // it grew while read
-			data = append(data, 0)[:len(data)]
-		}
+	data, err := io.ReadAll(io.LimitReader(f, max+1)) // one byte over the bound tells a file that grew past it
+	if err != nil {
+		return nil, err
 	}
+	if int64(len(data)) > max {
+		return nil, fmt.Errorf("%s: over the limit of %d bytes: %w", path, max, ErrTooLarge)
+	}
+	return data, nil
 }
 
 // Dir checks that path is a directory, not a symlink to one.

@@ -1,6 +1,7 @@
 package source
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -59,9 +60,12 @@ const (
 
 var fullHash = regexp.MustCompile(`^[0-9a-f]{40}$`)
 
+// IsCommitHash reports whether ref is a full commit hash.
+func IsCommitHash(ref string) bool { return fullHash.MatchString(ref) }
+
 // Fetch brings the checkout to the ref's current commit.
 func (g Git) Fetch(ctx context.Context) (Snapshot, error) {
-	timeout := cmpOr(g.Timeout, DefaultTimeout)
+	timeout := cmp.Or(g.Timeout, DefaultTimeout)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	snap, err := g.fetchCommit(ctx)
@@ -76,7 +80,7 @@ func (g Git) Fetch(ctx context.Context) (Snapshot, error) {
 
 func (g Git) fetchCommit(ctx context.Context) (Snapshot, error) {
 	dir := filepath.Join(g.CacheDir, cacheKey(g.URL))
-	budget := &budget{max: cmpOr(g.MaxBytes, DefaultMaxBytes)}
+	budget := &budget{max: cmp.Or(g.MaxBytes, DefaultMaxBytes)}
 	repo, err := g.open(dir, budget)
 	if err != nil {
 		return Snapshot{}, err
@@ -208,12 +212,4 @@ func cacheKey(url string) string {
 		base = base[len(base)-40:]
 	}
 	return base + "-" + hex.EncodeToString(sum[:])[:8]
-}
-
-func cmpOr[T comparable](v, def T) T {
-	var zero T
-	if v == zero {
-		return def
-	}
-	return v
 }

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Redact drops the user information (a user name, a password or a token)
@@ -44,12 +45,10 @@ func sanitize(s string) string {
 	}, s)
 	if len(s) > maxRemoteText {
 		cut := maxRemoteText
-		for cut > 0 && !utf8Start(s[cut]) {
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
 			cut--
 		}
 		s = s[:cut] + "… (truncated)"
 	}
 	return s
 }
-
-func utf8Start(b byte) bool { return b&0xC0 != 0x80 }

@@ -1,5 +1,6 @@
-// Package vaultauth keeps one Vault token alive for a process: a Kubernetes
-// auth login with the pod's service-account token, renewed by vault/api's
+// Package vaultauth keeps one Vault token alive for a process: a login
+// with a JWT — the pod's service-account token (Kubernetes auth) or a CI
+// job's OIDC token (JWT auth) — renewed by vault/api's
 // lifetime watcher, and a new login only when the token can no longer be
 // renewed or Vault refuses it. A replaced token is revoked and its renewer
 // stopped; logins after a refusal back off; Close revokes the last token.
@@ -32,9 +33,9 @@ const (
 	MaxBackoff = 5 * time.Minute
 )
 
-// Kubernetes logs in with the Kubernetes auth method — or the JWT auth
+// Login logs in with the Kubernetes auth method — or the JWT auth
 // method, whose login is the same (a role and a JWT) — and keeps the token.
-type Kubernetes struct {
+type Login struct {
 	Client  *vaultapi.Client
 	Mount   string // auth mount, e.g. "kubernetes" or "jwt"
 	Role    string
@@ -55,15 +56,15 @@ type Kubernetes struct {
 }
 
 // Logins counts the logins made.
-func (k *Kubernetes) Logins() int64 { return k.logins.Load() }
+func (k *Login) Logins() int64 { return k.logins.Load() }
 
 // ErrBackingOff refuses a login too soon after the last one was refused.
-var ErrBackingOff = errors.New("vault kubernetes login backing off")
+var ErrBackingOff = errors.New("vault login backing off")
 
 // Ensure makes sure the client holds a live token: it logs in the first
 // time and after the token could not be renewed; otherwise it does
 // nothing. ctx bounds the renewals' life.
-func (k *Kubernetes) Ensure(ctx context.Context) error {
+func (k *Login) Ensure(ctx context.Context) error {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	if k.valid {
@@ -78,7 +79,7 @@ func (k *Kubernetes) Ensure(ctx context.Context) error {
 // Refused reports that Vault refused the token (403 on a request syncd
 // must be allowed): the next Ensure logs in again, after a backoff that
 // doubles while new tokens keep being refused.
-func (k *Kubernetes) Refused() {
+func (k *Login) Refused() {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	if !k.valid {
@@ -94,7 +95,7 @@ func (k *Kubernetes) Refused() {
 }
 
 // Close stops the renewer and revokes the current token.
-func (k *Kubernetes) Close(ctx context.Context) {
+func (k *Login) Close(ctx context.Context) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	k.retire(ctx)
@@ -102,7 +103,7 @@ func (k *Kubernetes) Close(ctx context.Context) {
 }
 
 // retire stops the current token's renewer and revokes it (k.mu held).
-func (k *Kubernetes) retire(ctx context.Context) {
+func (k *Login) retire(ctx context.Context) {
 	if k.stop != nil {
 		k.stop()
 		k.stop = nil
@@ -121,7 +122,7 @@ func (k *Kubernetes) retire(ctx context.Context) {
 	k.token = ""
 }
 
-func (k *Kubernetes) login(ctx context.Context) error {
+func (k *Login) login(ctx context.Context) error {
 	path := k.JWTFile
 	if path == "" {
 		path = DefaultJWTFile
@@ -130,7 +131,7 @@ func (k *Kubernetes) login(ctx context.Context) error {
 	if k.JWT == "" {
 		var err error
 		if jwt, err = safefile.Read(path, 64<<10, safefile.FollowLinks); err != nil { // a projected token: a symlink by design
-			return fmt.Errorf("vault kubernetes login: reading the service account token: %w", err)
+			return fmt.Errorf("vault login: reading the token to log in with: %w", err)
 		}
 	} else {
 		path = "$SYNCD_VAULT_JWT"
@@ -144,7 +145,7 @@ func (k *Kubernetes) login(ctx context.Context) error {
 		return fmt.Errorf("vault login (auth/%s, role %s, token %s): %w", k.Mount, k.Role, path, err)
 	}
 	if secret == nil || secret.Auth == nil || secret.Auth.ClientToken == "" {
-		return errors.New("vault kubernetes login: no token in the answer")
+		return errors.New("vault login: no token in the answer")
 	}
 	k.logins.Add(1)
 	k.Client.SetToken(secret.Auth.ClientToken)
