@@ -193,9 +193,19 @@ func (r *InventoryRecorder) finish(ctx context.Context, tenant string, results [
 	next := *t
 	next.Objects, next.Pending = slices.Clone(t.Objects), slices.Clone(t.Pending)
 	all, finalSteps := true, 0
+	revoked := map[string]bool{} // database roles whose leases this run revoked
+	for _, c := range results {
+		if c.Status == Applied && c.Action == diff.RevokeLeases {
+			revoked[c.ID.Name] = true
+		}
+	}
 	for _, c := range results {
 		if c.Status != Applied {
 			all = false
+			continue
+		}
+		if c.ID.Kind == object.DatabaseRole && (c.Action == diff.Delete || c.Action == diff.Forget) && !revoked[c.ID.Name] {
+			all = false // its leases may live on: the next plan revokes them
 			continue
 		}
 		switch c.Action {
@@ -215,8 +225,8 @@ func (r *InventoryRecorder) finish(ctx context.Context, tenant string, results [
 	}
 	slices.SortFunc(next.Objects, object.Compare)
 	_, present := r.desiredTenant(tenant)
-	if !present && all && finalSteps > 0 && next.DeprecatedAt != nil && next.DeprecatedPolicy == "" {
-		return true, nil // off-boarding complete
+	if !present && all && finalSteps > 0 && next.DeprecatedAt != nil && next.Empty() {
+		return true, nil // off-boarding complete: the record names nothing
 	}
 	if err := r.Store.SaveRecord(ctx, tenant, &next); err != nil {
 		return false, err

@@ -15,6 +15,7 @@ import (
 	"github.com/syncd-dev/syncd/internal/desired"
 	"github.com/syncd-dev/syncd/internal/diff"
 	"github.com/syncd-dev/syncd/internal/inventory"
+	"github.com/syncd-dev/syncd/internal/object"
 )
 
 // fakeStore logs the inventory writes.
@@ -122,5 +123,81 @@ func TestRecorderIndexFailureTouchesNoTenant(t *testing.T) {
 	errs := rec.Begin(context.Background(), nil, map[string][]*diff.Change{"a": {{ID: vid("K", "a"), Action: diff.Create}}, "b": {{ID: vid("K", "b"), Action: diff.Create}}})
 	if len(errs) != 2 || errs["a"] == nil || errs["b"] == nil || len(fs.saved) != 0 {
 		t.Fatalf("errors %v, records written %v: want both tenants refused and nothing written", errs, fs.saved)
+	}
+}
+
+// TestOffboardingCompletesOnlyWhenTheRecordIsEmpty: the grace period's
+// last steps end a removed tenant's record only when it names nothing else,
+// pending or confirmed; an object still recorded keeps the record (and the
+// object owned, to be retried).
+func TestOffboardingCompletesOnlyWhenTheRecordIsEmpty(t *testing.T) {
+	past := time.Now().Add(-48 * time.Hour)
+	for name, tc := range map[string]struct {
+		objects, pending []string
+		complete         bool
+	}{
+		"nothing else recorded":      {complete: true},
+		"a confirmed object remains": {objects: []string{"role"}},
+		"a pending object remains":   {pending: []string{"role"}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			rec := &inventory.Tenant{Version: 3, DeprecatedAt: &past, DeprecatedPolicy: "gone-deprecated"}
+			for _, n := range tc.objects {
+				rec.Objects = append(rec.Objects, vid("K", n))
+			}
+			for _, n := range tc.pending {
+				rec.Pending = append(rec.Pending, vid("K", n))
+			}
+			inv := &inventory.Inventory{Tenants: map[string]*inventory.Tenant{"gone": rec}}
+			fs := &fakeStore{saved: map[string]int{}}
+			r := &InventoryRecorder{Store: fs, Config: config.Default(), Inventory: inv}
+			results := map[string][]*ChangeResult{"gone": {
+				{ID: vid("K", "gone-deprecated"), Tenant: "gone", Action: diff.DeleteDeprecated, Status: Applied},
+				{ID: vid("K", "kv"), Tenant: "gone", Action: diff.DeleteKVMetadata, Status: Applied},
+			}}
+			if errs := r.Finish(context.Background(), results); len(errs) != 0 {
+				t.Fatalf("Finish: %v", errs)
+			}
+			if got := slices.Equal(fs.deleted, []string{"gone"}); got != tc.complete {
+				t.Fatalf("record deleted = %v (deleted %v, saved %v), want %v", got, fs.deleted, fs.saved, tc.complete)
+			}
+			if !tc.complete && len(rec.Objects)+len(rec.Pending) != len(tc.objects)+len(tc.pending) {
+				t.Errorf("the record lost what it names: %+v", rec)
+			}
+		})
+	}
+}
+
+// TestADeletedDatabaseRoleStaysRecordedUntilItsLeasesAreRevoked: deleting
+// a role (or forgetting one gone already) takes it off the record only when
+// the same run revoked its leases; otherwise the next plan, seeing the
+// record, revokes them.
+func TestADeletedDatabaseRoleStaysRecordedUntilItsLeasesAreRevoked(t *testing.T) {
+	for name, tc := range map[string]struct {
+		action diff.Action
+		revoke Status
+		stays  bool
+	}{
+		"deleted and revoked":             {action: diff.Delete, revoke: Applied},
+		"deleted, revocation failed":      {action: diff.Delete, revoke: Failed, stays: true},
+		"gone already, revocation failed": {action: diff.Forget, revoke: Failed, stays: true},
+		"gone already, revoked":           {action: diff.Forget, revoke: Applied},
+	} {
+		t.Run(name, func(t *testing.T) {
+			id := object.ID{System: object.Vault, Kind: object.DatabaseRole, Scope: "database", Name: "shop-catalog"}
+			rec := &inventory.Tenant{Version: 1, Objects: []object.ID{id}}
+			inv := &inventory.Inventory{Tenants: map[string]*inventory.Tenant{"shop": rec}}
+			r := &InventoryRecorder{Store: &fakeStore{saved: map[string]int{}}, Config: config.Default(), Inventory: inv}
+			results := map[string][]*ChangeResult{"shop": {
+				{ID: id, Tenant: "shop", Action: tc.action, Status: Applied},
+				{ID: object.ID{System: object.Vault, Kind: object.Leases, Scope: "database/creds", Name: "shop-catalog"}, Tenant: "shop", Action: diff.RevokeLeases, Status: tc.revoke},
+			}}
+			if errs := r.Finish(context.Background(), results); len(errs) != 0 {
+				t.Fatalf("Finish: %v", errs)
+			}
+			if got := slices.Contains(inv.Tenants["shop"].Objects, id); got != tc.stays {
+				t.Errorf("role recorded = %v, want %v", got, tc.stays)
+			}
+		})
 	}
 }

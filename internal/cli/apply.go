@@ -23,10 +23,9 @@ import (
 
 type applyFlags struct {
 	planOptions
-	format         string
-	autoApprove    bool
-	parallelism    int
-	forceConflicts bool
+	format      string
+	autoApprove bool
+	parallelism int
 }
 
 func newApply(o *options) *cobra.Command {
@@ -57,7 +56,6 @@ Exit status: 0 everything applied, 1 otherwise.`,
 	fl.StringVarP(&f.format, "output", "o", "text", "result format: text, json, markdown")
 	fl.BoolVar(&f.autoApprove, "auto-approve", false, "apply without asking")
 	fl.IntVar(&f.parallelism, "parallelism", apply.DefaultParallelism, "changes of one wave in flight at once")
-	fl.BoolVar(&f.forceConflicts, "force-conflicts", false, "on a create, take Kubernetes fields another field manager owns (an update or adopt always takes every field over)")
 	f.planOptions.flags(cmd)
 	f.vault.flags(cmd, "syncd")
 	f.src.historyFlags(cmd)
@@ -108,7 +106,7 @@ func (o *options) runApply(ctx context.Context, f *applyFlags, file string) erro
 			return err
 		}
 	}
-	res := applier.Apply(ctx, plan, reconcile.ApplyOptions{Parallelism: f.parallelism, ForceConflicts: f.forceConflicts, Progress: o.progress()})
+	res := applier.Apply(ctx, plan, reconcile.ApplyOptions{Parallelism: f.parallelism, Progress: o.progress()})
 	o.log.Info("apply finished", "applied", res.Summary.Applied, "failed", res.Summary.Failed, "skipped", res.Summary.Skipped,
 		"vault_writes", res.Requests.VaultWrites, "kubernetes_writes", res.Requests.KubernetesWrites)
 	if err := writeResult(o.stdout, res, f.format); err != nil {

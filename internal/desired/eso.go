@@ -10,6 +10,9 @@ const (
 	LabelManagedBy = "app.kubernetes.io/managed-by"
 	ManagedBy      = "syncd"
 	LabelTenant    = "syncd.io/tenant"
+	// FieldManager is syncd's name in an object's managedFields: an object
+	// none of whose entries names it was not written by syncd.
+	FieldManager = "syncd"
 )
 
 // The manifests syncd builds, as types whose fields are declared in sorted

@@ -149,6 +149,13 @@ func (b *planner) pairDesired() {
 			continue
 		case !exists:
 			c.Action = Create // its fields are listed when shown (Change.FieldList)
+		case owned && pending[i] && !b.landed(o.Spec, lo):
+			if !b.in.Options.Adopt {
+				b.fail(o.ID, o.Tenant, "%s; plan with --adopt to take it over", notLanded(lo))
+				continue
+			}
+			c.Action = Adopt
+			c.Fields = Compare(o.Spec, lo.Spec)
 		case owned:
 			c.Fields = Compare(o.Spec, lo.Spec)
 			c.Action = Update
@@ -168,6 +175,21 @@ func (b *planner) pairDesired() {
 		}
 		b.add(c, o.Refs)
 	}
+}
+
+// landed reports whether a live object recorded only as pending is the
+// write syncd began: as desired, and (in Kubernetes) written by syncd's
+// field manager. Anything else may be someone else's object that appeared
+// after a create failed: pending is an intent, not ownership.
+func (b *planner) landed(want desired.Spec, lo live.Object) bool {
+	return !lo.Foreign && len(Compare(want, lo.Spec)) == 0
+}
+
+func notLanded(lo live.Object) string {
+	if lo.Foreign {
+		return "recorded as pending (a write syncd began and never confirmed), but no field of the live object is syncd's: someone else created it"
+	}
+	return "recorded as pending (a write syncd began and never confirmed), but the live object differs from what syncd writes: it may not be syncd's"
 }
 
 // desiredOwners returns, by position in the desired objects, the tenant

@@ -215,6 +215,44 @@ func TestCompute(t *testing.T) {
 			},
 			want: shopOffboarding,
 		},
+		"a removed tenant whose writes were all recorded as pending is off-boarded in full": {
+			files: []string{shop, blog}, live: []string{shop, blog},
+			mutate: func(t *testing.T, cfg *config.Config, st *desired.State, l *live.State, in *Input) {
+				_, in.Desired = fixture(t, blog)
+				in.Config.Guard.MaxDeletePercent = 50
+				rec := l.Inventory.Tenants["shop"]
+				rec.Objects, rec.Pending = nil, rec.Objects // every write landed, none confirmed
+			},
+			want: shopOffboarding,
+		},
+		"a removed tenant whose database role is pending has the role deleted and its leases revoked": {
+			files: []string{shop, blog}, live: []string{shop, blog},
+			mutate: func(t *testing.T, cfg *config.Config, st *desired.State, l *live.State, in *Input) {
+				_, in.Desired = fixture(t, blog)
+				in.Config.Guard.MaxDeletePercent = 50
+				rec := l.Inventory.Tenants["shop"]
+				role := desired.NewIDs(cfg).DatabaseRole("bookstore-platform-shop-catalog")
+				rec.Objects, rec.Pending = without(rec.Objects, role), []object.ID{role}
+			},
+			want: shopOffboarding,
+		},
+		"a present tenant's pending object no longer derived is deleted": {
+			files: []string{shop}, live: []string{shop},
+			mutate: func(t *testing.T, cfg *config.Config, st *desired.State, l *live.State, in *Input) {
+				_, in.Desired = fixture(t, strings.Split(shop, "  databases:")[0])
+				in.Config.Guard.MaxDeletePercent = 100
+				rec := l.Inventory.Tenants["shop"]
+				role := desired.NewIDs(cfg).DatabaseRole("bookstore-platform-shop-catalog")
+				rec.Objects, rec.Pending = without(rec.Objects, role), []object.ID{role}
+			},
+			want: []string{
+				"0 delete ExternalSecret bookstore-platform-shop/catalog-db",
+				"0 update Policy bookstore-platform-app-shop",
+				"1 delete VaultDynamicSecret bookstore-platform-shop/catalog-db",
+				"2 delete DatabaseRole bookstore-platform-shop-catalog",
+				"3 revoke-leases Leases bookstore-platform-shop-catalog",
+			},
+		},
 		"the deletion guard refuses more removals than allowed": {
 			files: []string{shop, blog}, live: []string{shop, blog},
 			mutate: func(t *testing.T, cfg *config.Config, st *desired.State, l *live.State, in *Input) {
@@ -333,7 +371,7 @@ func TestCompute(t *testing.T) {
 				"warning ExternalSecret bookstore-platform-blog/smtp: KV secret secret/bookstore-platform/blog/mail/smtp has no value yet; ESO cannot sync it until one is written",
 			},
 		},
-		"an object dropped from a tenant file is deleted; a dropped database revokes its leases first": {
+		"an object dropped from a tenant file is deleted; a dropped database's leases are revoked after its role is gone": {
 			files: []string{shop}, live: []string{shop},
 			mutate: func(t *testing.T, cfg *config.Config, st *desired.State, l *live.State, in *Input) {
 				_, in.Desired = fixture(t, strings.Split(shop, "  databases:")[0])
@@ -343,25 +381,26 @@ func TestCompute(t *testing.T) {
 				"0 delete ExternalSecret bookstore-platform-shop/catalog-db",
 				"0 update Policy bookstore-platform-app-shop",
 				"1 delete VaultDynamicSecret bookstore-platform-shop/catalog-db",
-				"2 revoke-leases Leases bookstore-platform-shop-catalog",
-				"3 delete DatabaseRole bookstore-platform-shop-catalog",
+				"2 delete DatabaseRole bookstore-platform-shop-catalog",
+				"3 revoke-leases Leases bookstore-platform-shop-catalog",
 			},
 		},
 	})
 }
 
 // shopOffboarding is the plan that off-boards tenant shop up to deprecation:
-// ESO objects first, leases revoked only once nothing can lease under the
-// role any more, then the roles, then the policy renamed.
+// ESO objects first, then the database role, so nothing can lease under it
+// any more, then its leases revoked, then the auth role, then the policy
+// renamed.
 var shopOffboarding = []string{
 	"0 delete ExternalSecret bookstore-platform-shop/catalog-db",
 	"0 delete ExternalSecret bookstore-platform-shop/stripe",
 	"1 delete SecretStore bookstore-platform-shop/vault-shop",
 	"1 delete VaultDynamicSecret bookstore-platform-shop/catalog-db",
-	"2 revoke-leases Leases bookstore-platform-shop-catalog",
-	"3 delete DatabaseRole bookstore-platform-shop-catalog",
-	"3 delete KubernetesAuthRole bookstore-platform-shop",
-	"4 deprecate-policy Policy bookstore-platform-app-shop",
+	"2 delete DatabaseRole bookstore-platform-shop-catalog",
+	"3 revoke-leases Leases bookstore-platform-shop-catalog",
+	"4 delete KubernetesAuthRole bookstore-platform-shop",
+	"5 deprecate-policy Policy bookstore-platform-app-shop",
 }
 
 // planCase plans the tenant files against live state owned by syncd.

@@ -54,8 +54,66 @@ spec:
     - {name: catalog, connection: catalog, privilege: readonly}
 `
 
+// pendingAs records blog's object of kind as pending only, its live
+// counterpart changed by edit.
+func pendingAs(t *testing.T, st *desired.State, l *live.State, kind object.Kind, edit func(*live.Object)) {
+	t.Helper()
+	for _, o := range st.Objects {
+		if o.ID.Kind != kind || o.Tenant != "blog" {
+			continue
+		}
+		rec := l.Inventory.Tenants["blog"]
+		rec.Objects, rec.Pending = without(rec.Objects, o.ID), []object.ID{o.ID}
+		lo := live.Object{ID: o.ID, Spec: o.Spec}
+		edit(&lo)
+		l.Objects[o.ID] = lo
+		return
+	}
+	t.Fatalf("blog has no %s", kind)
+}
+
 func TestLifecycle(t *testing.T) {
 	runPlanCases(t, map[string]planCase{
+		"a pending object as desired and written by syncd is confirmed": {
+			files: []string{blog}, live: []string{blog},
+			mutate: func(t *testing.T, cfg *config.Config, st *desired.State, l *live.State, in *Input) {
+				pendingAs(t, st, l, object.SecretStore, func(*live.Object) {})
+			},
+			want: []string{"0 confirm SecretStore bookstore-platform-blog/vault-blog"},
+		},
+		"a pending Kubernetes object no field of which is syncd's is not taken without --adopt": {
+			files: []string{blog}, live: []string{blog},
+			mutate: func(t *testing.T, cfg *config.Config, st *desired.State, l *live.State, in *Input) {
+				pendingAs(t, st, l, object.SecretStore, func(o *live.Object) { o.Foreign = true })
+			},
+			want: []string{
+				"error ExternalSecret bookstore-platform-blog/smtp: skipped: depends on SecretStore bookstore-platform-blog/vault-blog, which cannot be applied",
+				"error SecretStore bookstore-platform-blog/vault-blog: recorded as pending (a write syncd began and never confirmed), but no field of the live object is syncd's: someone else created it; plan with --adopt to take it over",
+			},
+		},
+		"a pending Vault object that differs from what syncd writes is not updated without --adopt": {
+			files: []string{blog}, live: []string{blog},
+			mutate: func(t *testing.T, cfg *config.Config, st *desired.State, l *live.State, in *Input) {
+				pendingAs(t, st, l, object.AuthRole, func(o *live.Object) {
+					r := *o.Spec.(*desired.AuthRoleSpec)
+					r.TokenPolicies = append(r.TokenPolicies, "someone-elses")
+					o.Spec = &r
+				})
+			},
+			want: []string{
+				"error ExternalSecret bookstore-platform-blog/smtp: skipped: depends on SecretStore bookstore-platform-blog/vault-blog, which cannot be applied (upstream failure: KubernetesAuthRole bookstore-platform-blog)",
+				"error SecretStore bookstore-platform-blog/vault-blog: skipped: depends on KubernetesAuthRole bookstore-platform-blog, which cannot be applied",
+				"error KubernetesAuthRole bookstore-platform-blog: recorded as pending (a write syncd began and never confirmed), but the live object differs from what syncd writes: it may not be syncd's; plan with --adopt to take it over",
+			},
+		},
+		"with --adopt a pending object that may not be syncd's is adopted": {
+			files: []string{blog}, live: []string{blog},
+			mutate: func(t *testing.T, cfg *config.Config, st *desired.State, l *live.State, in *Input) {
+				pendingAs(t, st, l, object.SecretStore, func(o *live.Object) { o.Foreign = true })
+				in.Options.Adopt = true
+			},
+			want: []string{"0 adopt SecretStore bookstore-platform-blog/vault-blog"},
+		},
 		"an object the inventory records for another tenant is never planned for this one, live or not": {
 			files: []string{shop}, live: nil,
 			mutate: func(t *testing.T, cfg *config.Config, st *desired.State, l *live.State, in *Input) {
@@ -110,8 +168,8 @@ func TestLifecycle(t *testing.T) {
 				"0 create DatabaseRole renamed-shop-catalog",
 				"1 update VaultDynamicSecret bookstore-platform-shop/catalog-db",
 				"1 update Policy bookstore-platform-app-shop",
-				"2 revoke-leases Leases bookstore-platform-shop-catalog",
-				"3 delete DatabaseRole bookstore-platform-shop-catalog",
+				"2 delete DatabaseRole bookstore-platform-shop-catalog",
+				"3 revoke-leases Leases bookstore-platform-shop-catalog",
 			},
 		},
 		"guard: a template change revoking every tenant's leases counts, though no tenant is removed": {
@@ -205,8 +263,9 @@ func TestLifecycle(t *testing.T) {
 				"0 forget SecretStore bookstore-platform-shop/vault-shop",
 				"0 forget VaultDynamicSecret bookstore-platform-shop/catalog-db",
 				"0 forget DatabaseRole bookstore-platform-shop-catalog",
-				"0 delete KubernetesAuthRole bookstore-platform-shop",
-				"1 delete Policy bookstore-platform-app-shop", // the copy exists: the original goes
+				"1 revoke-leases Leases bookstore-platform-shop-catalog", // the role is gone, its leases may not be
+				"2 delete KubernetesAuthRole bookstore-platform-shop",
+				"3 delete Policy bookstore-platform-app-shop", // the copy exists: the original goes
 				"waiting shop until 2026-12-01T11:00:00Z",
 			},
 		},
@@ -230,6 +289,7 @@ func TestLifecycle(t *testing.T) {
 				"0 forget DatabaseRole bookstore-platform-shop-catalog",
 				"0 forget KubernetesAuthRole bookstore-platform-shop",
 				"0 deprecate-policy Policy bookstore-platform-app-shop",
+				"1 revoke-leases Leases bookstore-platform-shop-catalog",
 			},
 		},
 		"a re-added tenant whose deprecation was already cleared still loses the copy": {
@@ -261,10 +321,11 @@ func TestLifecycle(t *testing.T) {
 				"0 forget SecretStore bookstore-platform-shop/vault-shop",
 				"0 forget VaultDynamicSecret bookstore-platform-shop/catalog-db",
 				"0 forget DatabaseRole bookstore-platform-shop-catalog",
-				"0 delete KubernetesAuthRole bookstore-platform-shop",
 				"0 forget Policy bookstore-platform-app-shop",
-				"1 delete-kv-metadata KVPrefix secret/bookstore-platform/shop",
-				"1 delete-deprecated Policy bookstore-platform-app-shop-deprecated",
+				"1 revoke-leases Leases bookstore-platform-shop-catalog",
+				"2 delete KubernetesAuthRole bookstore-platform-shop",
+				"3 delete-kv-metadata KVPrefix secret/bookstore-platform/shop",
+				"3 delete-deprecated Policy bookstore-platform-app-shop-deprecated",
 			},
 		},
 	})

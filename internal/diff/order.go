@@ -20,10 +20,13 @@ func removes(a Action) bool {
 // waves: an object after what it refers to when both are created, before it
 // when both go away. Off-boarding adds the domain's order, each edge from an
 // index so the cost stays linear:
-//   - a database role's leases are revoked only after every change to an
-//     object whose live content can create leases under that role (a
-//     generator deleted, or updated to point elsewhere after a rename);
-//   - the database role and the tenant's auth role go after the revocation;
+//   - a database role's leases are revoked only once nothing can create
+//     new ones: after the role is deleted (Vault revokes a lease of a
+//     deleted role with the revocation statements stored in the lease) and
+//     after every change to an object whose live content can create leases
+//     under that role (a generator deleted, or updated to point elsewhere);
+//     revoking first left every credential minted meanwhile alive;
+//   - the tenant's auth role goes after the revocation;
 //   - the policy is deprecated after the auth role is gone (a reference);
 //   - the deprecated policy and KV data go after every other step of the
 //     tenant.
@@ -85,9 +88,14 @@ func (b *planner) order() {
 				g.DependsOn(k, maker)
 			}
 			if role, ok := nodeOf(b.ids.DatabaseRole(c.ID.Name)); ok {
-				g.DependsOn(role, k)
+				g.DependsOn(k, role) // no role, no new credentials: the sweep is final
 			}
 		case Delete:
+			if c.ID.Kind == object.DatabaseRole { // a generator points away first, so it never reads a missing role
+				for _, maker := range leaseMakers[c.ID.Name] {
+					g.DependsOn(k, maker)
+				}
+			}
 			if c.ID.Kind == object.AuthRole {
 				for _, r := range revokes[c.Tenant] {
 					g.DependsOn(k, r)

@@ -33,7 +33,7 @@ func (b *planner) removals() {
 			if rec.DeprecatedAt != nil || rec.DeprecatedPolicy != "" {
 				b.cancelOffboarding(name, rec)
 			}
-			for _, id := range rec.Objects {
+			for _, id := range rec.Recorded() {
 				if _, desired := b.in.Desired.Index(id); !desired {
 					b.deleteObject(name, id, "no longer derived from the tenant file")
 				}
@@ -48,25 +48,29 @@ func (b *planner) removals() {
 	b.guard()
 }
 
-// deleteObject plans the deletion of one owned object that is still live (a
-// database role's leases are revoked first), or its removal from the
-// inventory when it is gone already.
+// deleteObject plans the deletion of one owned object that is still live,
+// or its removal from the inventory when it is gone already. A database
+// role's leases are revoked after it, live or gone: a role the record
+// still names may have been deleted by a run that never revoked (it was
+// killed, or the revocation failed), and the record keeps the role until a
+// revocation is recorded (apply.InventoryRecorder).
 func (b *planner) deleteObject(tenant string, id object.ID, note string) {
 	lo, exists := b.in.Live.Get(id)
 	if !exists {
 		b.add(Change{ID: id, Tenant: tenant, Action: Forget, Note: "gone already: leaves the inventory"}, nil)
-		return
+	} else {
+		b.add(Change{ID: id, Tenant: tenant, Action: Delete, Note: note, UID: lo.UID}, liveRefs(b.ids, b.in.Config, lo))
 	}
-	b.add(Change{ID: id, Tenant: tenant, Action: Delete, Note: note, UID: lo.UID}, liveRefs(b.ids, b.in.Config, lo))
-	if id.Kind == object.DatabaseRole {
+	if id.Kind == object.DatabaseRole && b.changes.get(id) != nil { // not when the role's own change was refused
 		b.add(Change{ID: b.ids.Leases(id.Name), Tenant: tenant, Action: RevokeLeases,
 			Note: fmt.Sprintf("revoke every lease under %s/creds/%s, once nothing can create new ones", id.Scope, id.Name)}, nil)
 	}
 }
 
-// offboard plans off-boarding a removed tenant: delete its ESO objects,
-// revoke its dynamic leases, delete its database roles and its auth role,
-// and rename its policy to <policy>-deprecated. For a tenant already
+// offboard plans off-boarding a removed tenant: delete its ESO objects and
+// its database roles, revoke its dynamic leases, delete its auth role, and
+// rename its policy to <policy>-deprecated. Every object its record names
+// is covered, pending or confirmed. For a tenant already
 // deprecated it retries whatever is still live (a partly failed run, or an
 // object recreated out of band); its original policy is then deleted, the
 // copy exists already.
@@ -75,7 +79,7 @@ func (b *planner) offboard(tenant string, rec *inventory.Tenant) {
 	if rec.DeprecatedAt != nil {
 		why = "off-boarding leftover, retried"
 	}
-	for _, id := range rec.Objects {
+	for _, id := range rec.Recorded() { // pending too: a write may have landed unconfirmed
 		lo, exists := b.in.Live.Get(id)
 		if !exists && id.Kind == object.Policy && rec.DeprecatedAt == nil && rec.DeprecatedPolicy == id.Name+config.DeprecatedSuffix {
 			continue // an interrupted deprecation: finished below, which also drops it from the record

@@ -115,10 +115,10 @@ func TestPlanAgainstSeededLiveState(t *testing.T) {
 	}
 	want := []string{
 		"update ExternalSecret e2e-plan-blog/smtp (wave 0)",
-		"revoke-leases Leases e2e-plan-gone-catalog (wave 0)",
-		"delete DatabaseRole e2e-plan-gone-catalog (wave 1)",
-		"delete KubernetesAuthRole e2e-plan-gone (wave 1)",
-		"deprecate-policy Policy e2e-plan-app-gone (wave 2)",
+		"delete DatabaseRole e2e-plan-gone-catalog (wave 0)",
+		"revoke-leases Leases e2e-plan-gone-catalog (wave 1)",
+		"delete KubernetesAuthRole e2e-plan-gone (wave 2)",
+		"deprecate-policy Policy e2e-plan-app-gone (wave 3)",
 		"update Policy e2e-plan-app-shop (wave 0)",
 		"update KubernetesAuthRole e2e-plan-shop (wave 1)",
 		"create SecretStore e2e-plan-shop/vault-shop (wave 2)",

@@ -33,7 +33,7 @@ type Tenant struct {
 	// Pending are objects apply is about to create: recorded before the
 	// write, moved to Objects after it, so a crash in between never leaves
 	// an object that the next plan calls "not owned". The planner treats
-	// them as owned.
+	// them as recorded, not owned: see diff.
 	Pending []object.ID `json:"pending,omitempty"`
 	// Version is the KV v2 version of the record as read (0: not stored).
 	Version int `json:"-"`
@@ -57,10 +57,20 @@ func (t *Tenant) DeprecatedID() (object.ID, bool) {
 	return object.ID{System: object.Vault, Kind: object.Policy, Scope: "sys", Name: t.DeprecatedPolicy}, true
 }
 
+// Recorded is every object the record names, confirmed then pending: what
+// a removal must cover, since a pending write may have landed.
+func (t *Tenant) Recorded() []object.ID { return append(slices.Clip(t.Objects), t.Pending...) }
+
+// Empty reports whether the record names nothing any more: no object,
+// pending or confirmed, and no deprecated policy.
+func (t *Tenant) Empty() bool {
+	return len(t.Objects) == 0 && len(t.Pending) == 0 && t.DeprecatedPolicy == ""
+}
+
 // owned is every object t owns: its objects, its pending ones and its
 // deprecated policy.
 func (t *Tenant) owned() []object.ID {
-	out := append(slices.Clip(t.Objects), t.Pending...)
+	out := t.Recorded()
 	if id, ok := t.DeprecatedID(); ok {
 		out = append(out, id)
 	}

@@ -64,7 +64,7 @@ type State struct {
 // read, and a map entry with a spec for each was a second copy of the
 // desired state.
 func (s *State) Put(o Object) {
-	if s.Same != nil && s.Desired != nil && o.Spec != nil {
+	if s.Same != nil && s.Desired != nil && o.Spec != nil && !o.Foreign {
 		if i, ok := s.Desired.Index(o.ID); ok && s.Desired.Objects[i].Spec != nil && s.Same(s.Desired.Objects[i].Spec, o.Spec) {
 			s.Lock()
 			s.conv.mark(i, len(s.Desired.Objects), o)
@@ -129,6 +129,10 @@ type Object struct {
 	Raw []byte
 	// UID is a Kubernetes object's uid, so a delete can require it.
 	UID string
+	// Foreign: a Kubernetes object none of whose managedFields entries is
+	// syncd's, so syncd never wrote it. A converged object is held as a
+	// mark only when it is not foreign. Vault keeps no writer: false.
+	Foreign bool
 }
 
 // Target is what was found of an ExternalSecret's target Secret, read

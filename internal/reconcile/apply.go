@@ -18,9 +18,8 @@ import (
 
 // ApplyOptions tune Apply.
 type ApplyOptions struct {
-	Parallelism    int
-	ForceConflicts bool
-	Progress       func(apply.Progress)
+	Parallelism int
+	Progress    func(apply.Progress)
 }
 
 // Applier is what applying a plan needs of a Planned: the clients, the
@@ -74,8 +73,8 @@ func (a *Applier) Apply(ctx context.Context, plan *diff.Plan, opts ApplyOptions)
 		return &apply.Result{Errors: []string{err.Error()}}
 	}
 	writers := map[object.System]apply.Writer{
-		object.Vault:      vaultwrite.Writer{Logical: writes.Logical()},
-		object.Kubernetes: kubewrite.Writer{Dynamic: c.Kube, Config: a.cfg, ForceConflicts: opts.ForceConflicts},
+		object.Vault:      vaultwrite.Writer{Logical: writes.Logical(), Deletions: &vaultwrite.Deletions{}},
+		object.Kubernetes: kubewrite.Writer{Dynamic: c.Kube, Config: a.cfg},
 	}
 	res := apply.Run(ctx, plan, writers, rec, apply.Options{Parallelism: opts.Parallelism, Progress: opts.Progress})
 	res.Requests = apply.Requests{

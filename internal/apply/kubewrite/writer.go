@@ -1,6 +1,8 @@
-// Package kubewrite makes the plan's Kubernetes changes: ESO objects applied
-// server-side with field manager "syncd" and deleted with a precondition on
-// the uid the plan saw. It mirrors live/kuberead.
+// Package kubewrite makes the plan's Kubernetes changes: ESO objects created
+// (never merged into one that appeared since the plan), healed by
+// server-side apply with field manager "syncd" after taking every field
+// over, and deleted with a precondition on the uid the plan saw. It mirrors
+// live/kuberead.
 package kubewrite
 
 import (
@@ -12,6 +14,7 @@ import (
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/dynamic"
 
@@ -23,15 +26,12 @@ import (
 )
 
 // FieldManager is syncd's name in managedFields.
-const FieldManager = "syncd"
+const FieldManager = desired.FieldManager
 
 // Writer writes Kubernetes objects with a dynamic client.
 type Writer struct {
 	Dynamic dynamic.Interface
 	Config  *config.Config
-	// ForceConflicts takes fields another field manager owns, instead of
-	// failing with a conflict that names it.
-	ForceConflicts bool
 }
 
 // Write makes one change.
@@ -50,21 +50,17 @@ func (w Writer) Write(ctx context.Context, c diff.Change) error {
 		if !ok {
 			return fmt.Errorf("no manifest for %s", c.ID)
 		}
+		if c.Action == diff.Create {
+			return w.create(ctx, res, m)
+		}
 		// An object that exists (update, adopt) is healed to exactly the
-		// manifest: syncd takes every field over, then applies with force.
-		force := w.ForceConflicts
-		if c.Action != diff.Create {
-			if err := takeOver(ctx, res, c.ID.Name); err != nil {
-				return classify(err)
-			}
-			force = true
+		// manifest: syncd takes every field over, then applies the
+		// manifest's canonical JSON, as is, with force.
+		if err := takeOver(ctx, res, c.ID.Name); err != nil {
+			return classify(err)
 		}
-		// Server-side apply of the manifest's canonical JSON, as is.
-		opts := metav1.ApplyOptions{FieldManager: FieldManager, Force: force}.ToPatchOptions()
+		opts := metav1.ApplyOptions{FieldManager: FieldManager, Force: true}.ToPatchOptions()
 		_, err := res.Patch(ctx, c.ID.Name, types.ApplyPatchType, m.JSON(), opts)
-		if apierrors.IsConflict(err) {
-			return fmt.Errorf("%w (another field manager owns these fields; re-run with --force-conflicts to take them)", err)
-		}
 		return classify(err)
 	case diff.Delete:
 		opts := metav1.DeleteOptions{}
@@ -82,6 +78,22 @@ func (w Writer) Write(ctx context.Context, c diff.Change) error {
 		return classify(err)
 	}
 	return fmt.Errorf("unsupported action %s", c.Action)
+}
+
+// create creates the object, and only creates it: an object of that name
+// that appeared since the plan is someone else's, and a server-side apply
+// would merge into it. syncd's field manager then owns the object's fields
+// (as an update; the first heal folds them into its apply entry).
+func (w Writer) create(ctx context.Context, res dynamic.ResourceInterface, m *desired.ManifestSpec) error {
+	obj := &unstructured.Unstructured{}
+	if err := obj.UnmarshalJSON(m.JSON()); err != nil {
+		return err
+	}
+	_, err := res.Create(ctx, obj, metav1.CreateOptions{FieldManager: FieldManager})
+	if apierrors.IsAlreadyExists(err) {
+		return fmt.Errorf("%w: it appeared since the plan and is not syncd's; plan again (with --adopt to take it over)", err)
+	}
+	return classify(err)
 }
 
 // classify marks transient errors for the walker's retry.

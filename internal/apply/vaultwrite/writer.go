@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	vaultapi "github.com/hashicorp/vault/api"
 
@@ -30,6 +31,10 @@ type Logical interface {
 // Writer writes Vault objects.
 type Writer struct {
 	Logical Logical
+	// Deletions, shared by one apply's writes, makes a lease revocation
+	// wait out the creds reads begun before its role was deleted (nil: no
+	// wait).
+	Deletions *Deletions
 }
 
 // Write makes one change.
@@ -39,11 +44,18 @@ func (w Writer) Write(ctx context.Context, c diff.Change) error {
 	case diff.Create, diff.Update, diff.Adopt:
 		err = w.put(ctx, c)
 	case diff.Delete, diff.DeleteDeprecated:
-		err = w.delete(ctx, Path(c.ID))
+		if err = w.delete(ctx, Path(c.ID)); err == nil && c.ID.Kind == object.DatabaseRole {
+			w.Deletions.mark(c.ID.Scope + "/" + c.ID.Name)
+		}
 	case diff.RevokeLeases:
-		// Synchronous: when it returns, every lease (and its database
-		// user) is gone.
-		_, err = w.Logical.WriteWithContext(ctx, "sys/leases/revoke-prefix/"+c.ID.Scope+"/"+c.ID.Name, map[string]any{"sync": true})
+		// After the role is gone (the plan orders it so) and its last
+		// creds reads settled, one sweep is final. Synchronous: when it
+		// returns, every lease (and its database user) is gone; Vault
+		// revokes a deleted role's leases with the statements each lease
+		// stored.
+		if err = w.Deletions.wait(ctx, strings.TrimSuffix(c.ID.Scope, "/creds")+"/"+c.ID.Name); err == nil {
+			_, err = w.Logical.WriteWithContext(ctx, "sys/leases/revoke-prefix/"+c.ID.Scope+"/"+c.ID.Name, map[string]any{"sync": true})
+		}
 	case diff.DeprecatePolicy:
 		err = w.deprecate(ctx, c.ID)
 	case diff.DeleteKVMetadata:

@@ -237,7 +237,7 @@ func normalise(kind object.Kind, u *item) (live.Object, error) {
 	}
 	raw := live.Digest(m.JSON(), []byte(md.ResourceVersion))
 	id := object.ID{System: object.Kubernetes, Kind: kind, Scope: md.Namespace, Name: md.Name}
-	return live.Object{ID: id, Spec: m, Raw: raw, UID: md.UID}, nil
+	return live.Object{ID: id, Spec: m, Raw: raw, UID: md.UID, Foreign: md.foreign()}, nil
 }
 
 func toAny(m map[string]string) map[string]any {

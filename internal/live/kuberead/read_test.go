@@ -134,6 +134,34 @@ func TestReadKeepsWhatIsCompared(t *testing.T) {
 	}
 }
 
+// An object is foreign when none of its managedFields entries is syncd's:
+// only then may a pending create be someone else's.
+func TestForeignIsAnObjectSyncdNeverWrote(t *testing.T) {
+	for name, tc := range map[string]struct {
+		managers []string
+		foreign  bool
+	}{
+		"syncd among the managers":   {managers: []string{"kubectl-patch", desired.FieldManager}},
+		"syncd only":                 {managers: []string{desired.FieldManager}},
+		"another manager only":       {managers: []string{"kubectl-create"}, foreign: true},
+		"no managed fields recorded": {foreign: true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			u := &item{APIVersion: "v1", Kind: "ServiceAccount", Metadata: metadata{Name: "app", Namespace: "team"}}
+			for _, m := range tc.managers {
+				u.Metadata.ManagedFields = append(u.Metadata.ManagedFields, manager{m})
+			}
+			o, err := normalise(object.ServiceAccount, u)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if o.Foreign != tc.foreign {
+				t.Errorf("Foreign = %v, want %v", o.Foreign, tc.foreign)
+			}
+		})
+	}
+}
+
 // With Compared set, a namespace or service account found is held as an
 // object only when the plan compares it; the others are only present.
 // Listed (a plan of every tenant) or got one by one (a few tenants), alike.

@@ -11,6 +11,8 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
+
+	"github.com/syncd-dev/syncd/internal/desired"
 )
 
 // Clients returns a REST client for cfg, for Reader, and the dynamic
@@ -46,6 +48,24 @@ type metadata struct {
 	Labels            map[string]string `json:"labels"`
 	Annotations       map[string]string `json:"annotations"`
 	DeletionTimestamp *string           `json:"deletionTimestamp"`
+	// ManagedFields: only who wrote the object is kept.
+	ManagedFields []manager `json:"managedFields"`
+}
+
+// manager is one managedFields entry, without its fields.
+type manager struct {
+	Manager string `json:"manager"`
+}
+
+// foreign reports whether no field of the object is syncd's: someone else
+// created it.
+func (md *metadata) foreign() bool {
+	for _, e := range md.ManagedFields {
+		if e.Manager == desired.FieldManager {
+			return false
+		}
+	}
+	return true
 }
 
 // page is one LIST response.
