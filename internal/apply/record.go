@@ -19,6 +19,7 @@ import (
 // Store is the part of inventory.Store the recorder needs.
 type Store interface {
 	Index(ctx context.Context, add, remove []string) error
+	Recorded(ctx context.Context, names []string) error
 	SaveRecord(ctx context.Context, name string, t *inventory.Tenant) error
 	DeleteRecord(ctx context.Context, name string) error
 }
@@ -37,6 +38,10 @@ type InventoryRecorder struct {
 	// Parallelism bounds the record writes in flight (DefaultParallelism
 	// when zero).
 	Parallelism int
+	// Clock tells the time a deprecation is recorded at: Vault's, so the
+	// grace period is measured on one clock whichever machine applies and
+	// whichever plans later (nil: this machine's, for tests).
+	Clock func(context.Context) (time.Time, error)
 
 	mu sync.Mutex
 }
@@ -88,6 +93,10 @@ func (r *InventoryRecorder) desiredTenant(name string) (desired.Tenant, bool) {
 
 // Begin records every tenant's intents. Tenants without a record are
 // indexed first, all in one write; if that fails, no tenant is touched.
+// Once their records are written they are marked recorded in a second
+// index write (and so is any tenant an interrupted run left unmarked), so
+// a record deleted out of band later is an error, never "nothing owned";
+// a tenant that cannot be marked is not touched.
 func (r *InventoryRecorder) Begin(ctx context.Context, versions map[string]int, changes map[string][]*diff.Change) map[string]error {
 	tenants := slices.Sorted(maps.Keys(changes))
 	var fresh []string
@@ -103,7 +112,23 @@ func (r *InventoryRecorder) Begin(ctx context.Context, versions map[string]int, 
 		}
 		return out
 	}
-	return r.each(tenants, func(name string) error { return r.begin(ctx, name, versions[name], changes[name]) })
+	errs := r.each(tenants, func(name string) error { return r.begin(ctx, name, versions[name], changes[name]) })
+	var mark []string
+	seen := map[string]bool{}
+	for _, name := range slices.Concat(fresh, r.Inventory.Unrecorded) {
+		if _, failed := errs[name]; !failed && !seen[name] && r.record(name).Version > 0 {
+			seen[name] = true
+			mark = append(mark, name)
+		}
+	}
+	if err := r.Store.Recorded(ctx, mark); err != nil {
+		for _, name := range mark {
+			errs[name] = err
+		}
+		return errs
+	}
+	r.Inventory.Unrecorded = nil
+	return errs
 }
 
 // begin records the tenant's intents: objects about to be created or
@@ -140,8 +165,16 @@ func (r *InventoryRecorder) begin(ctx context.Context, tenant string, version in
 	return nil
 }
 
-// Deprecated records the start of the tenant's grace period.
-func (r *InventoryRecorder) Deprecated(ctx context.Context, tenant string, at time.Time) error {
+// Deprecated records the start of the tenant's grace period, by Clock.
+func (r *InventoryRecorder) Deprecated(ctx context.Context, tenant string) error {
+	at := time.Now()
+	if r.Clock != nil {
+		var err error
+		if at, err = r.Clock(ctx); err != nil {
+			return fmt.Errorf("reading the grace clock: %w", err)
+		}
+	}
+	at = at.UTC()
 	t := r.record(tenant)
 	next := *t
 	next.DeprecatedAt = &at

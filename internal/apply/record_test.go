@@ -44,6 +44,20 @@ func (f *fakeStore) Index(_ context.Context, add, remove []string) error {
 	return f.failIdx
 }
 
+func (f *fakeStore) Recorded(_ context.Context, names []string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(names) == 0 {
+		return nil
+	}
+	var call []string
+	for _, n := range names {
+		call = append(call, "="+n)
+	}
+	f.indexed = append(f.indexed, call)
+	return nil
+}
+
 func (f *fakeStore) SaveRecord(_ context.Context, name string, t *inventory.Tenant) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -60,7 +74,8 @@ func (f *fakeStore) DeleteRecord(_ context.Context, name string) error {
 }
 
 // TestRecorderIndexesOncePerApply: the index is written once for all the
-// tenants an apply adds and once for all it removes, whatever their number
+// tenants an apply adds, once to mark them all recorded, and once for all
+// it removes, whatever their number
 // (it was once per tenant, each a read-modify-write of the whole index under
 // check-and-set: quadratic, and contended), and always before the records
 // it lists are written or after those it drops are gone.
@@ -71,12 +86,13 @@ func TestRecorderIndexesOncePerApply(t *testing.T) {
 	inv := &inventory.Inventory{Tenants: map[string]*inventory.Tenant{}}
 	changes := map[string][]*diff.Change{}
 	versions := map[string]int{}
-	var want []string
+	var want, marks []string
 	for i := range n {
 		name := fmt.Sprintf("t%02d", i)
 		st.Tenants = append(st.Tenants, desired.Tenant{Name: name})
 		changes[name] = []*diff.Change{{ID: vid("K", name+"-policy"), Tenant: name, Action: diff.Create}}
 		want = append(want, "+"+name)
+		marks = append(marks, "="+name)
 	}
 	// an existing tenant being off-boarded to completion
 	past := time.Now().Add(-48 * time.Hour)
@@ -89,7 +105,7 @@ func TestRecorderIndexesOncePerApply(t *testing.T) {
 	if errs := rec.Begin(ctx, versions, changes); len(errs) != 0 {
 		t.Fatalf("Begin: %v", errs)
 	}
-	if diff := cmp.Diff([][]string{want}, fs.indexed); diff != "" {
+	if diff := cmp.Diff([][]string{want, marks}, fs.indexed); diff != "" {
 		t.Fatalf("index writes after Begin (-want +got):\n%s", diff)
 	}
 	if fs.saved["t00"] != 1 || fs.saved["gone"] != 1 || len(fs.saved) != n+1 {
@@ -104,7 +120,7 @@ func TestRecorderIndexesOncePerApply(t *testing.T) {
 	if errs := rec.Finish(ctx, results); len(errs) != 0 {
 		t.Fatalf("Finish: %v", errs)
 	}
-	if diff := cmp.Diff([][]string{want, {"-gone"}}, fs.indexed); diff != "" {
+	if diff := cmp.Diff([][]string{want, marks, {"-gone"}}, fs.indexed); diff != "" {
 		t.Fatalf("index writes after Finish (-want +got):\n%s", diff)
 	}
 	if !slices.Equal(fs.deleted, []string{"gone"}) || fs.saved["gone"] != 1 || fs.saved["t00"] != 2 {

@@ -29,7 +29,7 @@ type Recorder interface {
 	Begin(ctx context.Context, versions map[string]int, changes map[string][]*diff.Change) map[string]error
 	// Deprecated records, as soon as it happened, that a tenant's policy was
 	// deprecated: the start of its grace period.
-	Deprecated(ctx context.Context, tenant string, at time.Time) error
+	Deprecated(ctx context.Context, tenant string) error
 	// Finish records how each tenant's changes ended.
 	Finish(ctx context.Context, results map[string][]*ChangeResult) map[string]error
 }
@@ -221,7 +221,7 @@ func (r *run) one(ctx context.Context, k int, w, waves int) {
 		return wr.Write(ctx, *c)
 	})
 	if err == nil && c.Action == diff.DeprecatePolicy {
-		if rerr := r.rec.Deprecated(context.WithoutCancel(ctx), c.Tenant, r.opts.Now().UTC()); rerr != nil {
+		if rerr := r.rec.Deprecated(context.WithoutCancel(ctx), c.Tenant); rerr != nil {
 			err = fmt.Errorf("deprecated, but recording it failed (the next plan finishes it): %w", rerr)
 		}
 	}

@@ -67,7 +67,7 @@ func (f *fakeRecorder) Begin(_ context.Context, _ map[string]int, changes map[st
 	return out
 }
 
-func (f *fakeRecorder) Deprecated(_ context.Context, tenant string, _ time.Time) error {
+func (f *fakeRecorder) Deprecated(_ context.Context, tenant string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.deprecated = append(f.deprecated, tenant)

@@ -157,9 +157,9 @@ func TestPlanAgainstSeededLiveState(t *testing.T) {
 		must(t, err)
 		var p diff.Plan
 		must(t, json.Unmarshal(data, &p))
-		if p.Version != diff.SchemaVersion || len(p.Live.Hash) != 16 || p.Live.InventoryVersion != 3 ||
+		if p.Version != diff.SchemaVersion || len(p.Live.Hash) != 16 || p.Live.InventoryVersion != 6 ||
 			!cmp.Equal(p.Live.TenantVersions, map[string]int{"blog": 1, "shop": 1, "gone": 1}) {
-			t.Errorf("saved plan: version %q, fingerprint %q, inventory index v%d, records %v; want index v3 (three tenants added) and each record v1",
+			t.Errorf("saved plan: version %q, fingerprint %q, inventory index v%d, records %v; want index v6 (three tenants added, each then marked recorded) and each record v1",
 				p.Version, p.Live.Hash, p.Live.InventoryVersion, p.Live.TenantVersions)
 		}
 		if p.Requests.Vault == 0 || p.Requests.Kubernetes == 0 {

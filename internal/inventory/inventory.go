@@ -23,6 +23,9 @@ type Inventory struct {
 	// plan of a few tenants reads only theirs): the deletion guard still
 	// weighs a step against every tenant.
 	Unread int `json:"-"`
+	// Unrecorded are the tenants read whose first record may not be
+	// written yet; apply marks them recorded once it wrote one.
+	Unrecorded []string `json:"-"`
 }
 
 // Tenant is what one tenant owns. Each tenant's record is stored on its own,

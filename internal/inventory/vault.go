@@ -21,6 +21,7 @@ type KV interface {
 	ReadWithContext(ctx context.Context, path string) (*vaultapi.Secret, error)
 	WriteWithContext(ctx context.Context, path string, data map[string]any) (*vaultapi.Secret, error)
 	DeleteWithContext(ctx context.Context, path string) (*vaultapi.Secret, error)
+	ListWithContext(ctx context.Context, path string) (*vaultapi.Secret, error)
 }
 
 // Store keeps the inventory under one KV v2 path: an index at <path>/index
@@ -48,6 +49,11 @@ const field = "inventory"
 // index is the list of tenants with a record.
 type index struct {
 	Tenants []string `json:"tenants"`
+	// Unrecorded are the indexed tenants whose first record may not be
+	// written yet (a crash between indexing and recording): only for them
+	// is a missing record "nothing owned". Any other tenant's missing
+	// record was deleted out of band.
+	Unrecorded []string `json:"unrecorded,omitempty"`
 }
 
 func (s Store) indexPath() string             { return s.Path + "/index" }
@@ -71,11 +77,17 @@ func (s Store) LoadTenants(ctx context.Context, only []string) (*Inventory, erro
 	if err != nil {
 		return nil, err
 	}
+	if version == 0 {
+		if err := s.checkNoRecords(ctx); err != nil {
+			return nil, err
+		}
+	}
 	indexed := len(idx.Tenants)
 	if only != nil {
 		idx.Tenants = slices.DeleteFunc(idx.Tenants, func(n string) bool { return !slices.Contains(only, n) })
 	}
 	inv := &Inventory{Tenants: make(map[string]*Tenant, len(idx.Tenants)), Version: version, Unread: indexed - len(idx.Tenants)}
+	unrecorded := set(idx.Unrecorded)
 	recs := make([]*Tenant, len(idx.Tenants))
 	errs := make([]error, len(idx.Tenants))
 	jobs := make(chan int)
@@ -112,12 +124,36 @@ func (s Store) LoadTenants(ctx context.Context, only []string) (*Inventory, erro
 		if _, dup := inv.Tenants[name]; dup {
 			return nil, fmt.Errorf("inventory %s/%s is corrupt: tenant %q is listed twice", s.Mount, s.indexPath(), name)
 		}
+		switch {
+		case recs[i].Version == 0 && !unrecorded[name]:
+			return nil, fmt.Errorf("inventory %s/%s: the record of tenant %s is missing, though the index says it was written: it was deleted out of band (vault kv metadata delete), and syncd cannot tell what the tenant owns. Restore it from a backup of the mount before planning; never --adopt over it", s.Mount, s.tenantPath(name), name)
+		case unrecorded[name]:
+			inv.Unrecorded = append(inv.Unrecorded, name)
+		}
 		inv.Tenants[name] = recs[i]
 	}
 	if err := inv.Validate(); err != nil {
 		return nil, fmt.Errorf("inventory %s/%s is corrupt: %w", s.Mount, s.Path, err)
 	}
 	return inv, nil
+}
+
+// checkNoRecords, for an index never written, confirms no tenant record
+// exists either: records without their index mean the index was deleted
+// out of band, and reading them as "nothing owned" would disown them.
+func (s Store) checkNoRecords(ctx context.Context) error {
+	sec, err := s.KV.ListWithContext(ctx, s.Mount+"/metadata/"+s.Path+"/tenants/")
+	if err != nil {
+		return fmt.Errorf("inventory %s/%s has no index; listing its tenant records to tell a new inventory from a deleted index: %w", s.Mount, s.Path, err)
+	}
+	if sec == nil || sec.Data == nil {
+		return nil
+	}
+	keys, _ := sec.Data["keys"].([]any)
+	if len(keys) == 0 {
+		return nil
+	}
+	return fmt.Errorf("inventory %s/%s: the index is missing but %d tenant records exist (first: %v): it was deleted out of band (vault kv metadata delete), and syncd cannot tell what it owns. Restore it from a backup of the mount before planning; never --adopt over it", s.Mount, s.indexPath(), len(keys), keys[0])
 }
 
 // share replaces each identity Known knows by its equal.
@@ -142,14 +178,22 @@ func fit(ids []object.ID) []object.ID {
 
 // SaveTenant writes one tenant's record with check-and-set on t.Version
 // and advances it. A tenant new to the index is added to it first, so a
-// record is never written that the index does not list.
+// record is never written that the index does not list, and marked
+// recorded after.
 func (s Store) SaveTenant(ctx context.Context, name string, t *Tenant) error {
-	if t.Version == 0 {
+	fresh := t.Version == 0
+	if fresh {
 		if err := s.Index(ctx, []string{name}, nil); err != nil {
 			return err
 		}
 	}
-	return s.SaveRecord(ctx, name, t)
+	if err := s.SaveRecord(ctx, name, t); err != nil {
+		return err
+	}
+	if fresh {
+		return s.Recorded(ctx, []string{name})
+	}
+	return nil
 }
 
 // SaveRecord writes the tenant's record with check-and-set against
@@ -195,46 +239,63 @@ func (s Store) Save(ctx context.Context, inv *Inventory) error {
 // Index adds and removes tenant names in the index with one
 // check-and-set write (none when nothing changes), re-reading and retrying
 // on conflict: adding and removing names commute. A tenant is indexed
-// before its first record is written and unindexed before its record is
-// deleted, so a crash in between leaves an indexed tenant with an empty
-// record, never an unlisted one.
+// before its first record is written (and listed as unrecorded until
+// Recorded) and unindexed before its record is deleted, so a crash in
+// between leaves an indexed tenant with an empty record, never an unlisted
+// one.
 func (s Store) Index(ctx context.Context, add, remove []string) error {
 	if len(add) == 0 && len(remove) == 0 {
 		return nil
 	}
-	drop := make(map[string]bool, len(remove))
-	for _, n := range remove {
-		drop[n] = true
+	return s.updateIndex(ctx, func(idx *index) {
+		listed := set(idx.Tenants)
+		fresh := slices.DeleteFunc(slices.Clone(add), func(n string) bool { return listed[n] })
+		idx.Tenants = edit(idx.Tenants, add, remove)
+		idx.Unrecorded = edit(idx.Unrecorded, fresh, remove)
+	})
+}
+
+// Recorded marks tenants whose first record is written: from now on a
+// missing record of theirs is an error, not "nothing owned".
+func (s Store) Recorded(ctx context.Context, names []string) error {
+	if len(names) == 0 {
+		return nil
 	}
+	return s.updateIndex(ctx, func(idx *index) { idx.Unrecorded = edit(idx.Unrecorded, nil, names) })
+}
+
+// updateIndex applies change to the index read, and writes it with
+// check-and-set when it changed, re-reading and retrying on conflict.
+func (s Store) updateIndex(ctx context.Context, change func(*index)) error {
 	for attempt := 0; ; attempt++ {
 		var idx index
 		version, err := s.read(ctx, s.indexPath(), &idx)
 		if err != nil {
 			return err
 		}
-		have := make(map[string]bool, len(idx.Tenants)+len(add))
-		names := make([]string, 0, len(idx.Tenants)+len(add))
-		for _, n := range idx.Tenants {
-			if !drop[n] && !have[n] {
-				have[n] = true
-				names = append(names, n)
-			}
-		}
-		for _, n := range add {
-			if !drop[n] && !have[n] {
-				have[n] = true
-				names = append(names, n)
-			}
-		}
-		slices.Sort(names)
-		if slices.Equal(names, idx.Tenants) {
+		next := index{Tenants: slices.Clone(idx.Tenants), Unrecorded: slices.Clone(idx.Unrecorded)}
+		change(&next)
+		if slices.Equal(next.Tenants, idx.Tenants) && slices.Equal(next.Unrecorded, idx.Unrecorded) {
 			return nil
 		}
-		_, err = s.write(ctx, s.indexPath(), index{Tenants: names}, version)
+		_, err = s.write(ctx, s.indexPath(), next, version)
 		if !errors.Is(err, ErrConflict) || attempt == 10 {
 			return err
 		}
 	}
+}
+
+// edit returns names with add added and remove removed, sorted and
+// distinct (nil when empty).
+func edit(names, add, remove []string) []string {
+	drop := set(remove)
+	out := slices.DeleteFunc(slices.Concat(names, add), func(n string) bool { return drop[n] })
+	slices.Sort(out)
+	out = slices.Compact(out)
+	if len(out) == 0 {
+		return nil
+	}
+	return out
 }
 
 // read decodes the entry at path into out and returns its version; an entry
@@ -360,4 +421,12 @@ func number(v any) int {
 		return int(t)
 	}
 	return 0
+}
+
+func set(names []string) map[string]bool {
+	out := make(map[string]bool, len(names))
+	for _, n := range names {
+		out[n] = true
+	}
+	return out
 }

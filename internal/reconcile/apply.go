@@ -66,7 +66,7 @@ func writeClient(shared *vaultapi.Client) (*vaultapi.Client, error) {
 // Apply applies plan and counts the requests.
 func (a *Applier) Apply(ctx context.Context, plan *diff.Plan, opts ApplyOptions) *apply.Result {
 	c := a.clients
-	rec := &apply.InventoryRecorder{Store: a.store, Config: a.cfg, Inventory: a.inventory, Tenants: a.tenants}
+	rec := &apply.InventoryRecorder{Store: a.store, Config: a.cfg, Inventory: a.inventory, Tenants: a.tenants, Clock: vaultClock(c.Vault)}
 	vaultBefore, kubeBefore := *c.VaultN.Snapshot(), *c.KubeN.Snapshot()
 	writes, err := writeClient(c.Vault)
 	if err != nil {

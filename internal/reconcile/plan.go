@@ -120,12 +120,16 @@ func Plan(ctx context.Context, repo *Repo, c Clients, opts PlanOptions, log *slo
 		return nil, fmt.Errorf("reading live state: %w", err)
 	}
 	p.Live.Inventory = inv
+	now, err := planTime(rctx, c.Vault, inv)
+	if err != nil {
+		return nil, err
+	}
 	var problems []diff.Problem
 	for _, e := range repo.Tenants.Errors {
 		problems = append(problems, diff.Problem{Message: e.Error()})
 	}
 	p.Plan = diff.Compute(diff.Input{
-		Config: repo.Cfg, Desired: repo.State, Unknown: repo.Tenants.Invalid, Live: p.Live, Now: time.Now(),
+		Config: repo.Cfg, Desired: repo.State, Unknown: repo.Tenants.Invalid, Live: p.Live, Now: now,
 		Options:  diff.Options{Adopt: opts.Adopt, AllowDeletes: opts.AllowDeletes, Tenants: opts.Tenants, Unchanged: opts.Unchanged, Applying: opts.Applying},
 		Problems: problems, Files: repo.Digest,
 	})
