@@ -2,6 +2,7 @@ package apply
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -22,7 +23,13 @@ type Store interface {
 	Recorded(ctx context.Context, names []string) error
 	SaveRecord(ctx context.Context, name string, t *inventory.Tenant) error
 	DeleteRecord(ctx context.Context, name string) error
+	Claim(ctx context.Context, w inventory.WriterRef, now time.Time) error
+	Release(ctx context.Context, w inventory.WriterRef) error
+	Held(ctx context.Context, w inventory.WriterRef, now time.Time) (bool, time.Time, error)
 }
+
+// ErrHeld means another writer holds the tenant: it is not touched.
+var ErrHeld = errors.New("another writer holds the tenant")
 
 // InventoryRecorder records ownership in the inventory: the index once per
 // apply for every tenant it adds or removes, then each tenant's record, in
@@ -42,8 +49,94 @@ type InventoryRecorder struct {
 	// grace period is measured on one clock whichever machine applies and
 	// whichever plans later (nil: this machine's, for tests).
 	Clock func(context.Context) (time.Time, error)
+	// Writer, when set, is this apply's name in the records it writes: one
+	// writer per tenant at a time. Begin claims its lease (renewed while
+	// the apply runs, released by Finish) and refuses a tenant whose
+	// record names another writer with a live lease.
+	Writer inventory.WriterRef
+
+	held      map[string]error // writer ID -> why its tenants are refused (nil: free)
+	stopRenew context.CancelFunc
+	refused   map[string]bool // tenants Begin refused: Finish leaves their records alone
 
 	mu sync.Mutex
+}
+
+func (r *InventoryRecorder) now(ctx context.Context) (time.Time, error) {
+	if r.Clock == nil {
+		return time.Now(), nil
+	}
+	at, err := r.Clock(ctx)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("reading Vault's clock: %w", err)
+	}
+	return at, nil
+}
+
+// claim takes this apply's writer lease and renews it until Finish.
+func (r *InventoryRecorder) claim(ctx context.Context) error {
+	now, err := r.now(ctx)
+	if err != nil {
+		return err
+	}
+	if err := r.Store.Claim(ctx, r.Writer, now); err != nil {
+		return err
+	}
+	rctx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	r.stopRenew = stop
+	go func() {
+		t := time.NewTicker(inventory.LeaseTTL / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-rctx.Done():
+				return
+			case <-t.C:
+				if now, err := r.now(rctx); err == nil {
+					_ = r.Store.Claim(rctx, r.Writer, now) // a failure is retried at the next tick
+				}
+			}
+		}
+	}()
+	r.held = map[string]error{}
+	return nil
+}
+
+// checkWriter refuses a tenant whose record names another writer whose
+// lease is live; an expired lease is taken over.
+func (r *InventoryRecorder) checkWriter(ctx context.Context, t *inventory.Tenant) error {
+	if r.Writer.ID == "" || t.Writer == nil || t.Writer.ID == r.Writer.ID {
+		return nil
+	}
+	r.mu.Lock()
+	why, seen := r.held[t.Writer.ID]
+	r.mu.Unlock()
+	if seen {
+		return why
+	}
+	now, err := r.now(ctx)
+	if err == nil {
+		var held bool
+		var until time.Time
+		if held, until, err = r.Store.Held(ctx, *t.Writer, now); err == nil && held {
+			err = fmt.Errorf("%s is applying it (its lease runs until %s unless renewed): wait for it to finish, then plan again: %w",
+				t.Writer.Holder, until.UTC().Format(time.RFC3339), ErrHeld)
+		}
+	}
+	r.mu.Lock()
+	r.held[t.Writer.ID] = err
+	r.mu.Unlock()
+	return err
+}
+
+// release ends the lease: the renewal stops and the entry goes.
+func (r *InventoryRecorder) release(ctx context.Context) error {
+	if r.stopRenew == nil {
+		return nil
+	}
+	r.stopRenew()
+	r.stopRenew = nil
+	return r.Store.Release(ctx, r.Writer)
 }
 
 // each runs fn for every tenant on the recorder's pool and returns the
@@ -99,6 +192,15 @@ func (r *InventoryRecorder) desiredTenant(name string) (desired.Tenant, bool) {
 // a tenant that cannot be marked is not touched.
 func (r *InventoryRecorder) Begin(ctx context.Context, versions map[string]int, changes map[string][]*diff.Change) map[string]error {
 	tenants := slices.Sorted(maps.Keys(changes))
+	if r.Writer.ID != "" {
+		if err := r.claim(ctx); err != nil {
+			out := map[string]error{}
+			for _, name := range tenants {
+				out[name] = err
+			}
+			return out
+		}
+	}
 	var fresh []string
 	for _, name := range tenants {
 		if r.record(name).Version == 0 {
@@ -113,6 +215,10 @@ func (r *InventoryRecorder) Begin(ctx context.Context, versions map[string]int, 
 		return out
 	}
 	errs := r.each(tenants, func(name string) error { return r.begin(ctx, name, versions[name], changes[name]) })
+	r.refused = map[string]bool{}
+	for name := range errs {
+		r.refused[name] = true
+	}
 	var mark []string
 	seen := map[string]bool{}
 	for _, name := range slices.Concat(fresh, r.Inventory.Unrecorded) {
@@ -142,7 +248,13 @@ func (r *InventoryRecorder) begin(ctx context.Context, tenant string, version in
 	if t.Version != version {
 		return fmt.Errorf("changed since the plan (record version %d, the plan read %d): plan again: %w", t.Version, version, inventory.ErrConflict)
 	}
+	if err := r.checkWriter(ctx, t); err != nil {
+		return err
+	}
 	next := *t
+	if r.Writer.ID != "" {
+		next.Writer = &r.Writer
+	}
 	next.Objects, next.Pending = slices.Clone(t.Objects), slices.Clone(t.Pending)
 	for _, c := range changes {
 		switch c.Action {
@@ -185,11 +297,18 @@ func (r *InventoryRecorder) Deprecated(ctx context.Context, tenant string) error
 	return nil
 }
 
-// Finish records how every tenant's changes ended; tenants whose
-// off-boarding completed leave the index in one write, then lose their
-// records.
+// Finish records how every tenant's changes ended (a tenant Begin
+// refused was not touched, and its record, perhaps another writer's now,
+// is not either); tenants whose off-boarding completed leave the index in
+// one write, then lose their records. Then the writer lease is released.
 func (r *InventoryRecorder) Finish(ctx context.Context, results map[string][]*ChangeResult) map[string]error {
-	tenants := slices.Sorted(maps.Keys(results))
+	defer func() { _ = r.release(ctx) }() // a lease left behind expires within inventory.LeaseTTL
+	var tenants []string
+	for _, name := range slices.Sorted(maps.Keys(results)) {
+		if !r.refused[name] {
+			tenants = append(tenants, name)
+		}
+	}
 	var mu sync.Mutex
 	var complete []string
 	errs := r.each(tenants, func(name string) error {
@@ -225,6 +344,7 @@ func (r *InventoryRecorder) finish(ctx context.Context, tenant string, results [
 	t := r.record(tenant)
 	next := *t
 	next.Objects, next.Pending = slices.Clone(t.Objects), slices.Clone(t.Pending)
+	next.Writer = nil
 	all, finalSteps := true, 0
 	revoked := map[string]bool{} // database roles whose leases this run revoked
 	for _, c := range results {

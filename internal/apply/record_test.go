@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -25,6 +26,7 @@ type fakeStore struct {
 	indexed [][]string // each Index call: "+name" and "-name"
 	saved   map[string]int
 	deleted []string
+	leases  map[string]time.Time // writer ID -> until
 }
 
 func (f *fakeStore) Index(_ context.Context, add, remove []string) error {
@@ -42,6 +44,30 @@ func (f *fakeStore) Index(_ context.Context, add, remove []string) error {
 	}
 	f.indexed = append(f.indexed, call)
 	return f.failIdx
+}
+
+func (f *fakeStore) Claim(_ context.Context, w inventory.WriterRef, now time.Time) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.leases == nil {
+		f.leases = map[string]time.Time{}
+	}
+	f.leases[w.ID] = now.Add(inventory.LeaseTTL)
+	return nil
+}
+
+func (f *fakeStore) Release(_ context.Context, w inventory.WriterRef) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	delete(f.leases, w.ID)
+	return nil
+}
+
+func (f *fakeStore) Held(_ context.Context, w inventory.WriterRef, now time.Time) (bool, time.Time, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	until, ok := f.leases[w.ID]
+	return ok && now.Before(until), until, nil
 }
 
 func (f *fakeStore) Recorded(_ context.Context, names []string) error {
@@ -215,5 +241,71 @@ func TestADeletedDatabaseRoleStaysRecordedUntilItsLeasesAreRevoked(t *testing.T)
 				t.Errorf("role recorded = %v, want %v", got, tc.stays)
 			}
 		})
+	}
+}
+
+// TestOneWriterPerTenant: a tenant whose record names another writer with a
+// live lease is refused with the holder's name, and Finish leaves that
+// record alone; once the writer finished (lease released, record cleared)
+// or its lease expired, the next writer takes the tenant.
+func TestOneWriterPerTenant(t *testing.T) {
+	ctx := context.Background()
+	change := map[string][]*diff.Change{"shop": {{ID: vid("K", "shop-policy"), Tenant: "shop", Action: diff.Create}}}
+	st := []desired.Tenant{{Name: "shop"}}
+	fs := &fakeStore{saved: map[string]int{}}
+	start := time.Now()
+	recorder := func(holder string, rec inventory.Tenant, at time.Time) *InventoryRecorder {
+		inv := &inventory.Inventory{Tenants: map[string]*inventory.Tenant{"shop": &rec}}
+		return &InventoryRecorder{Store: fs, Config: config.Default(), Inventory: inv, Tenants: st,
+			Writer: inventory.NewWriter(holder), Clock: func(context.Context) (time.Time, error) { return at, nil }}
+	}
+	a := recorder("laptop-a pid 1", inventory.Tenant{}, start)
+	if errs := a.Begin(ctx, nil, change); len(errs) != 0 {
+		t.Fatalf("a: %v", errs)
+	}
+	during := *a.Inventory.Tenants["shop"] // as a plan taken now reads it
+	if during.Writer == nil || during.Writer.Holder != "laptop-a pid 1" {
+		t.Fatalf("a's record names writer %+v", during.Writer)
+	}
+
+	for name, tc := range map[string]struct {
+		at      time.Time
+		refused bool
+	}{
+		"while a's lease is live":           {at: start.Add(time.Second), refused: true},
+		"after a's lease expired unrenewed": {at: start.Add(inventory.LeaseTTL + time.Second)},
+	} {
+		t.Run(name, func(t *testing.T) {
+			b := recorder("syncd-0", during, tc.at)
+			errs := b.Begin(ctx, map[string]int{"shop": during.Version}, change)
+			err := errs["shop"]
+			if tc.refused != (err != nil) || tc.refused && (!errors.Is(err, ErrHeld) || !strings.Contains(err.Error(), "laptop-a pid 1 is applying it")) {
+				t.Fatalf("b's Begin: %v; want refused = %v, naming a", err, tc.refused)
+			}
+			saved := fs.saved["shop"]
+			b.Finish(ctx, map[string][]*ChangeResult{"shop": {{ID: vid("K", "shop-policy"), Tenant: "shop", Action: diff.Create, Status: Skipped}}})
+			if tc.refused && fs.saved["shop"] != saved {
+				t.Error("b's Finish wrote the record of a tenant it was refused")
+			}
+			if got := b.Inventory.Tenants["shop"].Writer; tc.refused && (got == nil || got.ID != during.Writer.ID) {
+				t.Errorf("the record's writer after b: %+v, want a still", got)
+			}
+			if held, _, _ := fs.Held(ctx, b.Writer, tc.at); held {
+				t.Error("b's lease outlived its Finish")
+			}
+		})
+	}
+
+	a.Finish(ctx, map[string][]*ChangeResult{"shop": {{ID: vid("K", "shop-policy"), Tenant: "shop", Action: diff.Create, Status: Applied}}})
+	after := *a.Inventory.Tenants["shop"]
+	if after.Writer != nil {
+		t.Errorf("a's Finish left writer %+v", after.Writer)
+	}
+	if held, _, _ := fs.Held(ctx, a.Writer, start.Add(time.Second)); held {
+		t.Error("a's lease is held after its Finish")
+	}
+	c := recorder("syncd-1", after, start.Add(time.Second))
+	if errs := c.Begin(ctx, map[string]int{"shop": after.Version}, change); len(errs) != 0 {
+		t.Errorf("after a finished: %v", errs)
 	}
 }

@@ -50,6 +50,9 @@ type Tenant struct {
 	// and the tenant's KV metadata are deleted.
 	DeprecatedAt     *time.Time `json:"deprecatedAt,omitempty"`
 	DeprecatedPolicy string     `json:"deprecatedPolicy,omitempty"`
+	// Writer is the apply writing the tenant now (nil: none): one writer
+	// per tenant at a time, across CLI and daemon.
+	Writer *WriterRef `json:"writer,omitempty"`
 }
 
 // DeprecatedID identifies the tenant's deprecated policy, if it has one.

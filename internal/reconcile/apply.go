@@ -1,9 +1,11 @@
 package reconcile
 
 import (
-	"fmt"
-
+	"cmp"
 	"context"
+	"fmt"
+	"os"
+
 	vaultapi "github.com/hashicorp/vault/api"
 
 	"github.com/syncd-dev/syncd/internal/apply"
@@ -20,6 +22,9 @@ import (
 type ApplyOptions struct {
 	Parallelism int
 	Progress    func(apply.Progress)
+	// Holder names this writer to another one it refuses (default: the
+	// pod, or the host and process).
+	Holder string
 }
 
 // Applier is what applying a plan needs of a Planned: the clients, the
@@ -63,10 +68,21 @@ func writeClient(shared *vaultapi.Client) (*vaultapi.Client, error) {
 	return c, nil
 }
 
+// holder names this process: the pod (POD_NAMESPACE/POD_NAME, as the
+// manifests in deploy/ set them), or the host and pid.
+func holder() string {
+	if pod := os.Getenv("POD_NAME"); pod != "" {
+		return "pod " + cmp.Or(os.Getenv("POD_NAMESPACE"), "?") + "/" + pod
+	}
+	host, _ := os.Hostname()
+	return fmt.Sprintf("syncd on %s, pid %d", cmp.Or(host, "?"), os.Getpid())
+}
+
 // Apply applies plan and counts the requests.
 func (a *Applier) Apply(ctx context.Context, plan *diff.Plan, opts ApplyOptions) *apply.Result {
 	c := a.clients
-	rec := &apply.InventoryRecorder{Store: a.store, Config: a.cfg, Inventory: a.inventory, Tenants: a.tenants, Clock: vaultClock(c.Vault)}
+	rec := &apply.InventoryRecorder{Store: a.store, Config: a.cfg, Inventory: a.inventory, Tenants: a.tenants, Clock: vaultClock(c.Vault),
+		Writer: inventory.NewWriter(cmp.Or(opts.Holder, holder()))}
 	vaultBefore, kubeBefore := *c.VaultN.Snapshot(), *c.KubeN.Snapshot()
 	writes, err := writeClient(c.Vault)
 	if err != nil {
