@@ -13,6 +13,7 @@ import (
 	"github.com/syncd-dev/syncd/internal/config"
 	"github.com/syncd-dev/syncd/internal/desired"
 	"github.com/syncd-dev/syncd/internal/live/kuberead"
+	"github.com/syncd-dev/syncd/internal/live/vaultread"
 	"github.com/syncd-dev/syncd/internal/object"
 )
 
@@ -74,7 +75,7 @@ func workFor(cfg *config.Config, st *desired.State) (*work, error) {
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", o.ID, err)
 			}
-			tw.Vault = append(tw.Vault, vaultOp{Kind: o.ID.Kind, Name: o.ID.Name, Path: vaultwrite.Path(o.ID), Data: data})
+			tw.Vault = append(tw.Vault, vaultOp{Kind: o.ID.Kind, Name: o.ID.Name, Path: vaultread.Path(o.ID), Data: data})
 		case object.Kubernetes:
 			m, ok := o.Spec.(*desired.ManifestSpec)
 			gvr, known := gvrs[o.ID.Kind]

@@ -1,6 +1,8 @@
 package desired
 
 import (
+	"strings"
+
 	"github.com/syncd-dev/syncd/internal/config"
 	"github.com/syncd-dev/syncd/internal/object"
 )
@@ -55,4 +57,15 @@ func (i IDs) KVPrefix(prefix string) object.ID {
 // Leases identifies the dynamic leases under a database role's credentials.
 func (i IDs) Leases(role string) object.ID {
 	return object.ID{System: object.Vault, Kind: object.Leases, Scope: i.cfg.Vault.Mounts.Database + "/creds", Name: role}
+}
+
+// LeasesOf identifies the leases of a database role at the role's own
+// mount (which may be a recorded one, not the configured one).
+func LeasesOf(role object.ID) object.ID {
+	return object.ID{System: object.Vault, Kind: object.Leases, Scope: role.Scope + "/creds", Name: role.Name}
+}
+
+// RoleOf identifies the database role whose leases l is.
+func RoleOf(l object.ID) object.ID {
+	return object.ID{System: object.Vault, Kind: object.DatabaseRole, Scope: strings.TrimSuffix(l.Scope, "/creds"), Name: l.Name}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"slices"
 
+	"github.com/syncd-dev/syncd/internal/desired"
 	"github.com/syncd-dev/syncd/internal/graph"
 	"github.com/syncd-dev/syncd/internal/object"
 )
@@ -87,7 +88,7 @@ func (b *planner) order() {
 			for _, maker := range leaseMakers[c.ID.Name] {
 				g.DependsOn(k, maker)
 			}
-			if role, ok := nodeOf(b.ids.DatabaseRole(c.ID.Name)); ok {
+			if role, ok := nodeOf(desired.RoleOf(c.ID)); ok {
 				g.DependsOn(k, role) // no role, no new credentials: the sweep is final
 			}
 		case Delete:

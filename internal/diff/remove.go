@@ -62,7 +62,7 @@ func (b *planner) deleteObject(tenant string, id object.ID, note string) {
 		b.add(Change{ID: id, Tenant: tenant, Action: Delete, Note: note, UID: lo.UID}, liveRefs(b.ids, b.in.Config, lo))
 	}
 	if id.Kind == object.DatabaseRole && b.changes.get(id) != nil { // not when the role's own change was refused
-		b.add(Change{ID: b.ids.Leases(id.Name), Tenant: tenant, Action: RevokeLeases,
+		b.add(Change{ID: desired.LeasesOf(id), Tenant: tenant, Action: RevokeLeases,
 			Note: fmt.Sprintf("revoke every lease under %s/creds/%s, once nothing can create new ones", id.Scope, id.Name)}, nil)
 	}
 }

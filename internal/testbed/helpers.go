@@ -60,3 +60,12 @@ func (b *Bed) Postgres(t testing.TB, db string) *pgx.Conn {
 	t.Cleanup(func() { _ = conn.Close(context.Background()) })
 	return conn
 }
+
+// WireMounts enables a second Kubernetes auth mount and a second database
+// mount (with the bed's connections), as a platform moving mounts does.
+func (b *Bed) WireMounts(ctx context.Context, kubernetesAuth, database string) error {
+	if err := wireKubernetesAuth(ctx, b.Vault, b.Kube, b.RESTConfig, kubernetesAuth); err != nil {
+		return err
+	}
+	return wireDatabase(ctx, b.Vault, database, b.pg)
+}

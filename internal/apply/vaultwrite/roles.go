@@ -6,6 +6,7 @@ import (
 
 	"github.com/syncd-dev/syncd/internal/desired"
 	"github.com/syncd-dev/syncd/internal/diff"
+	"github.com/syncd-dev/syncd/internal/live/vaultread"
 )
 
 // put writes the desired object with every field syncd models, so fields
@@ -13,7 +14,7 @@ import (
 // none). Vault cannot clear a database role's credential_config, nor a field
 // syncd does not know, by writing: such an update deletes the role first.
 func (w Writer) put(ctx context.Context, c diff.Change) error {
-	p := Path(c.ID)
+	p := vaultread.Path(c.ID)
 	data, err := Data(c.After)
 	if err != nil {
 		return err

@@ -44,7 +44,7 @@ func (w Writer) Write(ctx context.Context, c diff.Change) error {
 	case diff.Create, diff.Update, diff.Adopt:
 		err = w.put(ctx, c)
 	case diff.Delete, diff.DeleteDeprecated:
-		if err = w.delete(ctx, Path(c.ID)); err == nil && c.ID.Kind == object.DatabaseRole {
+		if err = w.delete(ctx, vaultread.Path(c.ID)); err == nil && c.ID.Kind == object.DatabaseRole {
 			w.Deletions.mark(c.ID.Scope + "/" + c.ID.Name)
 		}
 	case diff.RevokeLeases:
@@ -66,19 +66,6 @@ func (w Writer) Write(ctx context.Context, c diff.Change) error {
 	return classify(err)
 }
 
-// Path is where an object lives in Vault's API.
-func Path(id object.ID) string {
-	switch id.Kind {
-	case object.Policy:
-		return "sys/policies/acl/" + id.Name
-	case object.AuthRole:
-		return id.Scope + "/role/" + id.Name
-	case object.DatabaseRole:
-		return id.Scope + "/roles/" + id.Name
-	}
-	return ""
-}
-
 func (w Writer) delete(ctx context.Context, p string) error {
 	if p == "" {
 		return errors.New("no path to delete")
@@ -92,7 +79,7 @@ func (w Writer) delete(ctx context.Context, p string) error {
 // original gone, the copy must exist.
 func (w Writer) deprecate(ctx context.Context, id object.ID) error {
 	copyName := id.Name + "-deprecated"
-	sec, err := w.Logical.ReadWithContext(ctx, Path(id))
+	sec, err := w.Logical.ReadWithContext(ctx, vaultread.Path(id))
 	if err != nil {
 		return err
 	}
@@ -101,7 +88,7 @@ func (w Writer) deprecate(ctx context.Context, id object.ID) error {
 		if _, err := w.Logical.WriteWithContext(ctx, "sys/policies/acl/"+copyName, map[string]any{"policy": text}); err != nil {
 			return fmt.Errorf("writing %s: %w", copyName, err)
 		}
-		return w.delete(ctx, Path(id))
+		return w.delete(ctx, vaultread.Path(id))
 	}
 	have, err := w.Logical.ReadWithContext(ctx, "sys/policies/acl/"+copyName)
 	if err != nil {

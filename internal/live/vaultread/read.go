@@ -60,25 +60,25 @@ func (r Reader) Read(ctx context.Context, want live.Wanted, st *live.State) erro
 	for _, ids := range byKind {
 		slices.SortFunc(ids, object.Compare)
 	}
-	m := r.Config.Vault.Mounts
 	var jobs []object.ID
-	for kind, listPath := range map[object.Kind]string{
-		object.Policy:       "sys/policies/acl",
-		object.AuthRole:     "auth/" + m.KubernetesAuth + "/role",
-		object.DatabaseRole: m.Database + "/roles",
-	} {
-		if len(byKind[kind]) == 0 {
-			continue
-		}
+	for _, kind := range []object.Kind{object.Policy, object.AuthRole, object.DatabaseRole} {
 		if r.Direct {
 			jobs = append(jobs, byKind[kind]...) // a missing one reads as absent
 			continue
 		}
-		names, err := r.list(ctx, listPath)
-		if err != nil {
-			return fmt.Errorf("listing %s: %w", listPath, err)
-		}
+		// One list per mount the wanted objects name: the configured one,
+		// and any other an owned object was recorded at.
+		lists := map[string]map[string]bool{}
 		for _, id := range byKind[kind] {
+			p := listPath(id)
+			names, ok := lists[p]
+			if !ok {
+				var err error
+				if names, err = r.list(ctx, p); err != nil {
+					return fmt.Errorf("listing %s: %w", p, err)
+				}
+				lists[p] = names
+			}
 			if names[id.Name] {
 				jobs = append(jobs, id)
 			}
@@ -152,25 +152,40 @@ func (r Reader) readAll(ctx context.Context, jobs []object.ID, st *live.State) e
 	return errors.Join(errs...)
 }
 
-func (r Reader) path(id object.ID) string {
-	m := r.Config.Vault.Mounts
+// Path is where an object lives in Vault's API, at the mount its identity
+// names (a recorded object keeps the mount it was written at, whatever the
+// config says now); vaultwrite writes by the same paths.
+func Path(id object.ID) string {
 	switch id.Kind {
 	case object.Policy:
 		return "sys/policies/acl/" + id.Name
 	case object.AuthRole:
-		return "auth/" + m.KubernetesAuth + "/role/" + id.Name
+		return id.Scope + "/role/" + id.Name
 	case object.DatabaseRole:
-		return m.Database + "/roles/" + id.Name
+		return id.Scope + "/roles/" + id.Name
 	case object.DatabaseConnection:
-		return m.Database + "/config/" + id.Name
+		return id.Scope + "/config/" + id.Name
 	case object.KVSecret:
-		return m.KV + "/metadata/" + id.Name
+		return id.Scope + "/metadata/" + id.Name
+	}
+	return ""
+}
+
+// listPath is where the objects of id's kind at id's mount are listed.
+func listPath(id object.ID) string {
+	switch id.Kind {
+	case object.Policy:
+		return "sys/policies/acl"
+	case object.AuthRole:
+		return id.Scope + "/role"
+	case object.DatabaseRole:
+		return id.Scope + "/roles"
 	}
 	return ""
 }
 
 func (r Reader) readOne(ctx context.Context, id object.ID, st *live.State) error {
-	sec, err := r.Logical.ReadWithContext(ctx, r.path(id))
+	sec, err := r.Logical.ReadWithContext(ctx, Path(id))
 	if err != nil {
 		return err
 	}
