@@ -1,6 +1,7 @@
 package apply
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -23,7 +24,7 @@ type Store interface {
 	Recorded(ctx context.Context, names []string) error
 	SaveRecord(ctx context.Context, name string, t *inventory.Tenant) error
 	DeleteRecord(ctx context.Context, name string) error
-	Claim(ctx context.Context, w inventory.WriterRef, now time.Time) error
+	Claim(ctx context.Context, w inventory.WriterRef, until time.Time) error
 	Release(ctx context.Context, w inventory.WriterRef) error
 	Held(ctx context.Context, w inventory.WriterRef, now time.Time) (bool, time.Time, error)
 }
@@ -54,6 +55,9 @@ type InventoryRecorder struct {
 	// the apply runs, released by Finish) and refuses a tenant whose
 	// record names another writer with a live lease.
 	Writer inventory.WriterRef
+	// LeaseTTL is how long the lease lives unrenewed (inventory.LeaseTTL
+	// when zero): a writer killed mid-apply holds its tenants that long.
+	LeaseTTL time.Duration
 
 	held      map[string]error // writer ID -> why its tenants are refused (nil: free)
 	stopRenew context.CancelFunc
@@ -75,17 +79,18 @@ func (r *InventoryRecorder) now(ctx context.Context) (time.Time, error) {
 
 // claim takes this apply's writer lease and renews it until Finish.
 func (r *InventoryRecorder) claim(ctx context.Context) error {
+	ttl := cmp.Or(r.LeaseTTL, inventory.LeaseTTL)
 	now, err := r.now(ctx)
 	if err != nil {
 		return err
 	}
-	if err := r.Store.Claim(ctx, r.Writer, now); err != nil {
+	if err := r.Store.Claim(ctx, r.Writer, now.Add(ttl)); err != nil {
 		return err
 	}
 	rctx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	r.stopRenew = stop
 	go func() {
-		t := time.NewTicker(inventory.LeaseTTL / 3)
+		t := time.NewTicker(ttl / 3)
 		defer t.Stop()
 		for {
 			select {
@@ -93,7 +98,7 @@ func (r *InventoryRecorder) claim(ctx context.Context) error {
 				return
 			case <-t.C:
 				if now, err := r.now(rctx); err == nil {
-					_ = r.Store.Claim(rctx, r.Writer, now) // a failure is retried at the next tick
+					_ = r.Store.Claim(rctx, r.Writer, now.Add(ttl)) // a failure is retried at the next tick
 				}
 			}
 		}

@@ -46,13 +46,13 @@ func (f *fakeStore) Index(_ context.Context, add, remove []string) error {
 	return f.failIdx
 }
 
-func (f *fakeStore) Claim(_ context.Context, w inventory.WriterRef, now time.Time) error {
+func (f *fakeStore) Claim(_ context.Context, w inventory.WriterRef, until time.Time) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.leases == nil {
 		f.leases = map[string]time.Time{}
 	}
-	f.leases[w.ID] = now.Add(inventory.LeaseTTL)
+	f.leases[w.ID] = until
 	return nil
 }
 

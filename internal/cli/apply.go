@@ -106,7 +106,7 @@ func (o *options) runApply(ctx context.Context, f *applyFlags, file string) erro
 			return err
 		}
 	}
-	res := applier.Apply(ctx, plan, reconcile.ApplyOptions{Parallelism: f.parallelism, Progress: o.progress()})
+	res := applier.Apply(ctx, plan, reconcile.ApplyOptions{Parallelism: f.parallelism, LeaseTTL: leaseTTL(), Progress: o.progress()})
 	o.log.Info("apply finished", "applied", res.Summary.Applied, "failed", res.Summary.Failed, "skipped", res.Summary.Skipped,
 		"vault_writes", res.Requests.VaultWrites, "kubernetes_writes", res.Requests.KubernetesWrites)
 	if err := writeResult(o.stdout, res, f.format); err != nil {

@@ -5,6 +5,7 @@ package cli
 import (
 	"os"
 	"strconv"
+	"time"
 )
 
 // crashPoint is a fault-injection hook for the crash-safety tests, built
@@ -15,4 +16,12 @@ import (
 func crashPoint() int {
 	n, _ := strconv.Atoi(os.Getenv("SYNCD_TEST_KILL_AFTER_CHANGES"))
 	return n
+}
+
+// leaseTTL shortens the writer lease for the crash tests
+// (SYNCD_TEST_LEASE_TTL, a Go duration), so a run resumed after a kill
+// waits a moment, not inventory.LeaseTTL. Unset: the default.
+func leaseTTL() time.Duration {
+	d, _ := time.ParseDuration(os.Getenv("SYNCD_TEST_LEASE_TTL"))
+	return d
 }

@@ -54,9 +54,9 @@ func converge(t *testing.T, r *repo) {
 }
 
 // planJSON runs syncd plan and decodes its JSON plan.
-func planJSON(t *testing.T, r *repo) (int, *diff.Plan) {
+func planJSON(t *testing.T, r *repo, flags ...string) (int, *diff.Plan) {
 	t.Helper()
-	code, out, logs := syncd(t, bed.VaultToken, kubeconfig(t, ""), "plan", "--dir", r.dir, "--detailed-exitcode", "-o", "json")
+	code, out, logs := syncd(t, bed.VaultToken, kubeconfig(t, ""), append([]string{"plan", "--dir", r.dir, "--detailed-exitcode", "-o", "json"}, flags...)...)
 	var p diff.Plan
 	if err := json.Unmarshal([]byte(out), &p); err != nil {
 		t.Fatalf("plan output: %v\n%s\n%s", err, out, logs)

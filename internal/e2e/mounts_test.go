@@ -2,14 +2,12 @@ package e2e_test
 
 import (
 	"context"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/syncd-dev/syncd/internal/diff"
 	"github.com/syncd-dev/syncd/internal/testbed"
 )
 
@@ -39,11 +37,7 @@ func TestAMountChangeMovesTheObjects(t *testing.T) {
 	moved := strings.Replace(string(raw), "vault:\n", "vault:\n  mounts:\n    kubernetesAuth: "+newAuth+"\n    database: "+newDB+"\n", 1)
 	must(t, os.WriteFile(cfgPath, []byte(moved), 0o644))
 
-	code, out, logs := syncd(t, bed.VaultToken, kubeconfig(t, ""), "plan", "--dir", r.dir, "--detailed-exitcode", "--allow-deletes", "-o", "json")
-	var p diff.Plan
-	if err := json.Unmarshal([]byte(out), &p); err != nil {
-		t.Fatalf("plan: %v\n%s\n%s", err, out, logs)
-	}
+	code, p := planJSON(t, r, "--allow-deletes")
 	if code != 2 || len(p.Errors) != 0 {
 		t.Errorf("plan after the move: exit %d, errors %+v; want changes and no error", code, p.Errors)
 	}

@@ -4,12 +4,15 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"time"
+
+	"github.com/syncd-dev/syncd/internal/vaulterr"
 )
 
-// LeaseTTL is how long a writer's lease lives unless renewed; the holder
-// renews it every LeaseTTL/3, so a writer that dies (SIGKILL, a lost node)
+// LeaseTTL is how long a writer's lease lives unless renewed (by default);
+// the holder renews it every third of that, so a writer that dies (SIGKILL, a lost node)
 // frees its tenants within LeaseTTL, and one that lives never loses them
 // while Vault answers.
 const LeaseTTL = 30 * time.Second
@@ -38,11 +41,16 @@ func NewWriter(holder string) WriterRef {
 
 func (s Store) leasePath(id string) string { return s.Path + "/writers/" + id }
 
-// Claim writes (or renews) w's lease until now+LeaseTTL. The entry is the
-// writer's own: no other writer writes it, so no check-and-set.
-func (s Store) Claim(ctx context.Context, w WriterRef, now time.Time) error {
-	raw := fmt.Sprintf(`{"holder":%q,"until":%q}`, w.Holder, now.Add(LeaseTTL).UTC().Format(time.RFC3339Nano))
-	if _, err := s.KV.WriteWithContext(ctx, s.Mount+"/data/"+s.leasePath(w.ID), map[string]any{"data": map[string]any{field: raw}}); err != nil {
+// Claim writes (or renews) w's lease until until. The entry is the
+// writer's own: no other writer writes it, so no check-and-set; a
+// transient failure is retried.
+func (s Store) Claim(ctx context.Context, w WriterRef, until time.Time) error {
+	raw := fmt.Sprintf(`{"holder":%q,"until":%q}`, w.Holder, until.UTC().Format(time.RFC3339Nano))
+	err := retryTransient(ctx, func() error {
+		_, err := s.KV.WriteWithContext(ctx, s.Mount+"/data/"+s.leasePath(w.ID), map[string]any{"data": map[string]any{field: raw}})
+		return err
+	})
+	if err != nil {
 		return fmt.Errorf("claiming the writer lease %s/%s: %w", s.Mount, s.leasePath(w.ID), err)
 	}
 	return nil
@@ -50,10 +58,30 @@ func (s Store) Claim(ctx context.Context, w WriterRef, now time.Time) error {
 
 // Release deletes w's lease: its tenants are free at once.
 func (s Store) Release(ctx context.Context, w WriterRef) error {
-	if _, err := s.KV.DeleteWithContext(ctx, s.Mount+"/metadata/"+s.leasePath(w.ID)); err != nil {
+	err := retryTransient(ctx, func() error {
+		_, err := s.KV.DeleteWithContext(ctx, s.Mount+"/metadata/"+s.leasePath(w.ID))
+		return err
+	})
+	if err != nil {
 		return fmt.Errorf("releasing the writer lease %s/%s: %w", s.Mount, s.leasePath(w.ID), err)
 	}
 	return nil
+}
+
+// retryTransient runs fn until it succeeds, fails for good, or has failed
+// transiently (reset, timeout, 5xx) six times, backing off as write does.
+func retryTransient(ctx context.Context, fn func() error) error {
+	for attempt := 1; ; attempt++ {
+		err := fn()
+		if err == nil || !vaulterr.Transient(err) || attempt == 6 {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return errors.Join(err, ctx.Err())
+		case <-time.After(min(2*time.Second, 100*time.Millisecond<<attempt)):
+		}
+	}
 }
 
 // Held reports whether w's lease is unexpired at now (Vault's time), and
@@ -61,7 +89,11 @@ func (s Store) Release(ctx context.Context, w WriterRef) error {
 // not held; a read that fails is an error (the caller must not take over).
 func (s Store) Held(ctx context.Context, w WriterRef, now time.Time) (bool, time.Time, error) {
 	var l lease
-	v, err := s.read(ctx, s.leasePath(w.ID), &l)
+	var v int
+	err := retryTransient(ctx, func() (err error) {
+		v, err = s.read(ctx, s.leasePath(w.ID), &l)
+		return err
+	})
 	if err != nil {
 		return false, time.Time{}, err
 	}

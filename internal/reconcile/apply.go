@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"time"
 
 	vaultapi "github.com/hashicorp/vault/api"
 
@@ -25,6 +26,8 @@ type ApplyOptions struct {
 	// Holder names this writer to another one it refuses (default: the
 	// pod, or the host and process).
 	Holder string
+	// LeaseTTL is the writer lease's life unrenewed (0: inventory.LeaseTTL).
+	LeaseTTL time.Duration
 }
 
 // Applier is what applying a plan needs of a Planned: the clients, the
@@ -82,7 +85,7 @@ func holder() string {
 func (a *Applier) Apply(ctx context.Context, plan *diff.Plan, opts ApplyOptions) *apply.Result {
 	c := a.clients
 	rec := &apply.InventoryRecorder{Store: a.store, Config: a.cfg, Inventory: a.inventory, Tenants: a.tenants, Clock: vaultClock(c.Vault),
-		Writer: inventory.NewWriter(cmp.Or(opts.Holder, holder()))}
+		Writer: inventory.NewWriter(cmp.Or(opts.Holder, holder())), LeaseTTL: opts.LeaseTTL}
 	vaultBefore, kubeBefore := *c.VaultN.Snapshot(), *c.KubeN.Snapshot()
 	writes, err := writeClient(c.Vault)
 	if err != nil {
