@@ -78,10 +78,10 @@ func Set(root string) int64 {
 
 // OfflinePercent is the GC percent of a command that only reads files and
 // writes its answer (validate, render): its CPU is its wall time (the PR
-// check waits for it) and it ends within a second, so it keeps Go's
-// default. Measured at 10,000 tenants: render 1.02 s and 142 MB at 50,
-// 0.95 s and 180 MB at 100; validate 0.45 s and 89 MB, 0.41 s and 107 MB.
-const OfflinePercent = 100
+// check waits for it), and its peak is the PR check's memory budget. 75
+// keeps validate of 10,000 tenants inside both (1 s, 200 MB; figures in
+// docs/performance.md).
+const OfflinePercent = 75
 
 // Offline sets the GC percent to OfflinePercent unless GOGC is set.
 func Offline() {

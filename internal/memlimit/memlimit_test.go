@@ -93,7 +93,7 @@ func TestSetCollectsAtGCPercentUnlessGOGCIsSet(t *testing.T) {
 	}
 }
 
-func TestOfflineCollectsAtTheDefaultUnlessGOGCIsSet(t *testing.T) {
+func TestOfflineCollectsAtItsPercentUnlessGOGCIsSet(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(100)) // restore
 	t.Setenv("GOGC", "")
 	debug.SetGCPercent(GCPercent) // as Set left it

@@ -64,7 +64,7 @@ func (p Positions) Of(path string) Pos {
 }
 
 func (p Positions) tree() *yamlv3.Node {
-	root, err := parse(p.file, p.text.data, new(fastParser)) // kept: not pooled
+	root, err := parse(p.file, p.text.data)
 	if err != nil {
 		return nil
 	}
@@ -128,9 +128,7 @@ func Decode(file string, data []byte, out any, lim Limits) (Positions, error) {
 	}
 	// The text is kept for placing errors; the parse shares its strings.
 	pos.text = &text{data: string(data)}
-	fp := pooledParser()
-	defer fp.release() // the tree is read only in here
-	root, err := parse(file, pos.text.data, fp)
+	root, err := parse(file, pos.text.data)
 	if err != nil {
 		return pos, err
 	}
@@ -153,15 +151,11 @@ func Decode(file string, data []byte, out any, lim Limits) (Positions, error) {
 	return pos, nil
 }
 
-// parse returns the root of data's one document: fp's tree, or yaml.v3's
-// for what the fast parser does not cover (and for syntax errors).
-func parse(file, data string, fp *fastParser) (*yamlv3.Node, error) {
-	root, ok := fp.parse(data)
-	if !ok {
-		var err error
-		if root, err = parseV3(file, []byte(data)); err != nil {
-			return nil, err
-		}
+// parse returns the root of data's one document, as yaml.v3 parses it.
+func parse(file, data string) (*yamlv3.Node, error) {
+	root, err := parseV3(file, []byte(data))
+	if err != nil {
+		return nil, err
 	}
 	if root.Kind == yamlv3.DocumentNode && len(root.Content) == 1 {
 		root = root.Content[0]

@@ -3,9 +3,6 @@
 // multiple documents and oversized input are errors, and every error names the
 // file, line, column and field it concerns. Positions places any field later,
 // so that semantic checks can point at the same places; it keeps the file's
-// text and reads it again only when an error is placed.
-//
-// Block YAML — the form tenant files take — is parsed by a fast path
-// (fastParse) that builds the tree yaml.v3 builds, node for node; anything
-// else goes to yaml.v3, which also reports syntax errors.
+// text and reads it again only when an error is placed. yaml.v3 is the
+// only parser.
 package strictyaml
