@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 
 	"os"
 	"os/signal"
@@ -142,25 +143,13 @@ func loadFreshPlan(file string, fresh *diff.Plan) (*diff.Plan, error) {
 	if saved.Live.Hash != fresh.Live.Hash {
 		why = append(why, fmt.Sprintf("the live state changed (fingerprint %s, now %s)", saved.Live.Hash, fresh.Live.Hash))
 	}
-	if !mapsEqual(saved.Live.TenantVersions, fresh.Live.TenantVersions) {
+	if !maps.Equal(saved.Live.TenantVersions, fresh.Live.TenantVersions) {
 		why = append(why, "the inventory changed")
 	}
 	if len(why) > 0 {
 		return nil, fmt.Errorf("plan %s is stale: %s since it was made; nothing was applied. Plan again", file, strings.Join(why, "; "))
 	}
 	return &saved, nil
-}
-
-func mapsEqual(a, b map[string]int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if w, ok := b[k]; !ok || w != v {
-			return false
-		}
-	}
-	return true
 }
 
 // confirm asks on a terminal; without one it refuses.

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/pmezard/go-difflib/difflib"
+
 	"github.com/syncd-dev/syncd/internal/diff"
 )
 
@@ -145,35 +147,22 @@ func writeField(b io.Writer, f diff.Field, a diff.Action, indent, sub string) {
 	}
 }
 
-// lineDiff is a small LCS line diff: "  same", "- gone", "+ new".
+// lineDiff is a line diff (difflib's matcher): "  same", "- gone", "+ new".
 func lineDiff(before, after string) []string {
 	a, b := splitLines(before), splitLines(after)
-	lcs := make([][]int, len(a)+1)
-	for i := range lcs {
-		lcs[i] = make([]int, len(b)+1)
-	}
-	for i := len(a) - 1; i >= 0; i-- {
-		for j := len(b) - 1; j >= 0; j-- {
-			if a[i] == b[j] {
-				lcs[i][j] = lcs[i+1][j+1] + 1
-			} else {
-				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
-			}
-		}
-	}
 	var out []string
-	i, j := 0, 0
-	for i < len(a) || j < len(b) {
-		switch {
-		case i < len(a) && j < len(b) && a[i] == b[j]:
-			out = append(out, "  "+a[i])
-			i, j = i+1, j+1
-		case i < len(a) && (j == len(b) || lcs[i+1][j] >= lcs[i][j+1]):
-			out = append(out, "- "+a[i])
-			i++
-		default:
-			out = append(out, "+ "+b[j])
-			j++
+	for _, op := range difflib.NewMatcher(a, b).GetOpCodes() {
+		if op.Tag == 'e' {
+			for _, l := range a[op.I1:op.I2] {
+				out = append(out, "  "+l)
+			}
+			continue
+		}
+		for _, l := range a[op.I1:op.I2] { // 'd' and 'r'
+			out = append(out, "- "+l)
+		}
+		for _, l := range b[op.J1:op.J2] { // 'i' and 'r'
+			out = append(out, "+ "+l)
 		}
 	}
 	return out

@@ -7,12 +7,12 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	vaultapi "github.com/hashicorp/vault/api"
 
 	"github.com/syncd-dev/syncd/internal/object"
+	"github.com/syncd-dev/syncd/internal/par"
 	"github.com/syncd-dev/syncd/internal/vaulterr"
 )
 
@@ -90,33 +90,20 @@ func (s Store) LoadTenants(ctx context.Context, only []string) (*Inventory, erro
 	unrecorded := set(idx.Unrecorded)
 	recs := make([]*Tenant, len(idx.Tenants))
 	errs := make([]error, len(idx.Tenants))
-	jobs := make(chan int)
-	var wg sync.WaitGroup
 	workers := s.Workers
 	if workers <= 0 {
 		workers = 8
 	}
-	for range min(workers, len(idx.Tenants)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range jobs {
-				t := &Tenant{}
-				t.Version, errs[i] = s.read(ctx, s.tenantPath(idx.Tenants[i]), t)
-				// Decoding grows a slice by doubling: a tenant's 11
-				// identities took room for 16 (10 MB at 10,000 tenants).
-				t.Objects, t.Pending = fit(t.Objects), fit(t.Pending)
-				s.share(t.Objects)
-				s.share(t.Pending)
-				recs[i] = t
-			}
-		}()
-	}
-	for i := range idx.Tenants {
-		jobs <- i
-	}
-	close(jobs)
-	wg.Wait()
+	par.Bounded(len(idx.Tenants), workers, func(i int) {
+		t := &Tenant{}
+		t.Version, errs[i] = s.read(ctx, s.tenantPath(idx.Tenants[i]), t)
+		// Decoding grows a slice by doubling: a tenant's 11 identities
+		// took room for 16 (10 MB at 10,000 tenants).
+		t.Objects, t.Pending = fit(t.Objects), fit(t.Pending)
+		s.share(t.Objects)
+		s.share(t.Pending)
+		recs[i] = t
+	})
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}

@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"sync"
 	"time"
 
 	vaultapi "github.com/hashicorp/vault/api"
@@ -20,6 +19,7 @@ import (
 	"github.com/syncd-dev/syncd/internal/desired"
 	"github.com/syncd-dev/syncd/internal/live"
 	"github.com/syncd-dev/syncd/internal/object"
+	"github.com/syncd-dev/syncd/internal/par"
 	"github.com/syncd-dev/syncd/internal/policy"
 	"github.com/syncd-dev/syncd/internal/ttl"
 )
@@ -123,29 +123,13 @@ func (r Reader) readAll(ctx context.Context, jobs []object.ID, st *live.State) e
 	if workers <= 0 {
 		workers = 8
 	}
-	ch := make(chan object.ID)
-	var mu sync.Mutex
-	var errs []error
-	var wg sync.WaitGroup
-	for range min(workers, len(jobs)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for id := range ch {
-				err := r.readOne(ctx, id, st)
-				if err != nil {
-					mu.Lock()
-					errs = append(errs, &ReadError{ID: id, Err: err})
-					mu.Unlock()
-				}
-			}
-		}()
-	}
-	for _, id := range jobs {
-		ch <- id
-	}
-	close(ch)
-	wg.Wait()
+	errs := make([]error, len(jobs))
+	par.Bounded(len(jobs), workers, func(i int) {
+		if err := r.readOne(ctx, jobs[i], st); err != nil {
+			errs[i] = &ReadError{ID: jobs[i], Err: err}
+		}
+	})
+	errs = slices.DeleteFunc(errs, func(err error) bool { return err == nil })
 	slices.SortFunc(errs, func(a, b error) int {
 		return object.Compare(a.(*ReadError).ID, b.(*ReadError).ID)
 	})
