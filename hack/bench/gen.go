@@ -125,6 +125,13 @@ func benchConfig(root, vaultAddr string) ([]byte, error) {
 	if !bytes.Contains(cfg, []byte("address: "+vaultAddr)) {
 		return nil, fmt.Errorf("examples/prod/syncd.yaml: no vault.address line to point at the bed")
 	}
+	// The third shape lives in a namespace of its own (spec.namespace), as
+	// warehouse-ops does: the platform allows those namespaces.
+	const pattern = "namespaceOverridePattern: warehouse"
+	if !bytes.Contains(cfg, []byte(pattern+"\n")) {
+		return nil, fmt.Errorf("examples/prod/syncd.yaml: no %q line to extend for the bench's namespaces", pattern)
+	}
+	cfg = bytes.Replace(cfg, []byte(pattern+"\n"), []byte(pattern+"|wh-tenant-[0-9]+\n"), 1)
 	return cfg, nil
 }
 

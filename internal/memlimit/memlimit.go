@@ -78,10 +78,9 @@ func Set(root string) int64 {
 
 // OfflinePercent is the GC percent of a command that only reads files and
 // writes its answer (validate, render): its CPU is its wall time (the PR
-// check waits for it), and its peak is the PR check's memory budget. 75
-// keeps validate of 10,000 tenants inside both (1 s, 200 MB; figures in
-// docs/performance.md).
-const OfflinePercent = 75
+// check waits for it) and it ends within a second, so it keeps Go's
+// default (figures in docs/performance.md).
+const OfflinePercent = 100
 
 // Offline sets the GC percent to OfflinePercent unless GOGC is set.
 func Offline() {
