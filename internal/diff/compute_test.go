@@ -230,9 +230,7 @@ func TestCompute(t *testing.T) {
 			mutate: func(t *testing.T, cfg *config.Config, st *desired.State, l *live.State, in *Input) {
 				_, in.Desired = fixture(t, blog)
 				in.Config.Guard.MaxDeletePercent = 50
-				rec := l.Inventory.Tenants["shop"]
-				role := desired.NewIDs(cfg).DatabaseRole("bookstore-platform-shop-catalog")
-				rec.Objects, rec.Pending = without(rec.Objects, role), []object.ID{role}
+				pendingRole(cfg, l)
 			},
 			want: shopOffboarding,
 		},
@@ -241,9 +239,7 @@ func TestCompute(t *testing.T) {
 			mutate: func(t *testing.T, cfg *config.Config, st *desired.State, l *live.State, in *Input) {
 				_, in.Desired = fixture(t, strings.Split(shop, "  databases:")[0])
 				in.Config.Guard.MaxDeletePercent = 100
-				rec := l.Inventory.Tenants["shop"]
-				role := desired.NewIDs(cfg).DatabaseRole("bookstore-platform-shop-catalog")
-				rec.Objects, rec.Pending = without(rec.Objects, role), []object.ID{role}
+				pendingRole(cfg, l)
 			},
 			want: []string{
 				"0 delete ExternalSecret bookstore-platform-shop/catalog-db",
@@ -401,6 +397,14 @@ var shopOffboarding = []string{
 	"3 revoke-leases Leases bookstore-platform-shop-catalog",
 	"4 delete KubernetesAuthRole bookstore-platform-shop",
 	"5 deprecate-policy Policy bookstore-platform-app-shop",
+}
+
+// pendingRole records shop's database role as pending only: its write
+// landed, its confirmation did not.
+func pendingRole(cfg *config.Config, l *live.State) {
+	rec := l.Inventory.Tenants["shop"]
+	role := desired.NewIDs(cfg).DatabaseRole("bookstore-platform-shop-catalog")
+	rec.Objects, rec.Pending = without(rec.Objects, role), []object.ID{role}
 }
 
 // planCase plans the tenant files against live state owned by syncd.

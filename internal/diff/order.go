@@ -25,8 +25,8 @@ func removes(a Action) bool {
 //     new ones: after the role is deleted (Vault revokes a lease of a
 //     deleted role with the revocation statements stored in the lease) and
 //     after every change to an object whose live content can create leases
-//     under that role (a generator deleted, or updated to point elsewhere);
-//     revoking first left every credential minted meanwhile alive;
+//     under that role (a generator deleted, or updated to point elsewhere),
+//     so no credential minted during the off-boarding outlives it;
 //   - the tenant's auth role goes after the revocation;
 //   - the policy is deprecated after the auth role is gone (a reference);
 //   - the deprecated policy and KV data go after every other step of the

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -45,9 +46,12 @@ func (s Store) leasePath(id string) string { return s.Path + "/writers/" + id }
 // writer's own: no other writer writes it, so no check-and-set; a
 // transient failure is retried.
 func (s Store) Claim(ctx context.Context, w WriterRef, until time.Time) error {
-	raw := fmt.Sprintf(`{"holder":%q,"until":%q}`, w.Holder, until.UTC().Format(time.RFC3339Nano))
-	err := retryTransient(ctx, func() error {
-		_, err := s.KV.WriteWithContext(ctx, s.Mount+"/data/"+s.leasePath(w.ID), map[string]any{"data": map[string]any{field: raw}})
+	raw, err := json.Marshal(lease{Holder: w.Holder, Until: until.UTC()})
+	if err != nil {
+		return err
+	}
+	err = retryTransient(ctx, func() error {
+		_, err := s.KV.WriteWithContext(ctx, s.Mount+"/data/"+s.leasePath(w.ID), map[string]any{"data": map[string]any{field: string(raw)}})
 		return err
 	})
 	if err != nil {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"sync"
 	"time"
+
+	"github.com/syncd-dev/syncd/internal/object"
 )
 
 // DefaultSettle is how long a lease revocation waits after its database
@@ -11,8 +13,7 @@ import (
 // creates its Postgres user and registers its lease after the deletion; a
 // sweep that starts before that lease exists misses it, and nothing would
 // revoke it before its TTL. The window is one creds read (a CREATE ROLE on
-// Postgres: milliseconds); on the bed, four minting loops left one survivor
-// each without the wait.
+// Postgres: milliseconds); the wait is that, with a wide margin.
 const DefaultSettle = 2 * time.Second
 
 // Deletions remembers when this apply deleted each database role, so the
@@ -24,24 +25,24 @@ type Deletions struct {
 	Settle time.Duration
 
 	mu sync.Mutex
-	at map[string]time.Time // <mount>/<role> -> deleted
+	at map[object.ID]time.Time // database role -> deleted
 }
 
-func (d *Deletions) mark(role string) {
+func (d *Deletions) mark(role object.ID) {
 	if d == nil {
 		return
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.at == nil {
-		d.at = map[string]time.Time{}
+		d.at = map[object.ID]time.Time{}
 	}
 	d.at[role] = time.Now()
 }
 
 // wait returns once the role's deletion by this apply (if any) has
 // settled, or when ctx ends.
-func (d *Deletions) wait(ctx context.Context, role string) error {
+func (d *Deletions) wait(ctx context.Context, role object.ID) error {
 	if d == nil {
 		return nil
 	}

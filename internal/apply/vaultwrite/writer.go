@@ -9,11 +9,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	vaultapi "github.com/hashicorp/vault/api"
 
 	"github.com/syncd-dev/syncd/internal/apply"
+	"github.com/syncd-dev/syncd/internal/desired"
 	"github.com/syncd-dev/syncd/internal/diff"
 	"github.com/syncd-dev/syncd/internal/live/vaultread"
 	"github.com/syncd-dev/syncd/internal/object"
@@ -45,7 +45,7 @@ func (w Writer) Write(ctx context.Context, c diff.Change) error {
 		err = w.put(ctx, c)
 	case diff.Delete, diff.DeleteDeprecated:
 		if err = w.delete(ctx, vaultread.Path(c.ID)); err == nil && c.ID.Kind == object.DatabaseRole {
-			w.Deletions.mark(c.ID.Scope + "/" + c.ID.Name)
+			w.Deletions.mark(c.ID)
 		}
 	case diff.RevokeLeases:
 		// After the role is gone (the plan orders it so) and its last
@@ -53,7 +53,7 @@ func (w Writer) Write(ctx context.Context, c diff.Change) error {
 		// returns, every lease (and its database user) is gone; Vault
 		// revokes a deleted role's leases with the statements each lease
 		// stored.
-		if err = w.Deletions.wait(ctx, strings.TrimSuffix(c.ID.Scope, "/creds")+"/"+c.ID.Name); err == nil {
+		if err = w.Deletions.wait(ctx, desired.RoleOf(c.ID)); err == nil {
 			_, err = w.Logical.WriteWithContext(ctx, "sys/leases/revoke-prefix/"+c.ID.Scope+"/"+c.ID.Name, map[string]any{"sync": true})
 		}
 	case diff.DeprecatePolicy:
