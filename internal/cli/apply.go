@@ -14,10 +14,10 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 
 	"github.com/syncd-dev/syncd/internal/apply"
 	"github.com/syncd-dev/syncd/internal/diff"
+	"github.com/syncd-dev/syncd/internal/output"
 	"github.com/syncd-dev/syncd/internal/reconcile"
 	"github.com/syncd-dev/syncd/internal/safefile"
 )
@@ -89,7 +89,7 @@ func (o *options) runApply(ctx context.Context, f *applyFlags, file string) erro
 		if plan, err = loadFreshPlan(file, plan); err != nil { // checked against the plan just computed
 			return err
 		}
-	} else if err := writePlan(planOut, plan, "text", useColor(planOut)); err != nil {
+	} else if err := output.Plan(planOut, plan, "text", output.UseColor(planOut)); err != nil {
 		return err
 	}
 	if !plan.HasChanges() {
@@ -110,7 +110,7 @@ func (o *options) runApply(ctx context.Context, f *applyFlags, file string) erro
 	res := applier.Apply(ctx, plan, reconcile.ApplyOptions{Parallelism: f.parallelism, LeaseTTL: leaseTTL(), Progress: o.progress()})
 	o.log.Info("apply finished", "applied", res.Summary.Applied, "failed", res.Summary.Failed, "skipped", res.Summary.Skipped,
 		"vault_writes", res.Requests.VaultWrites, "kubernetes_writes", res.Requests.KubernetesWrites)
-	if err := writeResult(o.stdout, res, f.format); err != nil {
+	if err := output.Result(o.stdout, res, f.format); err != nil {
 		return err
 	}
 	if err := o.record(ctx); err != nil { // applied, in part or in full: an older commit must not undo it
@@ -158,7 +158,7 @@ func (o *options) confirm(p *diff.Plan) error {
 	if in == nil {
 		in = os.Stdin
 	}
-	if f, ok := in.(*os.File); !ok || !isTerminal(f) {
+	if f, ok := in.(*os.File); !ok || !output.IsTerminal(f) {
 		return fmt.Errorf("refusing to apply without confirmation: standard input is not a terminal; review the plan and pass --auto-approve")
 	}
 	n := 0
@@ -176,16 +176,12 @@ func (o *options) confirm(p *diff.Plan) error {
 	return nil
 }
 
-// isTerminal asks the terminal driver (a character device such as
-// /dev/null is not a terminal).
-func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
-
 // progress reports each change as it ends: a line per change on a
 // terminal, failures only otherwise (the result says the rest).
 func (o *options) progress() func(apply.Progress) {
 	tty := false
 	if f, ok := o.stderr.(*os.File); ok {
-		tty = isTerminal(f)
+		tty = output.IsTerminal(f)
 	}
 	killAfter := crashPoint()
 	return func(p apply.Progress) {

@@ -1,3 +1,4 @@
-// Package cli implements syncd's command line: the cobra command tree, flag and
-// environment handling, output formats and exit codes. main only calls Main.
+// Package cli is syncd's command line: the cobra command tree, flags,
+// environment variables and exit codes. What a command prints is written by
+// package output; main only calls Main.
 package cli

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/syncd-dev/syncd/internal/diff"
+	"github.com/syncd-dev/syncd/internal/output"
 )
 
 var planFormats = []string{"text", "json", "markdown"}
@@ -67,9 +68,9 @@ func (o *options) runPlan(ctx context.Context, f *planFlags) error {
 	}
 	var err2 error
 	if f.format == "markdown" && f.maxBytes > 0 {
-		err2 = writeMarkdownBounded(o.stdout, plan, f.maxBytes)
+		err2 = output.MarkdownBounded(o.stdout, plan, f.maxBytes)
 	} else {
-		err2 = writePlan(o.stdout, plan, f.format, useColor(o.stdout))
+		err2 = output.Plan(o.stdout, plan, f.format, output.UseColor(o.stdout))
 	}
 	if err2 != nil {
 		return err2
@@ -89,7 +90,7 @@ func savePlan(path string, p *diff.Plan) error {
 	if err != nil {
 		return err
 	}
-	if err := writeJSON(f, p); err != nil {
+	if err := output.JSON(f, p); err != nil {
 		f.Close()
 		return err
 	}

@@ -10,8 +10,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/syncd-dev/syncd/internal/source"
 	"k8s.io/klog/v2"
+
+	"github.com/syncd-dev/syncd/internal/output"
+	"github.com/syncd-dev/syncd/internal/source"
 )
 
 // Version is set at build time with -ldflags "-X ...cli.Version=v1.2.3".
@@ -61,7 +63,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	case errors.As(err, &ee):
 		return ee.code
 	default:
-		fmt.Fprintf(stderr, "error: %s\n", oneLine(err))
+		fmt.Fprintf(stderr, "error: %s\n", output.OneLine(err))
 		return ExitError
 	}
 }

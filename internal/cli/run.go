@@ -17,6 +17,7 @@ import (
 	"github.com/syncd-dev/syncd/internal/daemon"
 	"github.com/syncd-dev/syncd/internal/live"
 	"github.com/syncd-dev/syncd/internal/memlimit"
+	"github.com/syncd-dev/syncd/internal/output"
 	"github.com/syncd-dev/syncd/internal/reconcile"
 	"github.com/syncd-dev/syncd/internal/safefile"
 	"github.com/syncd-dev/syncd/internal/source"
@@ -149,7 +150,7 @@ func (o *options) runDaemon(ctx context.Context, f *runFlags) error {
 		out := d.Once(ctx, true)
 		closeAuth(context.WithoutCancel(ctx))
 		if out.Result != nil {
-			_ = writeResult(o.stdout, out.Result, "text")
+			_ = output.Result(o.stdout, out.Result, "text")
 		}
 		if !out.OK() {
 			if out.Err != nil {

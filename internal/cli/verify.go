@@ -3,13 +3,12 @@ package cli
 import (
 	"context"
 	"fmt"
-	"io"
 	"slices"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/syncd-dev/syncd/internal/live"
+	"github.com/syncd-dev/syncd/internal/output"
 	"github.com/syncd-dev/syncd/internal/verify"
 )
 
@@ -72,59 +71,11 @@ func (o *options) runVerify(ctx context.Context, po *planOptions, only []string,
 	rep := verify.Run(ctx, repo.Cfg, repo.State, only, verify.KubeTokens{Client: kc}, verify.VaultClient{Client: vc}, verify.Options{MaxOthers: maxOthers})
 	o.log.Info("verified", "revision", snap.Revision, "checks", len(rep.Checks), "violations", rep.Violations, "missing", rep.Missing,
 		"tokens", rep.Tokens, "revoked", rep.Revoked)
-	if err := writeReport(o.stdout, rep, format); err != nil {
+	if err := output.Report(o.stdout, rep, format); err != nil {
 		return err
 	}
 	if !rep.OK() {
 		return exitError{ExitError}
 	}
 	return nil
-}
-
-func writeReport(w io.Writer, r *verify.Report, format string) error {
-	if format == "json" {
-		return writeJSON(w, r)
-	}
-	md := format == "markdown"
-	var b strings.Builder
-	line := fmt.Sprintf("%d checks, %d violations, %d missing grants, %d errors; %d Vault tokens created, %d revoked",
-		len(r.Checks), r.Violations, r.Missing, len(r.Errors), r.Tokens, r.Revoked)
-	if md {
-		fmt.Fprintf(&b, "### syncd verify\n\n%s.\n", line)
-	} else {
-		fmt.Fprintf(&b, "syncd verify: %s\n", line)
-	}
-	tenant := ""
-	for _, c := range r.Checks {
-		if c.Tenant != tenant {
-			tenant = c.Tenant
-			if md {
-				fmt.Fprintf(&b, "\n#### Tenant %s\n\n| | kind | path | capabilities | problem |\n|---|---|---|---|---|\n", mdCode(tenant))
-			} else {
-				fmt.Fprintf(&b, "\ntenant %s\n", tenant)
-			}
-		}
-		mark := "ok  "
-		if !c.OK {
-			mark = "FAIL"
-		}
-		if md {
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", mark, c.Kind, mdCode(c.Path), mdCode(strings.Join(c.Got, ", ")), mdEscape(c.Problem))
-			continue
-		}
-		fmt.Fprintf(&b, "  %s %-9s %s [%s]", mark, c.Kind, c.Path, strings.Join(c.Got, ", "))
-		if c.Problem != "" {
-			fmt.Fprintf(&b, "  %s", c.Problem)
-		}
-		b.WriteString("\n")
-	}
-	for _, e := range r.Errors {
-		if md {
-			fmt.Fprintf(&b, "\n- :x: %s\n", mdEscape(e))
-		} else {
-			fmt.Fprintf(&b, "\nerror: %s\n", e)
-		}
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
 }

@@ -225,3 +225,36 @@ func (s *State) IDs() object.Set {
 	}
 	return out
 }
+
+// Only returns the state of the named tenants: their tenants, their
+// objects and the externals those refer to (s itself when names is empty).
+func (s *State) Only(names []string) *State {
+	if len(names) == 0 {
+		return s
+	}
+	out := &State{}
+	keep := map[string]bool{}
+	for _, n := range names {
+		keep[n] = true
+	}
+	ids := object.Set{}
+	for _, t := range s.Tenants {
+		if keep[t.Name] {
+			out.Tenants = append(out.Tenants, t)
+		}
+	}
+	for _, o := range s.Objects {
+		if keep[o.Tenant] {
+			out.Objects = append(out.Objects, o)
+			for _, r := range o.Refs {
+				ids.Add(r)
+			}
+		}
+	}
+	for _, e := range s.External {
+		if ids.Has(e.ID) {
+			out.External = append(out.External, e)
+		}
+	}
+	return out
+}

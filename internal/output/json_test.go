@@ -1,8 +1,7 @@
-package cli
+package output
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"testing"
@@ -11,7 +10,6 @@ import (
 
 	"github.com/syncd-dev/syncd/internal/config"
 	"github.com/syncd-dev/syncd/internal/desired"
-	"github.com/syncd-dev/syncd/internal/object"
 	"github.com/syncd-dev/syncd/internal/reconcile"
 	"github.com/syncd-dev/syncd/internal/tenant"
 )
@@ -33,7 +31,7 @@ func manyTenants(t testing.TB, n int) *desired.State {
 	return st
 }
 
-// writeStateJSON writes what json.Encoder writes, byte for byte.
+// stateJSON writes what json.Encoder writes, byte for byte.
 func TestStateJSONIsEncodersJSON(t *testing.T) {
 	repo, err := reconcile.Load("../..", "", slog.New(slog.DiscardHandler))
 	if err != nil {
@@ -48,14 +46,14 @@ func TestStateJSONIsEncodersJSON(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			var want, got bytes.Buffer
-			if err := writeJSON(&want, stateOut(s)); err != nil {
+			if err := JSON(&want, stateOut(s)); err != nil {
 				t.Fatal(err)
 			}
-			if err := writeStateJSON(&got, s); err != nil {
+			if err := stateJSON(&got, s); err != nil {
 				t.Fatal(err)
 			}
 			if diff := cmp.Diff(want.String(), got.String()); diff != "" {
-				t.Errorf("(-json.Encoder +writeStateJSON):\n%s", diff)
+				t.Errorf("(-json.Encoder +stateJSON):\n%s", diff)
 			}
 		})
 	}
@@ -76,40 +74,4 @@ func stateOut(s *desired.State) any {
 		Objects  []desired.Object   `json:"objects"`
 		External []desired.External `json:"external"`
 	}{tenants, s.Objects, s.External}
-}
-
-// objectJSON is json.Marshal for every object of a state, as a value.
-func TestObjectJSONIsMarshal(t *testing.T) {
-	objects := manyTenants(t, 20).Objects
-	objects = append(objects,
-		desired.Object{ID: object.ID{System: object.Kubernetes, Kind: object.Namespace, Name: "n"}},
-		desired.Object{ID: object.ID{System: object.Kubernetes, Kind: object.Namespace, Name: "m"}, Spec: (*desired.ManifestSpec)(nil)})
-	manifests := 0
-	for _, o := range objects {
-		if _, ok := o.Spec.(*desired.ManifestSpec); ok {
-			manifests++
-		}
-		raw, err := json.Marshal(o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want, err := decodeTree(raw)
-		if err != nil {
-			t.Fatal(err)
-		}
-		raw, err = objectJSON(&o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := decodeTree(raw)
-		if err != nil {
-			t.Fatalf("%s: %v: %s", o.ID, err, raw)
-		}
-		if diff := cmp.Diff(want, got); diff != "" {
-			t.Errorf("%s (-json.Marshal +objectJSON):\n%s", o.ID, diff)
-		}
-	}
-	if manifests < 20 {
-		t.Errorf("only %d manifests among the objects", manifests)
-	}
 }

@@ -1,4 +1,4 @@
-package cli
+package output
 
 import (
 	"errors"
@@ -10,11 +10,11 @@ import (
 	vaultapi "github.com/hashicorp/vault/api"
 )
 
-// oneLine turns an error into the line a person reads first: what was
+// OneLine turns an error into the line a person reads first: what was
 // tried, what was refused, and what to set. vault/api's multi-line dumps and
 // connection errors are summarised; any other error keeps its text, folded
 // onto one line.
-func oneLine(err error) string {
+func OneLine(err error) string {
 	var re *vaultapi.ResponseError
 	if errors.As(err, &re) {
 		where := ""

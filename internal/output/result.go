@@ -1,4 +1,4 @@
-package cli
+package output
 
 import (
 	"bufio"
@@ -10,11 +10,11 @@ import (
 	"github.com/syncd-dev/syncd/internal/apply"
 )
 
-// writeResult prints an apply result as text, JSON or Markdown.
-func writeResult(w io.Writer, r *apply.Result, format string) error {
+// Result prints an apply result as text, JSON or Markdown.
+func Result(w io.Writer, r *apply.Result, format string) error {
 	switch format {
 	case "json":
-		return writeJSON(w, r)
+		return JSON(w, r)
 	case "markdown":
 		return writeResultMarkdown(w, r)
 	}

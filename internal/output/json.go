@@ -1,4 +1,4 @@
-package cli
+package output
 
 import (
 	"bufio"
@@ -11,11 +11,10 @@ import (
 	"github.com/syncd-dev/syncd/internal/par"
 )
 
-// writeStateJSON writes the state exactly as writeJSON would (indented
-// JSON, the fields in State's order), one list element at a time in
-// parallel batches: encoding the whole state at once held 140 MB of output
-// and its copies at 10,000 tenants.
-func writeStateJSON(w io.Writer, s *desired.State) error {
+// stateJSON writes the state exactly as JSON(w, s) would (indented JSON,
+// the fields in State's order), one list element at a time in parallel
+// batches: memory holds a batch of output, not the whole state's.
+func stateJSON(w io.Writer, s *desired.State) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
 	bw.WriteString("{\n")
 	if err := writeJSONList(bw, "tenants", s.Tenants, tenantsOut(s), ",\n"); err != nil {
@@ -89,4 +88,11 @@ func inBatches(n int, render func(i int, b *bytes.Buffer) error, w io.Writer) er
 		}
 	}
 	return nil
+}
+
+// JSON writes v as indented JSON, the form every -o json output takes.
+func JSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }

@@ -1,4 +1,4 @@
-package cli
+package output
 
 import (
 	"bytes"
@@ -109,13 +109,13 @@ func TestPlanOutputGolden(t *testing.T) {
 	for format, file := range map[string]string{"text": "plan.txt", "json": "plan.json", "markdown": "plan.md"} {
 		t.Run(format, func(t *testing.T) {
 			var b bytes.Buffer
-			if err := writePlan(&b, p, format, false); err != nil {
+			if err := Plan(&b, p, format, false); err != nil {
 				t.Fatal(err)
 			}
 			golden(t, file, b.String())
 			if format != "json" { // the text and Markdown plans never list the no-ops
 				var q bytes.Buffer
-				if err := writePlan(&q, quiet, format, false); err != nil {
+				if err := Plan(&q, quiet, format, false); err != nil {
 					t.Fatal(err)
 				}
 				if diff := cmp.Diff(b.String(), q.String()); diff != "" {
@@ -126,8 +126,8 @@ func TestPlanOutputGolden(t *testing.T) {
 	}
 	t.Run("colour only when asked", func(t *testing.T) {
 		var plain, colored bytes.Buffer
-		_ = writePlan(&plain, p, "text", false)
-		_ = writePlan(&colored, p, "text", true)
+		_ = Plan(&plain, p, "text", false)
+		_ = Plan(&colored, p, "text", true)
 		if strings.Contains(plain.String(), "\x1b[") || !strings.Contains(colored.String(), "\x1b[32m") {
 			t.Error("escape codes must appear only with colour on")
 		}
@@ -188,7 +188,7 @@ func TestMarkdownEscapesUntrustedText(t *testing.T) {
 		p.Changes = append(p.Changes, diff.Change{ID: id, Tenant: "t`</code><img>", Action: diff.Create, Note: h})
 	}
 	var b strings.Builder
-	if err := writeMarkdown(&b, p); err != nil {
+	if err := Markdown(&b, p); err != nil {
 		t.Fatal(err)
 	}
 	out := b.String()
@@ -234,10 +234,10 @@ func TestMarkdownFitsOneComment(t *testing.T) {
 		}
 	}
 	var full, fit strings.Builder
-	if err := writeMarkdown(&full, p); err != nil {
+	if err := Markdown(&full, p); err != nil {
 		t.Fatal(err)
 	}
-	if err := writeMarkdownBounded(&fit, p, 65000); err != nil {
+	if err := MarkdownBounded(&fit, p, 65000); err != nil {
 		t.Fatal(err)
 	}
 	out := fit.String()
