@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 
+	automemlimit "github.com/KimMachineGun/automemlimit/memlimit"
+
 	"github.com/syncd-dev/syncd/internal/cli"
 	"github.com/syncd-dev/syncd/internal/memlimit"
 )
@@ -15,7 +17,7 @@ func main() { os.Exit(run()) }
 // run is main: the soft memory limit, then the command (and, in a build
 // with -tags devhooks, the recordings of profile.go).
 func run() int {
-	memlimit.Set("/sys/fs/cgroup") // GOGC=50, and in a container a soft limit (unless GOGC, GOMEMLIMIT say otherwise)
+	memlimit.Set(automemlimit.FromCgroup) // GOGC=50, and in a container a soft limit (unless GOGC, GOMEMLIMIT say otherwise)
 	stop, err := record()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "error: %v\n", err)

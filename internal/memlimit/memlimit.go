@@ -9,10 +9,10 @@ package memlimit
 import (
 	"math"
 	"os"
-	"path/filepath"
 	"runtime/debug"
 	"strconv"
-	"strings"
+
+	automemlimit "github.com/KimMachineGun/automemlimit/memlimit"
 )
 
 // Fraction of the container's limit given to the runtime: the rest is for
@@ -30,49 +30,22 @@ const Fraction = 0.8
 // 235 → 196 MB for 10.5 → 12.6 s of CPU; the wall time is Vault's.
 const GCPercent = 50
 
-// unlimited is what cgroup v1 reports for no limit (a page-rounded max
-// int64), and anything above it means none too.
-const unlimited = 1 << 62
-
-// Limit reads the memory limit of the cgroup at root (normally
-// /sys/fs/cgroup): v2's memory.max, else v1's memory/memory.limit_in_bytes.
-// It returns false when there is none.
-func Limit(root string) (int64, bool) {
-	for _, p := range []string{"memory.max", filepath.Join("memory", "memory.limit_in_bytes")} {
-		b, err := os.ReadFile(filepath.Join(root, p))
-		if err != nil {
-			continue
-		}
-		s := strings.TrimSpace(string(b))
-		if s == "max" {
-			return 0, false
-		}
-		n, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || n <= 0 || n >= unlimited {
-			return 0, false
-		}
-		return n, true
-	}
-	return 0, false
-}
-
 // Set sets the GC percent to GCPercent unless GOGC is set, and gives the
-// runtime Fraction of the container's limit as its soft limit and returns
-// it, unless GOMEMLIMIT is set (the runtime has read it) or there is no
-// limit: then it returns 0 and leaves the limit alone.
-func Set(root string) int64 {
+// runtime Fraction of the memory limit container reports (automemlimit's
+// FromCgroup in production) as its soft limit and returns it, unless
+// GOMEMLIMIT is set (the runtime has read it) or there is no limit: then
+// it returns 0 and leaves the limit alone.
+func Set(container automemlimit.Provider) int64 {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(GCPercent)
 	}
 	if os.Getenv("GOMEMLIMIT") != "" {
 		return 0
 	}
-	n, ok := Limit(root)
-	if !ok {
+	soft, err := automemlimit.Set(automemlimit.WithRatio(Fraction), automemlimit.WithProvider(container))
+	if err != nil || soft == math.MaxInt64 {
 		return 0
 	}
-	soft := int64(float64(n) * Fraction)
-	debug.SetMemoryLimit(soft)
 	return soft
 }
 
