@@ -18,7 +18,7 @@ import (
 // every desired field is listed with an empty Before.
 func Compare(want, live desired.Spec) []Field {
 	if live != nil && want == live {
-		return nil // one spec: the live state holds the desired spec of a converged object (live.State.Put)
+		return nil // one spec: a reader held what it read byte-identical to the desired spec as that spec
 	}
 	var fields []Field
 	switch w := want.(type) {

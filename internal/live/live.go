@@ -23,8 +23,7 @@ import (
 type State struct {
 	sync.Mutex // guards the maps while readers fill them concurrently
 
-	// Objects are the live objects found, by identity, but for the ones
-	// held as converged (Same): Get finds both.
+	// Objects are the live objects found, by identity.
 	Objects map[object.ID]Object
 	// Connections are the platform's database connections that desired
 	// database roles refer to; a missing one is absent from the map.
@@ -49,65 +48,20 @@ type State struct {
 	KVKeys map[object.ID][]string
 	// Inventory is what this syncd instance owns.
 	Inventory *inventory.Inventory
-	// Desired and Same, when set, let Put hold a converged object as a
-	// mark: Same says whether a spec read (got) is the desired one (want).
-	// Readers call it concurrently.
-	Desired *desired.State
-	Same    func(want, got desired.Spec) bool
-
-	conv converged
 }
 
-// Put holds o, under s's lock. An object Same finds converged is held as a
-// mark against its desired object (with its UID and, in the fingerprint,
-// its digest): at 10,000 tenants a converged live state is most of what is
-// read, and a map entry with a spec for each was a second copy of the
-// desired state.
+// Put holds o, under s's lock: readers fill one state concurrently. What
+// is equal to what is diff's question, not the reader's.
 func (s *State) Put(o Object) {
-	if s.Same != nil && s.Desired != nil && o.Spec != nil && !o.Foreign {
-		if i, ok := s.Desired.Index(o.ID); ok && s.Desired.Objects[i].Spec != nil && s.Same(s.Desired.Objects[i].Spec, o.Spec) {
-			s.Lock()
-			s.conv.mark(i, len(s.Desired.Objects), o)
-			s.Unlock()
-			return
-		}
-	}
 	s.Lock()
 	s.Objects[o.ID] = o
 	s.Unlock()
 }
 
-// Get returns the live object with id: one held, or a converged one (its
-// spec then is the desired one, and Raw is folded into the fingerprint).
+// Get returns the live object with id.
 func (s *State) Get(id object.ID) (Object, bool) {
-	if o, ok := s.Objects[id]; ok {
-		return o, true
-	}
-	if s.conv.n == 0 || s.Desired == nil {
-		return Object{}, false
-	}
-	i, ok := s.Desired.Index(id)
-	if !ok || !s.conv.has(i) {
-		return Object{}, false
-	}
-	o := Object{ID: id, Spec: s.Desired.Objects[i].Spec}
-	if s.conv.uids != nil {
-		o.UID = s.conv.uids[i]
-	}
-	return o, true
-}
-
-// DesiredSpec returns the desired spec of id, when s knows the desired
-// state and id is in it: a reader may skip work for what is read equal to
-// it.
-func (s *State) DesiredSpec(id object.ID) desired.Spec {
-	if s.Desired == nil {
-		return nil
-	}
-	if i, ok := s.Desired.Index(id); ok {
-		return s.Desired.Objects[i].Spec
-	}
-	return nil
+	o, ok := s.Objects[id]
+	return o, ok
 }
 
 // Has reports whether a live object with id was found.
@@ -116,8 +70,8 @@ func (s *State) Has(id object.ID) bool {
 	return ok
 }
 
-// Len is the number of live objects found, converged ones included.
-func (s *State) Len() int { return len(s.Objects) + s.conv.n }
+// Len is the number of live objects found.
+func (s *State) Len() int { return len(s.Objects) }
 
 // Object is one live object, normalised into a desired.Spec.
 type Object struct {
@@ -130,8 +84,7 @@ type Object struct {
 	// UID is a Kubernetes object's uid, so a delete can require it.
 	UID string
 	// Foreign: a Kubernetes object none of whose managedFields entries is
-	// syncd's, so syncd never wrote it. A converged object is held as a
-	// mark only when it is not foreign. Vault keeps no writer: false.
+	// syncd's, so syncd never wrote it. Vault keeps no writer: false.
 	Foreign bool
 }
 
@@ -188,10 +141,6 @@ func (s *State) Fingerprint() string {
 		b, _ := json.Marshal(s.KVKeys[id])
 		h.Write([]byte("kv:" + id.String()))
 		h.Write(b)
-	}
-	if s.conv.n > 0 {
-		h.Write([]byte("converged:"))
-		h.Write(s.conv.sum[:])
 	}
 	// Tenant by tenant: the whole inventory marshalled at once was 16 MB
 	// at 10,000 tenants.

@@ -8,7 +8,6 @@ import (
 	"slices"
 	"sync"
 
-	"github.com/syncd-dev/syncd/internal/desired"
 	"github.com/syncd-dev/syncd/internal/object"
 )
 
@@ -23,16 +22,15 @@ type Wanted interface {
 	Each(fn func(object.ID)) // every identity, once
 }
 
-// ReadAll runs every source concurrently, each into a state of its own
-// (whose Desired and Same are d and same), and merges the results. All
+// ReadAll runs every source concurrently, each into a state of its own,
+// and merges the results. All
 // reads finish before anything is written anywhere.
-func ReadAll(ctx context.Context, want Wanted, d *desired.State, same func(want, got desired.Spec) bool, sources ...Source) (*State, error) {
+func ReadAll(ctx context.Context, want Wanted, sources ...Source) (*State, error) {
 	states := make([]*State, len(sources))
 	errs := make([]error, len(sources))
 	var wg sync.WaitGroup
 	for i, src := range sources {
 		states[i] = New()
-		states[i].Desired, states[i].Same = d, same
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -44,9 +42,7 @@ func ReadAll(ctx context.Context, want Wanted, d *desired.State, same func(want,
 		return nil, err
 	}
 	if len(states) == 0 {
-		out := New()
-		out.Desired = d
-		return out, nil
+		return New(), nil
 	}
 	// The largest state takes in the others: at 10,000 tenants a fresh map
 	// for all of them was a second copy of every object while it grew.
@@ -62,7 +58,6 @@ func ReadAll(ctx context.Context, want Wanted, d *desired.State, same func(want,
 		maps.Copy(out.Looked, s.Looked)
 		maps.Copy(out.NamespaceTenants, s.NamespaceTenants)
 		maps.Copy(out.Targets, s.Targets)
-		out.conv.merge(&s.conv)
 	}
 	return out, nil
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
-	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -47,7 +46,7 @@ func read(ids ...object.ID) []live.Object {
 
 func TestReadAllMergesEverySource(t *testing.T) {
 	a, b, c := id(object.Policy, "a"), id(object.AuthRole, "b"), id(object.KVSecret, "c")
-	st, err := live.ReadAll(context.Background(), nil, nil, nil,
+	st, err := live.ReadAll(context.Background(), nil,
 		fakeSource{objects: read(a)},
 		fakeSource{objects: read(b, c), present: []object.ID{c}},
 		fakeSource{present: []object.ID{a}})
@@ -63,7 +62,7 @@ func TestReadAllMergesEverySource(t *testing.T) {
 	if diff := cmp.Diff(object.NewSet(a, c).Sorted(), st.Looked.Sorted()); diff != "" {
 		t.Errorf("looked (-want +got):\n%s", diff)
 	}
-	if _, err := live.ReadAll(context.Background(), nil, nil, nil, fakeSource{objects: read(a)}, fakeSource{err: errors.New("down")}); err == nil {
+	if _, err := live.ReadAll(context.Background(), nil, fakeSource{objects: read(a)}, fakeSource{err: errors.New("down")}); err == nil {
 		t.Error("a source's error was not returned")
 	}
 }
@@ -76,76 +75,28 @@ func keys(m map[object.ID]live.Object) []object.ID {
 	return out
 }
 
-// A converged object is held as a mark against its desired object: Get
-// finds it with the desired spec and the UID read, the map does not hold
-// it, and its digest still counts in the fingerprint. A drifted or
-// undesired object is held as read.
-func TestConvergedObjectsAreMarks(t *testing.T) {
-	conv, drifted, other := id(object.Policy, "a-conv"), id(object.Policy, "b-drifted"), id(object.Policy, "c-undesired")
+// The fingerprint is the same whichever source is merged into which, and
+// differs when any object was read with another rendering.
+func TestFingerprintSeesEveryObject(t *testing.T) {
 	kube := object.ID{System: object.Kubernetes, Kind: object.ExternalSecret, Scope: "ns", Name: "es"}
-	want := &desired.State{Objects: []desired.Object{
-		{ID: conv, Spec: &desired.PolicySpec{Name: "a-conv", HCL: "desired"}},
-		{ID: drifted, Spec: &desired.PolicySpec{Name: "b-drifted", HCL: "desired"}},
-		{ID: kube, Spec: &desired.PolicySpec{Name: "es", HCL: "desired"}},
-	}}
-	slices.SortFunc(want.Objects, func(x, y desired.Object) int { return object.Compare(x.ID, y.ID) })
-	same := func(want, _ desired.Spec) bool { return want.(*desired.PolicySpec).Name != "b-drifted" }
 	readKube := live.Object{ID: kube, Spec: &desired.PolicySpec{Name: "es"}, Raw: []byte("k"), UID: "uid-1"}
-	vault := fakeSource{objects: read(conv, drifted, other)}
+	vault := fakeSource{objects: read(id(object.Policy, "a"), id(object.Policy, "b"))}
 	load := func(sources ...live.Source) *live.State {
 		t.Helper()
-		st, err := live.ReadAll(context.Background(), nil, want, same, sources...)
+		st, err := live.ReadAll(context.Background(), nil, sources...)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return st
 	}
-	st := load(vault, fakeSource{objects: []live.Object{readKube}})
-
-	if diff := cmp.Diff(object.NewSet(drifted, other).Sorted(), object.NewSet(keys(st.Objects)...).Sorted()); diff != "" {
-		t.Errorf("held objects (-want +got):\n%s", diff)
-	}
-	if st.Len() != 4 {
-		t.Errorf("Len = %d, want 4", st.Len())
-	}
-	for _, tc := range []struct {
-		id       object.ID
-		spec     desired.Spec
-		uid      string
-		wantSpec bool // the desired object's spec, not the one read
-	}{
-		{id: conv, wantSpec: true},
-		{id: kube, uid: "uid-1", wantSpec: true},
-		{id: drifted},
-		{id: other},
-	} {
-		got, ok := st.Get(tc.id)
-		if !ok || !st.Has(tc.id) {
-			t.Errorf("%s: not found", tc.id)
-			continue
-		}
-		d, _ := want.Get(tc.id)
-		if isDesired := d.Spec != nil && got.Spec == d.Spec; isDesired != tc.wantSpec {
-			t.Errorf("%s: holds the desired spec = %v, want %v", tc.id, isDesired, tc.wantSpec)
-		}
-		if got.UID != tc.uid {
-			t.Errorf("%s: UID %q, want %q", tc.id, got.UID, tc.uid)
-		}
-	}
-	if missing := id(object.Policy, "missing"); st.Has(missing) {
-		t.Error("an object not read was found")
-	}
-
-	// The fingerprint: the same whichever source is merged into which, and
-	// different when a converged object's rendering differs.
-	fp := st.Fingerprint()
+	fp := load(vault, fakeSource{objects: []live.Object{readKube}}).Fingerprint()
 	if again := load(fakeSource{objects: []live.Object{readKube}}, vault).Fingerprint(); again != fp {
 		t.Errorf("fingerprint depends on the order of sources: %s, then %s", fp, again)
 	}
 	changed := readKube
 	changed.Raw = []byte("k2")
 	if other := load(vault, fakeSource{objects: []live.Object{changed}}).Fingerprint(); other == fp {
-		t.Error("a converged object read with another rendering leaves the fingerprint as it was")
+		t.Error("an object read with another rendering leaves the fingerprint as it was")
 	}
 }
 
@@ -203,7 +154,7 @@ func (f fillingSource) Read(_ context.Context, _ live.Wanted, st *live.State) er
 }
 
 func TestReadAllMergesEveryMapOfEverySource(t *testing.T) {
-	st, err := live.ReadAll(context.Background(), nil, nil, nil, fillingSource{0}, fillingSource{1}, fillingSource{2})
+	st, err := live.ReadAll(context.Background(), nil, fillingSource{0}, fillingSource{1}, fillingSource{2})
 	if err != nil {
 		t.Fatal(err)
 	}

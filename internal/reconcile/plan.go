@@ -57,11 +57,6 @@ type Planned struct {
 	Live    *live.State
 }
 
-// converged says whether a spec read is the desired one by the plan's own
-// comparison: the live state then holds a mark instead of the object
-// (live.State.Put).
-func converged(want, got desired.Spec) bool { return len(diff.Compare(want, got)) == 0 }
-
 // compared says which namespaces and service accounts a plan compares:
 // the desired ones (kubernetes.manageNamespaces) and the owned ones. Every
 // other one is the platform's, and only its presence matters: at 10,000
@@ -107,15 +102,15 @@ func Plan(ctx context.Context, repo *Repo, c Clients, opts PlanOptions, log *slo
 	}
 	want := diff.Wanted(repo.Cfg, repo.State, inv, opts.Tenants...)
 	want.Without(object.KVSecret) // read below, for the objects the plan writes only
-	vault := vaultread.Reader{Logical: c.Vault.Logical(), Config: repo.Cfg}
-	kube := kuberead.Reader{REST: c.KubeREST, Config: repo.Cfg, Compared: compared(repo.State, inv)}
+	vault := vaultread.Reader{Logical: c.Vault.Logical(), Config: repo.Cfg, Desired: repo.State}
+	kube := kuberead.Reader{REST: c.KubeREST, Config: repo.Cfg, Compared: compared(repo.State, inv), Desired: repo.State}
 	if n := len(opts.Tenants); n > 0 && n <= scopedMax {
 		// A few tenants (the daemon's incremental runs): read only theirs,
 		// so the work stays the same however many tenants there are.
 		vault.Direct = true
 		kube.Namespaces = kuberead.Namespaces(want, scopedMax)
 	}
-	p.Live, err = live.ReadAll(rctx, want, repo.State, converged, vault, kube)
+	p.Live, err = live.ReadAll(rctx, want, vault, kube)
 	if err != nil {
 		return nil, fmt.Errorf("reading live state: %w", err)
 	}

@@ -37,6 +37,11 @@ type Reader struct {
 	// objects; of the others only their presence is recorded. Unset, every
 	// one found is held.
 	Compared func(object.ID) bool
+	// Desired, when set, is the desired state: a manifest read with exactly
+	// the desired canonical bytes is held as the desired spec (one copy in
+	// memory), and ExternalSecrets' targets are checked against it. Whether
+	// two specs are equal is still diff's call.
+	Desired *desired.State
 }
 
 var (
@@ -82,7 +87,7 @@ func (r Reader) Read(ctx context.Context, want live.Wanted, st *live.State) erro
 				}
 				id := object.ID{System: object.Kubernetes, Kind: kind, Scope: u.Metadata.Namespace, Name: u.Metadata.Name}
 				if want.Has(id) || u.Metadata.Labels[desired.LabelManagedBy] == desired.ManagedBy {
-					return keep(st, kind, u)
+					return r.keep(st, kind, u)
 				}
 				return nil
 			})
@@ -158,7 +163,7 @@ func (r Reader) externals(ctx context.Context, want live.Wanted, st *live.State)
 			if r.Compared != nil && !r.Compared(id) {
 				return nil // the platform's: only its presence matters
 			}
-			return keep(st, res.kind, u) // compared when syncd manages it
+			return r.keep(st, res.kind, u) // compared when syncd manages it
 		}
 		if len(r.Namespaces) == 0 {
 			if err := r.list(ctx, res.gvr, metav1.NamespaceAll, found); err != nil {
@@ -199,10 +204,18 @@ func Namespaces(want live.Wanted, max int) []string {
 }
 
 // keep adds u, normalised, to st.
-func keep(st *live.State, kind object.Kind, u *item) error {
+func (r Reader) keep(st *live.State, kind object.Kind, u *item) error {
 	o, err := normalise(kind, u)
 	if err != nil {
 		return fmt.Errorf("%s %s/%s: %w", kind, u.Metadata.Namespace, u.Metadata.Name, err)
+	}
+	if r.Desired != nil {
+		if d, ok := r.Desired.Get(o.ID); ok {
+			want, _ := d.Spec.(*desired.ManifestSpec)
+			if got, ok := o.Spec.(*desired.ManifestSpec); ok && want != nil && want.Equal(got) {
+				o.Spec = want
+			}
+		}
 	}
 	st.Put(o)
 	return nil

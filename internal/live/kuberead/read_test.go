@@ -223,3 +223,49 @@ func TestOnlyComparedExternalsAreHeld(t *testing.T) {
 		}
 	}
 }
+
+// A manifest read with exactly the desired canonical bytes is held as the
+// desired spec (one copy in memory); one that differs by a byte is held as
+// read. Either way the object keeps its own UID and fingerprint.
+func TestReadSharesTheDesiredSpecOfAnIdenticalManifest(t *testing.T) {
+	cfg := config.Default()
+	lists := eso(cfg)
+	es := GVRs(cfg)[object.ExternalSecret]
+	item := func(name, interval string) map[string]any {
+		m := meta("team", name)
+		m["labels"] = map[string]any{desired.LabelManagedBy: desired.ManagedBy}
+		return map[string]any{"apiVersion": es.GroupVersion().String(), "kind": "ExternalSecret", "metadata": m,
+			"spec": map[string]any{"refreshInterval": interval}}
+	}
+	lists[path(es, "", "")] = list(es.GroupVersion().String(), "ExternalSecretList", item("same", "1h"), item("drifted", "2h"))
+	manifest := func(name string) *desired.ManifestSpec {
+		m, err := desired.NewManifest(map[string]any{"apiVersion": es.GroupVersion().String(), "kind": "ExternalSecret",
+			"metadata": map[string]any{"name": name, "namespace": "team", "labels": map[string]any{desired.LabelManagedBy: desired.ManagedBy}},
+			"spec":     map[string]any{"refreshInterval": "1h"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	esID := func(name string) object.ID {
+		return object.ID{System: object.Kubernetes, Kind: object.ExternalSecret, Scope: "team", Name: name}
+	}
+	want := &desired.State{Objects: []desired.Object{{ID: esID("drifted"), Spec: manifest("drifted")}, {ID: esID("same"), Spec: manifest("same")}}}
+	slices.SortFunc(want.Objects, func(a, b desired.Object) int { return object.Compare(a.ID, b.ID) })
+	st := live.New()
+	if err := (Reader{REST: fakeAPI(t, lists), Config: cfg, Desired: want}).Read(context.Background(), object.Set{}, st); err != nil {
+		t.Fatal(err)
+	}
+	for name, shared := range map[string]bool{"same": true, "drifted": false} {
+		got, ok := st.Get(esID(name))
+		d, _ := want.Get(esID(name))
+		switch {
+		case !ok:
+			t.Errorf("%s: not read", name)
+		case (got.Spec == d.Spec) != shared:
+			t.Errorf("%s: holds the desired spec = %v, want %v", name, got.Spec == d.Spec, shared)
+		case got.UID != "uid-"+name || len(got.Raw) == 0:
+			t.Errorf("%s: UID %q, fingerprint %x: not its own", name, got.UID, got.Raw)
+		}
+	}
+}

@@ -36,7 +36,7 @@ const probes = 8
 // which the API server answers with "already exists" or not, without data.
 // One request per checked target; none for a converged ExternalSecret.
 func (r Reader) targets(ctx context.Context, want live.Wanted, st *live.State) {
-	if st.Desired == nil {
+	if r.Desired == nil {
 		return
 	}
 	type check struct {
@@ -44,14 +44,11 @@ func (r Reader) targets(ctx context.Context, want live.Wanted, st *live.State) {
 		secret string
 	}
 	var todo []check
-	for _, o := range st.Desired.Objects {
+	for _, o := range r.Desired.Objects {
 		if o.ID.Kind != object.ExternalSecret || !want.Has(o.ID) {
 			continue
 		}
 		lo, ok := st.Get(o.ID)
-		if ok && lo.Spec == o.Spec {
-			continue // converged (held as a mark): its target is its own
-		}
 		target := TargetOf(o.Spec)
 		if ok && TargetOf(lo.Spec) == target {
 			continue // its own already

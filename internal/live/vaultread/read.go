@@ -38,6 +38,11 @@ type Reader struct {
 	// Direct reads each wanted object instead of listing its kind first:
 	// for a plan of a few tenants, whose lists would grow with the others.
 	Direct bool
+	// Desired, when set, is the desired state: a policy read with exactly
+	// its desired text is held as the desired spec (one copy in memory,
+	// and no parse of text already parsed). Whether the two are equal is
+	// still diff's call.
+	Desired *desired.State
 }
 
 // ReadError is a failed read of one object.
@@ -192,7 +197,7 @@ func (r Reader) readOne(ctx context.Context, id object.ID, st *live.State) error
 		st.Unlock()
 		return nil
 	}
-	known, _ := st.DesiredSpec(id).(*desired.PolicySpec)
+	known, _ := r.desiredSpec(id).(*desired.PolicySpec)
 	spec, raw, err := parse(id, sec.Data, known)
 	if err != nil {
 		return err
@@ -321,4 +326,13 @@ func seconds(v any) ttl.Duration {
 		return d
 	}
 	return 0
+}
+
+// desiredSpec is the desired spec of id, or nil.
+func (r Reader) desiredSpec(id object.ID) desired.Spec {
+	if r.Desired == nil {
+		return nil
+	}
+	o, _ := r.Desired.Get(id)
+	return o.Spec
 }
