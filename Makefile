@@ -17,7 +17,7 @@ build-dev: ## build bin/syncd-dev with the test hooks (profiles, traces, the cra
 	$(GO) build -tags devhooks -o bin/syncd-dev ./cmd/syncd
 
 test: testbed ## run every test (unit + integration against the real test bed) with the race detector
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 -timeout 30m ./... # the e2e package alone runs about 10 minutes on 2 cores
 
 test-unit: ## run the tests that need no test bed
 	$(GO) test -race -count=1 $$($(GO) list ./... | grep -v /internal/testbed)
