@@ -2,16 +2,13 @@ package cli
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
+	"github.com/syncd-dev/syncd/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files under testdata/golden")
 
 // run runs syncd in-process and returns exit code, stdout and stderr.
 func run(t *testing.T, args ...string) (int, string, string) {
@@ -19,27 +16,6 @@ func run(t *testing.T, args ...string) (int, string, string) {
 	var out, errb bytes.Buffer
 	code := Main(args, &out, &errb)
 	return code, out.String(), errb.String()
-}
-
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", "golden", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./internal/cli -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("%s differs (-want +got):\n%s", path, diff)
-	}
 }
 
 func TestRenderGolden(t *testing.T) {
@@ -56,7 +32,7 @@ func TestRenderGolden(t *testing.T) {
 				if code != 0 {
 					t.Fatalf("exit %d: %s", code, stderr)
 				}
-				golden(t, "prod/"+tenant+ext, out)
+				golden.Check(t, "prod/"+tenant+ext, out)
 			})
 		}
 	}
@@ -65,7 +41,7 @@ func TestRenderGolden(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("exit %d: %s", code, stderr)
 		}
-		golden(t, "dev/acme-books.yaml", out)
+		golden.Check(t, "dev/acme-books.yaml", out)
 	})
 }
 

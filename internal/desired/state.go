@@ -182,6 +182,16 @@ func (s *State) Get(id object.ID) (Object, bool) {
 	return s.Objects[i], true
 }
 
+// SpecOf returns the spec of the object with id, or nil when s is nil or
+// holds no such object.
+func (s *State) SpecOf(id object.ID) Spec {
+	if s == nil {
+		return nil
+	}
+	o, _ := s.Get(id)
+	return o.Spec
+}
+
 // Index returns the position of the object with id in Objects (sorted by
 // identity).
 func (s *State) Index(id object.ID) (int, bool) {

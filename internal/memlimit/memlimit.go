@@ -17,17 +17,14 @@ import (
 
 // Fraction of the container's limit given to the runtime: the rest is for
 // what the soft limit does not bound (the binary, stacks, memory the
-// runtime has not yet returned). Measured: a converged plan of 10,000
-// tenants under GOMEMLIMIT=205MiB (0.8 of deploy/'s 256Mi) peaked at
-// 224 MiB RSS; under 230MiB (0.9) at 254 MiB, too close to the limit.
+// runtime has not yet returned). The figures behind it: docs/performance.md.
 const Fraction = 0.8
 
 // GCPercent is the runtime's GOGC unless the environment sets one. syncd
-// holds one large structure for a whole run (the desired state, 62 MB of
-// 10,000 tenants) and makes garbage reading the live state around it: at
-// the default 100 the heap grew to twice that between collections. At 50,
-// measured on a converged 10,000-tenant plan (hack/bench -hold): peak RSS
-// 235 → 196 MB for 10.5 → 12.6 s of CPU; the wall time is Vault's.
+// holds one large structure for a whole run (the desired state) and makes
+// garbage reading the live state around it: a collection when the heap has
+// grown by half of what is live, not all of it, trades CPU (the wall time
+// is Vault's) for peak memory (docs/performance.md).
 const GCPercent = 50
 
 // Set sets the GC percent to GCPercent unless GOGC is set, and gives the

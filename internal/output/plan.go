@@ -91,8 +91,8 @@ func writeText(w io.Writer, p *diff.Plan, color bool) error {
 		}
 		return c + s + reset
 	}
-	// Written as it goes: a 10,000-tenant apply from scratch lists every
-	// field of 76,000 creates, and the whole text at once was hundreds of MB.
+	// Written as it goes: memory holds one change's text, not the plan's
+	// (a plan from scratch lists every field of every create).
 	b := bufio.NewWriterSize(w, 64<<10)
 	fmt.Fprintf(b, "%s %s\n", paint(bold, "syncd plan:"), summaryLine(p))
 	if p.Revision != "" {

@@ -13,6 +13,7 @@ import (
 	"github.com/syncd-dev/syncd/internal/config"
 	"github.com/syncd-dev/syncd/internal/desired"
 	"github.com/syncd-dev/syncd/internal/diff"
+	"github.com/syncd-dev/syncd/internal/golden"
 	"github.com/syncd-dev/syncd/internal/inventory"
 	"github.com/syncd-dev/syncd/internal/live"
 	"github.com/syncd-dev/syncd/internal/object"
@@ -112,7 +113,7 @@ func TestPlanOutputGolden(t *testing.T) {
 			if err := Plan(&b, p, format, false); err != nil {
 				t.Fatal(err)
 			}
-			golden(t, file, b.String())
+			golden.Check(t, file, b.String())
 			if format != "json" { // the text and Markdown plans never list the no-ops
 				var q bytes.Buffer
 				if err := Plan(&q, quiet, format, false); err != nil {

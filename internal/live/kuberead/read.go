@@ -209,13 +209,9 @@ func (r Reader) keep(st *live.State, kind object.Kind, u *item) error {
 	if err != nil {
 		return fmt.Errorf("%s %s/%s: %w", kind, u.Metadata.Namespace, u.Metadata.Name, err)
 	}
-	if r.Desired != nil {
-		if d, ok := r.Desired.Get(o.ID); ok {
-			want, _ := d.Spec.(*desired.ManifestSpec)
-			if got, ok := o.Spec.(*desired.ManifestSpec); ok && want != nil && want.Equal(got) {
-				o.Spec = want
-			}
-		}
+	want, _ := r.Desired.SpecOf(o.ID).(*desired.ManifestSpec)
+	if got, ok := o.Spec.(*desired.ManifestSpec); ok && want != nil && want.Equal(got) {
+		o.Spec = want // one copy of identical bytes
 	}
 	st.Put(o)
 	return nil

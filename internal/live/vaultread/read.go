@@ -197,7 +197,7 @@ func (r Reader) readOne(ctx context.Context, id object.ID, st *live.State) error
 		st.Unlock()
 		return nil
 	}
-	known, _ := r.desiredSpec(id).(*desired.PolicySpec)
+	known, _ := r.Desired.SpecOf(id).(*desired.PolicySpec)
 	spec, raw, err := parse(id, sec.Data, known)
 	if err != nil {
 		return err
@@ -326,13 +326,4 @@ func seconds(v any) ttl.Duration {
 		return d
 	}
 	return 0
-}
-
-// desiredSpec is the desired spec of id, or nil.
-func (r Reader) desiredSpec(id object.ID) desired.Spec {
-	if r.Desired == nil {
-		return nil
-	}
-	o, _ := r.Desired.Get(id)
-	return o.Spec
 }

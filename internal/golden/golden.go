@@ -1,4 +1,7 @@
-package output
+// Package golden compares a test's output with a file under the test
+// package's testdata/golden, and rewrites the file with -update (make
+// golden). It is imported by tests only.
+package golden
 
 import (
 	"flag"
@@ -11,7 +14,9 @@ import (
 
 var update = flag.Bool("update", false, "rewrite golden files under testdata/golden")
 
-func golden(t *testing.T, name, got string) {
+// Check fails t when got differs from testdata/golden/name, showing
+// (-want +got); with -update it writes got there instead.
+func Check(t testing.TB, name, got string) {
 	t.Helper()
 	path := filepath.Join("testdata", "golden", name)
 	if *update {
@@ -25,7 +30,7 @@ func golden(t *testing.T, name, got string) {
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("%v (run go test ./internal/output -update to create it)", err)
+		t.Fatalf("%v (make golden creates it)", err)
 	}
 	if diff := cmp.Diff(string(want), got); diff != "" {
 		t.Errorf("%s differs (-want +got):\n%s", path, diff)
