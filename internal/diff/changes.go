@@ -14,17 +14,14 @@ import (
 //
 // A no-op with nothing to say is only a mark at its object's position: it
 // becomes a change when something touches it (a warning, a dropped grant)
-// or when the plan lists unchanged objects. The changes themselves sit in
-// chunks that never move, so growing copies nothing and a pointer to a
-// change stays valid. At 10,000 converged tenants, a change held for each
-// of 76,667 objects was 19 MB while the plan was computed, for no-ops the
-// plan then dropped.
+// or when the plan lists unchanged objects: a converged plan holds
+// O(changes). Each entry is its own allocation, so a pointer to a change
+// stays valid while the set grows.
 type changeSet struct {
 	desired    *desired.State
 	byPosition bool
-	at         []int32 // by desired position: entry number, none or quiet
-	chunks     [][]entry
-	n          int32               // entries made
+	at         []int32             // by desired position: entry number, none or quiet
+	entries    []*entry            // entry number k is entries[k-1]
 	others     map[object.ID]int32 // entry numbers of the changes without a position
 	scratch    entry               // each's copy of an untouched no-op
 }
@@ -37,9 +34,8 @@ type entry struct {
 }
 
 const (
-	none      int32 = 0  // at: no change
-	quiet     int32 = -1 // at: an untouched no-op, the desired object's
-	chunkSize       = 512
+	none  int32 = 0  // at: no change
+	quiet int32 = -1 // at: an untouched no-op, the desired object's
 )
 
 // newChangeSet makes a set for the changes of st's objects.
@@ -52,18 +48,11 @@ func newChangeSet(st *desired.State, byPosition bool) *changeSet {
 }
 
 // entry returns entry number k (1-based: at's zero is none).
-func (s *changeSet) entry(k int32) *entry {
-	k--
-	return &s.chunks[k/chunkSize][k%chunkSize]
-}
+func (s *changeSet) entry(k int32) *entry { return s.entries[k-1] }
 
 func (s *changeSet) newEntry(e entry) int32 {
-	if s.n%chunkSize == 0 {
-		s.chunks = append(s.chunks, make([]entry, chunkSize))
-	}
-	*s.entry(s.n + 1) = e
-	s.n++
-	return s.n
+	s.entries = append(s.entries, &e)
+	return int32(len(s.entries))
 }
 
 // noOp is the untouched no-op of the object at desired position p.
@@ -195,12 +184,11 @@ func (s *changeSet) untouched(p int, c *Change, refs []object.ID) bool {
 }
 
 // take returns the changes, and how many untouched no-ops it left out:
-// none with unchanged, which lists them too. The set is empty after; its
-// chunks go as they are copied.
+// none with unchanged, which lists them too. The set is empty after.
 func (s *changeSet) take(unchanged bool) ([]Change, int) {
 	n, quiets := 0, 0
-	for k := int32(1); k <= s.n; k++ {
-		if s.entry(k).c.Action != "" {
+	for _, e := range s.entries {
+		if e.c.Action != "" {
 			n++
 		}
 	}
@@ -213,13 +201,11 @@ func (s *changeSet) take(unchanged bool) ([]Change, int) {
 		n += quiets
 	}
 	out := make([]Change, 0, n)
-	for i, chunk := range s.chunks {
-		for j := range chunk {
-			if chunk[j].c.Action != "" {
-				out = append(out, chunk[j].c)
-			}
+	for i, e := range s.entries {
+		if e.c.Action != "" {
+			out = append(out, e.c)
 		}
-		s.chunks[i] = nil
+		s.entries[i] = nil // each goes as it is copied
 	}
 	if unchanged {
 		for p, k := range s.at {
@@ -229,6 +215,6 @@ func (s *changeSet) take(unchanged bool) ([]Change, int) {
 		}
 		quiets = 0
 	}
-	s.at, s.chunks, s.n, s.others = nil, nil, 0, map[object.ID]int32{}
+	s.at, s.entries, s.others = nil, nil, map[object.ID]int32{}
 	return out, quiets
 }

@@ -86,8 +86,8 @@ func TestUntouchedNoOpsAreMarks(t *testing.T) {
 				s.put(Change{ID: o.ID, Tenant: o.Tenant, Action: NoOp, After: o.Spec}, o.Refs)
 			}
 			s.put(Change{ID: ids.Policy("other"), Action: Delete}, nil)
-			if byPosition && s.n != 1 || !byPosition && int(s.n) != len(st.Objects)+1 {
-				t.Errorf("%d changes held for %d no-ops and a delete", s.n, len(st.Objects))
+			if byPosition && len(s.entries) != 1 || !byPosition && len(s.entries) != len(st.Objects)+1 {
+				t.Errorf("%d changes held for %d no-ops and a delete", len(s.entries), len(st.Objects))
 			}
 			visited := 0
 			s.each(func(e *entry) {

@@ -1,9 +1,6 @@
 package par
 
 import (
-	"cmp"
-	"math/rand/v2"
-	"slices"
 	"sync/atomic"
 	"testing"
 )
@@ -52,21 +49,5 @@ func TestBoundedKeepsTheBound(t *testing.T) {
 				t.Errorf("at most %d calls in flight, want %d", got, workers)
 			}
 		})
-	}
-}
-
-func TestSortFuncSortsAsSlices(t *testing.T) {
-	r := rand.New(rand.NewPCG(1, 2))
-	for _, n := range []int{0, 1, 7, 4095, 4096, 4097, 10001, 50000} {
-		s := make([]int, n)
-		for i := range s {
-			s[i] = r.IntN(n/3 + 1) // with duplicates
-		}
-		want := slices.Clone(s)
-		slices.Sort(want)
-		SortFunc(s, cmp.Compare[int])
-		if !slices.Equal(want, s) {
-			t.Errorf("n=%d: not sorted as slices.Sort sorts", n)
-		}
 	}
 }
