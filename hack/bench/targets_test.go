@@ -9,18 +9,23 @@ import (
 // TestTargetsJudgeTheBudgets: each budget at 10,000 tenants says yes on
 // its side of the bound and no past it.
 func TestTargetsJudgeTheBudgets(t *testing.T) {
-	mb := func(n int64) int64 { return n * 1024 }
+	// at10k is a 10,000-tenant result: validate's and render's wall, the
+	// plan's and apply's wall (the floor takes 10 s for each) and peak RSS.
+	at10k := func(validate, render, plan, apply time.Duration, planMB, applyMB int64) result {
+		floor := []sample{{Wall: 10 * time.Second}}
+		return result{N: 10000,
+			Validate: []sample{{Wall: validate, RSSKB: 150 * 1024}},
+			Render:   []sample{{Wall: render, RSSKB: 230 * 1024}},
+			Plan:     figure{Syncd: []sample{{Wall: plan, RSSKB: planMB * 1024}}, Floor: floor},
+			Apply:    figure{Syncd: []sample{{Wall: apply, RSSKB: applyMB * 1024}}, Floor: floor},
+		}
+	}
 	for name, tc := range map[string]struct {
 		r    result
 		want []string
 	}{
 		"within": {
-			r: result{N: 10000,
-				Validate: []sample{{Wall: 900 * time.Millisecond, RSSKB: mb(150)}},
-				Render:   []sample{{Wall: 4 * time.Second, RSSKB: mb(230)}},
-				Plan:     figure{Syncd: []sample{{Wall: 11 * time.Second, RSSKB: mb(240)}}, Floor: []sample{{Wall: 10 * time.Second}}},
-				Apply:    figure{Syncd: []sample{{Wall: 10 * time.Second, RSSKB: mb(200)}}, Floor: []sample{{Wall: 10 * time.Second}}},
-			},
+			r: at10k(900*time.Millisecond, 4*time.Second, 11*time.Second, 10*time.Second, 240, 200),
 			want: []string{
 				"| `syncd validate` of 10,000 tenants ≤ 1 s and ≤ 200 MB | 900ms, 150 MB | yes |",
 				"| `syncd render` of 10,000 tenants ≤ 5 s | 4s, 230 MB | yes |",
@@ -31,12 +36,7 @@ func TestTargetsJudgeTheBudgets(t *testing.T) {
 			},
 		},
 		"past": {
-			r: result{N: 10000,
-				Validate: []sample{{Wall: 1100 * time.Millisecond, RSSKB: mb(150)}},
-				Render:   []sample{{Wall: 9 * time.Second, RSSKB: mb(230)}},
-				Plan:     figure{Syncd: []sample{{Wall: 13 * time.Second, RSSKB: mb(300)}}, Floor: []sample{{Wall: 10 * time.Second}}},
-				Apply:    figure{Syncd: []sample{{Wall: 11 * time.Second, RSSKB: mb(257)}}, Floor: []sample{{Wall: 10 * time.Second}}},
-			},
+			r: at10k(1100*time.Millisecond, 9*time.Second, 13*time.Second, 11*time.Second, 300, 257),
 			want: []string{
 				"| `syncd validate` of 10,000 tenants ≤ 1 s and ≤ 200 MB | 1.1s, 150 MB | no |",
 				"| `syncd render` of 10,000 tenants ≤ 5 s | 9s, 230 MB | no |",
