@@ -119,7 +119,7 @@ func (e env) incremental(bin, dir string, tenant int, runs int) ([]sample, error
 	var out []sample
 	file := filepath.Join(dir, "tenants", tenantName(tenant)+".yaml")
 	for range runs {
-		settle() // the daemon's first reconcile just wrote; ESO is at work on it
+		settle() // the daemon's first reconcile just wrote; Vault and etcd are at work on it
 		e.vaultN.take()
 		e.kubeN.take()
 		cur, err := os.ReadFile(file)

@@ -108,7 +108,7 @@ func benchMain() error {
 	}
 	logf("starting the test bed")
 	ctx := context.Background()
-	bed, err := testbed.Start(ctx, testbed.Options{})
+	bed, err := testbed.Start(ctx, testbed.Options{WithoutESO: true})
 	if err != nil {
 		return err
 	}

@@ -71,13 +71,14 @@ func writeReport(root string, o options, results []*result) (string, error) {
 	fmt.Fprintf(&b, "# syncd benchmarks\n\nWritten by `make bench` (hack/bench) on %s. Reproduce: `%s`.\n\n",
 		time.Now().UTC().Format("2006-01-02 15:04 MST"), reproduce(o))
 	fmt.Fprintf(&b, "Each figure is the median of the runs given, measured on the real test bed\n"+
-		"(Vault, PostgreSQL, etcd + kube-apiserver and the ESO controller on loopback, all on\n"+
-		"this machine). Requests are counted by loopback proxies in front of Vault and the\n"+
-		"API server that every measured process goes through; peak RSS is the process's own\n"+
+		"(Vault, PostgreSQL and etcd + kube-apiserver with ESO's CRDs on loopback, all on\n"+
+		"this machine; no ESO controller runs, so what is measured is syncd's and the floor's\n"+
+		"work, not ESO's reaction to it). Requests are counted by loopback proxies in front of\n"+
+		"Vault and the API server that every measured process goes through; peak RSS is the process's own\n"+
 		"(for today's procedure, its largest command; for the daemon, its whole life).\n"+
 		"Each step starts on a quiet machine: the bench waits (up to 3 minutes) until less than\n"+
-		"10 %% of the CPU has been busy for 2 seconds, so what the previous step set off (ESO\n"+
-		"reconciling, lease revocations) is not charged to the next.\n\n")
+		"10 %% of the CPU has been busy for 2 seconds, so what the previous step set off (lease\n"+
+		"revocations, etcd compaction) is not charged to the next.\n\n")
 	b.WriteString("- **floor**: `bench floor`, vault/api + client-go issuing only the necessary reads or writes,\n" +
 		"  each tenant's in dependency order, at syncd's concurrency (8 requests in flight).\n" +
 		"- **today's procedure**: the seed's commands per tenant with the real CLIs, one after another\n" +

@@ -62,6 +62,9 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return ExitOK
 	case errors.As(err, &ee):
 		return ee.code
+	case strings.EqualFold(o.logFormat, "json"): // a log collector reads one JSON object a line
+		slog.New(slog.NewJSONHandler(stderr, nil)).Error(output.OneLine(err))
+		return ExitError
 	default:
 		fmt.Fprintf(stderr, "error: %s\n", output.OneLine(err))
 		return ExitError
@@ -101,7 +104,7 @@ func (o *options) setup() error {
 	if err := level.UnmarshalText([]byte(o.logLevel)); err != nil {
 		return fmt.Errorf("--log-level: %w", err)
 	}
-	hopts := &slog.HandlerOptions{Level: level}
+	hopts := &slog.HandlerOptions{Level: level, ReplaceAttr: durationsAsText}
 	switch strings.ToLower(o.logFormat) {
 	case "text":
 		o.log = slog.New(slog.NewTextHandler(o.stderr, hopts))
@@ -112,6 +115,15 @@ func (o *options) setup() error {
 	}
 	klog.SetSlogLogger(o.log) // client-go's own logging goes through slog too
 	return nil
+}
+
+// durationsAsText writes a duration as "1m30s", as the flags take it, not
+// as JSON's nanoseconds.
+func durationsAsText(_ []string, a slog.Attr) slog.Attr {
+	if a.Value.Kind() == slog.KindDuration {
+		a.Value = slog.StringValue(a.Value.Duration().String())
+	}
+	return a
 }
 
 func envOr(key, def string) string {

@@ -117,11 +117,12 @@ func (o *options) runDaemon(ctx context.Context, f *runFlags) error {
 	ensure, refused, closeAuth := vs.ensure, vs.refused, vs.close
 	cfg := daemon.Config{
 		Source: src, Poll: f.poll, Scan: f.scan, Mode: mode, ConfigPath: o.config,
-		Clients: func(context.Context) (reconcile.Clients, error) { return c, ensure(ctx) },
-		Refused: refused,
-		Plan:    reconcile.PlanOptions{Adopt: f.adopt, AllowDeletes: f.allowDeletes, Timeout: f.timeout},
-		Apply:   reconcile.ApplyOptions{Parallelism: f.parallelism},
-		Log:     o.log,
+		Clients:  func(context.Context) (reconcile.Clients, error) { return c, ensure(ctx) },
+		Refused:  refused,
+		Progress: func() int64 { return c.VaultN.Count() + c.KubeN.Count() },
+		Plan:     reconcile.PlanOptions{Adopt: f.adopt, AllowDeletes: f.allowDeletes, Timeout: f.timeout},
+		Apply:    reconcile.ApplyOptions{Parallelism: f.parallelism},
+		Log:      o.log,
 	}
 	if g, ok := src.(source.Git); ok {
 		cfg.History = g.History
@@ -153,10 +154,7 @@ func (o *options) runDaemon(ctx context.Context, f *runFlags) error {
 			_ = output.Result(o.stdout, out.Result, "text")
 		}
 		if !out.OK() {
-			if out.Err != nil {
-				fmt.Fprintf(o.stderr, "error: %v\n", out.Err)
-			}
-			return exitError{ExitError}
+			return exitError{ExitError} // the daemon logged each failure
 		}
 		return nil
 	}

@@ -30,11 +30,14 @@ type Config struct {
 	// Poll is how often the source is fetched; Scan how often everything
 	// is planned even when the source has not moved.
 	Poll, Scan time.Duration
-	// StaleAfter: without a finished cycle for this long the loop is
-	// stuck (a fetch or a call that never returns) and /readyz fails;
-	// 3 × Poll when zero.
+	// StaleAfter: with no cycle started or finished and no request made
+	// (Progress) for this long, the loop is wedged (a call that never
+	// returns) and /healthz and /readyz fail; 3 × Poll when zero.
 	StaleAfter time.Duration
-	Mode       Mode
+	// Progress, when set, counts the requests the loop has made to Vault
+	// and Kubernetes: while it moves, a long reconcile is alive.
+	Progress func() int64
+	Mode     Mode
 	// ConfigPath overrides <snapshot>/syncd.yaml.
 	ConfigPath string
 	// Clients returns the clients of one reconcile (Vault with a live
@@ -71,10 +74,11 @@ type Daemon struct {
 	status    Status
 	backoff   map[string]backoff
 	lastEvent map[string]string // tenant -> the error last reported in an Event
+	health    health            // what the probes read (d.mu)
+	limit     limiter           // failures logged recently
 	verifying atomic.Bool       // a verification runs
 	verified  map[string]int    // tenants in the verify metrics (d.mu)
 	recorded  string            // the revision last recorded in the history
-	started   time.Time
 }
 
 type backoff struct {
@@ -102,10 +106,14 @@ func New(cfg Config) *Daemon {
 	if cfg.MaxBackoff == 0 {
 		cfg.MaxBackoff = 30 * time.Minute
 	}
+	if cfg.Log == nil {
+		cfg.Log = discard
+	}
 	if cfg.Metrics == nil {
 		cfg.Metrics = NewMetrics()
 	}
-	return &Daemon{cfg: cfg, trigger: make(chan struct{}, 1), full: true, started: time.Now(),
+	now := time.Now()
+	return &Daemon{cfg: cfg, trigger: make(chan struct{}, 1), full: true, health: health{beat: now},
 		status: Status{Tenants: map[string]*TenantStatus{}}, backoff: map[string]backoff{}, lastEvent: map[string]string{}}
 }
 

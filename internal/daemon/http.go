@@ -2,7 +2,6 @@ package daemon
 
 import (
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"time"
@@ -10,23 +9,22 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
-// Handler serves /healthz, /readyz, /metrics and /status: what operators
-// and Prometheus read, on its own listener (the webhooks have theirs).
+// Handler serves /healthz, /readyz (health.go says what each means),
+// /metrics and /status: what operators and Prometheus read, on its own
+// listener (the webhooks have theirs).
 func (d *Daemon) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok\n") })
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		notLive, _ := d.probe(time.Now())
+		answer(w, notLive, "ok\n")
+	})
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) {
-		st := d.snapshot()
-		switch {
-		case st.Standby:
-			_, _ = io.WriteString(w, "ok: standing by\n")
-		case time.Since(latest(st.LastCycle, d.started)) > d.cfg.StaleAfter:
-			http.Error(w, fmt.Sprintf("no reconcile cycle finished for %s: the loop is stuck", time.Since(latest(st.LastCycle, d.started)).Round(time.Second)), http.StatusServiceUnavailable)
-		case st.LastSuccess.IsZero():
-			http.Error(w, "no reconcile has succeeded yet", http.StatusServiceUnavailable)
-		default:
-			_, _ = io.WriteString(w, "ok\n")
+		_, notReady := d.probe(time.Now())
+		ok := "ok\n"
+		if d.snapshot().Standby {
+			ok = "ok: standing by\n"
 		}
+		answer(w, notReady, ok)
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(d.cfg.Metrics.Registry, promhttp.HandlerOpts{}))
 	mux.HandleFunc("GET /status", func(w http.ResponseWriter, _ *http.Request) {
@@ -38,9 +36,11 @@ func (d *Daemon) Handler() http.Handler {
 	return mux
 }
 
-func latest(a, b time.Time) time.Time {
-	if a.After(b) {
-		return a
+// answer writes 503 and the problem, or 200 and ok when there is none.
+func answer(w http.ResponseWriter, problem, ok string) {
+	if problem != "" {
+		http.Error(w, problem, http.StatusServiceUnavailable)
+		return
 	}
-	return b
+	_, _ = io.WriteString(w, ok)
 }

@@ -14,6 +14,7 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -30,33 +31,55 @@ func (failingSource) Fetch(context.Context) (source.Snapshot, error) {
 	return source.Snapshot{}, errors.New("unreachable")
 }
 
-func readyz(t *testing.T, d *Daemon) (int, string) {
+func probe(t *testing.T, d *Daemon, path string) (int, string) {
 	t.Helper()
 	rec := httptest.NewRecorder()
-	d.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/readyz", nil))
+	d.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
 	return rec.Code, rec.Body.String()
 }
 
-// /readyz fails when the loop has not finished a cycle for StaleAfter (a
-// fetch or a call that never returns), and names why; a finished cycle,
-// even a failed one, is the loop moving.
-func TestReadyzFailsWhenTheLoopIsStuck(t *testing.T) {
-	d := New(Config{Source: failingSource{}, Poll: time.Hour, StaleAfter: 20 * time.Millisecond,
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if code, body := readyz(t, d); code != http.StatusServiceUnavailable || !strings.Contains(body, "no reconcile has succeeded yet") {
-		t.Errorf("at start: %d %q", code, body)
+// Liveness fails only when the loop is wedged (no cycle and no request for
+// StaleAfter); readiness also waits for the first cycle, and a failed
+// reconcile keeps both: the cause is in the log, /status and the metrics.
+func TestProbes(t *testing.T) {
+	var logs bytes.Buffer
+	var requests atomic.Int64
+	d := New(Config{Source: failingSource{}, Poll: time.Hour, StaleAfter: time.Minute, Progress: requests.Load,
+		Log: slog.New(slog.NewTextHandler(&logs, nil))})
+	start := d.health.beat
+	type verdict struct{ NotLive, NotReady string }
+	check := func(step string, at time.Time, want verdict) {
+		t.Helper()
+		var got verdict
+		got.NotLive, got.NotReady = d.probe(at)
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", step, diff)
+		}
 	}
-	time.Sleep(40 * time.Millisecond) // past StaleAfter, no cycle
-	if code, body := readyz(t, d); code != http.StatusServiceUnavailable || !strings.Contains(body, "the loop is stuck") {
-		t.Errorf("no cycle for StaleAfter: %d %q", code, body)
+	check("at start", start, verdict{NotReady: "the first reconcile has not finished yet"})
+	if code, body := probe(t, d, "/readyz"); code != http.StatusServiceUnavailable || !strings.Contains(body, "first reconcile") {
+		t.Errorf("/readyz at start: %d %q", code, body)
 	}
-	d.Once(context.Background(), true) // the fetch fails, the cycle finishes
-	if code, body := readyz(t, d); code != http.StatusServiceUnavailable || !strings.Contains(body, "no reconcile has succeeded yet") {
-		t.Errorf("after a finished cycle: %d %q", code, body)
+	if code, _ := probe(t, d, "/healthz"); code != http.StatusOK {
+		t.Errorf("/healthz at start: %d", code)
 	}
-	d.setError(func(s *Status) { s.LastSuccess, s.LastCycle = time.Now(), time.Now() })
-	if code, _ := readyz(t, d); code != http.StatusOK {
-		t.Errorf("after a success: %d", code)
+	d.Once(context.Background(), true) // the fetch fails; the cycle finishes
+	now := d.health.beat
+	check("after a failed reconcile", now, verdict{})
+	if code, _ := probe(t, d, "/readyz"); code != http.StatusOK {
+		t.Errorf("/readyz after a failed reconcile: %d", code)
+	}
+	wedged := "the loop is wedged: no cycle and no request for 1m1s"
+	check("no cycle, no request", now.Add(61*time.Second), verdict{NotLive: wedged, NotReady: wedged})
+	requests.Add(1)
+	check("a request made", now.Add(62*time.Second), verdict{})
+	check("quiet again", now.Add(123*time.Second), verdict{NotLive: wedged, NotReady: wedged})
+	d.setError(func(s *Status) { s.Standby = true })
+	check("standing by", now.Add(124*time.Second), verdict{})
+	for _, want := range []string{"level=ERROR msg=\"not live: " + wedged, "level=INFO msg=\"ready again\""} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("the log has no %q:\n%s", want, logs.String())
+		}
 	}
 }
 

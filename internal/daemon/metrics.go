@@ -6,7 +6,9 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/syncd-dev/syncd/internal/apply"
 	"github.com/syncd-dev/syncd/internal/diff"
+	"github.com/syncd-dev/syncd/internal/object"
 )
 
 // Metrics are the daemon's Prometheus metrics, on their own registry.
@@ -22,6 +24,10 @@ type Metrics struct {
 	SourceUp     prometheus.Gauge
 	Reconciles   *prometheus.CounterVec
 	Leader       prometheus.Gauge
+	// Overdue counts an off-boarded tenant's deletions due since its grace
+	// period ended (the deprecated policy, the KV data) that the last
+	// reconcile left undone: failed, or planned only (report mode).
+	Overdue *prometheus.GaugeVec
 	// The last live verification (syncd run --verify-every).
 	VerifyOK, VerifyProblems *prometheus.GaugeVec
 	VerifyLast               prometheus.Gauge
@@ -49,6 +55,8 @@ func NewMetrics() *Metrics {
 			Help: "1 when the last fetch of the source worked; 0 when the last-known-good state is in use."}),
 		Reconciles: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "syncd_reconciles_total",
 			Help: "Reconciles, by outcome (ok, error, skipped)."}, []string{"outcome"}),
+		Overdue: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "syncd_offboarding_overdue_deletes",
+			Help: "Deletions due since the tenant's off-boarding grace period ended that the last reconcile left undone."}, []string{"tenant"}),
 		Leader: prometheus.NewGauge(prometheus.GaugeOpts{Name: "syncd_leader",
 			Help: "1 while this replica holds the lease and reconciles."}),
 		VerifyOK: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "syncd_verify_tenant_ok",
@@ -59,7 +67,7 @@ func NewMetrics() *Metrics {
 			Help: "When the last live verification ended."}),
 	}
 	m.Registry.MustRegister(m.Duration, m.Changes, m.Drift, m.LastSuccess, m.LastRevision, m.Requests, m.TenantErrors, m.SourceUp, m.Reconciles, m.Leader,
-		m.VerifyOK, m.VerifyProblems, m.VerifyLast)
+		m.Overdue, m.VerifyOK, m.VerifyProblems, m.VerifyLast)
 	return m
 }
 
@@ -78,13 +86,22 @@ func (d *Daemon) observe(out Outcome, start time.Time) {
 	if out.Skipped {
 		d.mu.Lock()
 		d.status.LastCycle = now
+		d.beat(now)
+		d.health.cycled = true
 		d.mu.Unlock()
 		return
 	}
 	m.Duration.Observe(now.Sub(start).Seconds())
 	if out.Plan != nil {
+		// Per-tenant series are replaced for the tenants planned: all of
+		// them, or the scope's (a tenant healed in a scoped run loses its).
 		if out.Scope == nil {
 			m.Drift.Reset()
+			m.Overdue.Reset()
+		}
+		for _, name := range out.Scope {
+			m.Drift.DeletePartialMatch(prometheus.Labels{"tenant": name})
+			m.Overdue.DeleteLabelValues(name)
 		}
 		drift := map[[2]string]int{}
 		for _, c := range out.Plan.Changes {
@@ -94,6 +111,9 @@ func (d *Daemon) observe(out Outcome, start time.Time) {
 		}
 		for k, n := range drift {
 			m.Drift.WithLabelValues(k[0], k[1]).Set(float64(n))
+		}
+		for name, n := range overdue(out) {
+			m.Overdue.WithLabelValues(name).Set(float64(n))
 		}
 		m.Requests.WithLabelValues("vault").Add(float64(out.Plan.Requests.Vault))
 		m.Requests.WithLabelValues("kubernetes").Add(float64(out.Plan.Requests.Kubernetes))
@@ -110,6 +130,8 @@ func (d *Daemon) observe(out Outcome, start time.Time) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.status.LastRun, d.status.LastCycle = now, now
+	d.beat(now)
+	d.health.cycled = true
 	d.status.Revision = out.Revision
 	d.status.ReconcileErr = errString(out.Err)
 	if out.OK() {
@@ -118,6 +140,26 @@ func (d *Daemon) observe(out Outcome, start time.Time) {
 		m.LastRevision.Reset()
 		m.LastRevision.WithLabelValues(out.Revision).Set(1)
 	}
+}
+
+// overdue counts, by tenant, the after-grace deletions out planned and did
+// not apply.
+func overdue(out Outcome) map[string]int {
+	applied := map[object.ID]bool{}
+	if out.Result != nil {
+		for _, c := range out.Result.Changes {
+			if c.Status == apply.Applied {
+				applied[c.ID] = true
+			}
+		}
+	}
+	n := map[string]int{}
+	for _, c := range out.Plan.Changes {
+		if (c.Action == diff.DeleteDeprecated || c.Action == diff.DeleteKVMetadata) && !applied[c.ID] {
+			n[c.Tenant]++
+		}
+	}
+	return n
 }
 
 func kindLabel(k string) string {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -49,7 +48,13 @@ func (o Outcome) OK() bool {
 // when full), and apply in heal mode.
 func (d *Daemon) Once(ctx context.Context, full bool) (out Outcome) {
 	start := time.Now()
-	defer func() { d.observe(out, start) }()
+	d.mu.Lock()
+	d.beat(start)
+	d.mu.Unlock()
+	defer func() {
+		d.observe(out, start)
+		d.logOutcome(out)
+	}()
 	repo, snap, err := d.load(ctx)
 	if repo == nil {
 		return Outcome{Err: err}
@@ -135,8 +140,7 @@ func (d *Daemon) load(ctx context.Context) (*reconcile.Repo, source.Snapshot, er
 	d.cfg.Metrics.SourceUp.Set(boolGauge(err == nil))
 	d.setError(func(s *Status) { s.SourceError = errString(err) })
 	if err != nil {
-		d.cfg.Log.Error("fetching the source failed; the last-known-good state stays", "error", err, "last_good_revision", goodSnap.Revision)
-		return lastGood(err)
+		return lastGood(fmt.Errorf("fetching the source (the last-known-good revision %q stays in force): %w", goodSnap.Revision, err))
 	}
 	repo, err := reconcile.Load(snap.Dir, d.cfg.ConfigPath, d.cfg.Log)
 	if err == nil && repo.Isolation != nil {
@@ -144,13 +148,11 @@ func (d *Daemon) load(ctx context.Context) (*reconcile.Repo, source.Snapshot, er
 	}
 	d.setError(func(s *Status) { s.LoadError = errString(err) })
 	if err != nil {
-		d.cfg.Log.Error("the new revision does not load; the last-known-good state stays", "revision", snap.Revision,
-			"error", err, "last_good_revision", goodSnap.Revision)
-		return lastGood(err)
+		return lastGood(fmt.Errorf("revision %s does not load (the last-known-good revision %q stays in force): %w", snap.Revision, goodSnap.Revision, err))
 	}
 	repo.Revision = snap.Revision
 	for _, e := range repo.Tenants.Errors { // with file:line: the tenant is held, the others go on
-		d.cfg.Log.Error("tenant file invalid; the tenant is held", "revision", snap.Revision, "error", e.Error())
+		d.logError("tenant file invalid; the tenant is held", "", e, "revision", snap.Revision)
 	}
 	return repo, snap, nil
 }
@@ -205,7 +207,6 @@ func (d *Daemon) withoutBackingOff(p *diff.Plan) (*diff.Plan, map[string]bool) {
 // old fingerprint so the next reconcile retries them.
 func (d *Daemon) settle(repo *reconcile.Repo, snap source.Snapshot, hashes map[string]string, cfgHash string, scope []string, out Outcome,
 	failed map[string]string, held map[string]bool) {
-	d.logFailures(failed)
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.state.repo, d.state.snap = repo.Dormant(), snap // two desired states never held at once
@@ -280,19 +281,6 @@ func failedTenants(out Outcome) map[string]string {
 		}
 	}
 	return failed
-}
-
-// logFailures logs each failing tenant's error at ERROR, once while it
-// stays the same (d.mu not held).
-func (d *Daemon) logFailures(failed map[string]string) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	for _, name := range slices.Sorted(maps.Keys(failed)) {
-		if ts, ok := d.status.Tenants[name]; ok && ts.Error == failed[name] {
-			continue
-		}
-		d.cfg.Log.Error("tenant reconcile failed; it backs off", "tenant", name, "error", failed[name])
-	}
 }
 
 func errString(err error) string {
