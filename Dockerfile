@@ -7,7 +7,7 @@ COPY cmd ./cmd
 COPY internal ./internal
 ARG VERSION=dev
 RUN CGO_ENABLED=0 go build -trimpath \
-      -ldflags "-s -w -X github.com/syncd-dev/syncd/internal/cli.Version=${VERSION}" \
+      -ldflags "-s -w -X github.com/syncd-dev/syncd/internal/version.Version=${VERSION}" \
       -o /out/syncd ./cmd/syncd
 
 FROM gcr.io/distroless/static-debian12:nonroot

@@ -5,13 +5,16 @@ BIN   ?= bin/syncd
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 FUZZTIME ?= 30s
 
-.PHONY: help build build-dev test test-unit lint fuzz golden testbed testbed-up testbed-down testbed-env demo bench clean
+.PHONY: help build build-dev dist test test-unit lint fuzz golden testbed testbed-up testbed-down testbed-env demo bench clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
 
 build: ## build bin/syncd
-	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "-s -w -X github.com/syncd-dev/syncd/internal/cli.Version=$(VERSION)" -o $(BIN) ./cmd/syncd
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "-s -w -X github.com/syncd-dev/syncd/internal/version.Version=$(VERSION) -X github.com/syncd-dev/syncd/internal/version.Commit=$$(git rev-parse HEAD 2>/dev/null)" -o $(BIN) ./cmd/syncd
+
+dist: ## release artefacts in dist/: binaries for linux and darwin on amd64 and arm64, SBOMs, SHA256SUMS (VERSION=vX.Y.Z; reproducible)
+	@VERSION=$(VERSION) hack/dist.sh
 
 build-dev: ## build bin/syncd-dev with the test hooks (profiles, traces, the crash tests' kill switch); never ship it
 	$(GO) build -tags devhooks -o bin/syncd-dev ./cmd/syncd

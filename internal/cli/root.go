@@ -14,10 +14,8 @@ import (
 
 	"github.com/syncd-dev/syncd/internal/output"
 	"github.com/syncd-dev/syncd/internal/source"
+	"github.com/syncd-dev/syncd/internal/version"
 )
-
-// Version is set at build time with -ldflags "-X ...cli.Version=v1.2.3".
-var Version = "dev"
 
 // Exit codes.
 const (
@@ -81,7 +79,7 @@ config (syncd.yaml) into Vault policies, Kubernetes auth roles, database roles
 and the External Secrets Operator objects each tenant needs.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		Version:       Version,
+		Version:       version.String(),
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
 			return o.setup()
 		},
@@ -95,7 +93,7 @@ and the External Secrets Operator objects each tenant needs.`,
 	f.StringVar(&o.logFormat, "log-format", envOr("SYNCD_LOG_FORMAT", "text"), "log format: text or json")
 	f.BoolVar(&o.allowHTTP, "allow-insecure-http", os.Getenv("SYNCD_ALLOW_INSECURE_HTTP") == "true",
 		"send a Vault token or Git credentials over plain http:// (a loopback test bed only) ($SYNCD_ALLOW_INSECURE_HTTP)")
-	root.AddCommand(newValidate(o), newRender(o), newPlan(o), newApply(o), newRun(o), newVerify(o), newRotate(o))
+	root.AddCommand(newValidate(o), newRender(o), newPlan(o), newApply(o), newRun(o), newVerify(o), newRotate(o), newVersion(o))
 	return root, o
 }
 
