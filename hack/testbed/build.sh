@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the test bed's components into a cache outside the repository, only when
 # missing: ${SYNCD_CACHE_DIR:-${XDG_CACHE_HOME:-~/.cache}/syncd}/bin/<name>-<version>.
-# Usage: build.sh [vault|kube-apiserver|etcd|crds|eso|postgres|kubectl ...]
+# Usage: build.sh [vault|kube-apiserver|etcd|crds|eso|promtool|postgres|kubectl ...]
 #   (default: all but kubectl, which only `make bench` needs)
 # Prints the cache directory on the last line of stdout.
 set -euo pipefail
@@ -92,6 +92,12 @@ eso() {
   CGO_ENABLED=0 build eso-controller "$ESO_VERSION" eso github.com/external-secrets/external-secrets -ldflags "-s -w"
 }
 
+# promtool is used only by the alert rules' unit tests (TestAlertRules).
+promtool() {
+  pinned "$here/prometheus/go.mod" github.com/prometheus/prometheus "$PROMETHEUS_VERSION"
+  CGO_ENABLED=0 build promtool "$PROMETHEUS_VERSION" prometheus github.com/prometheus/prometheus/cmd/promtool -ldflags "-s -w"
+}
+
 # crds copies the External Secrets Operator CRDs out of the module cache.
 crds() {
   local out="$cache/eso-crds-$ESO_VERSION"
@@ -122,7 +128,7 @@ ensure_postgres() {
 }
 
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(postgres crds etcd kube-apiserver vault eso)
+[ ${#targets[@]} -gt 0 ] || targets=(postgres crds etcd kube-apiserver vault eso promtool)
 exec 9>"$cache/.build.lock"
 flock 9
 for t in "${targets[@]}"; do
@@ -133,6 +139,7 @@ for t in "${targets[@]}"; do
     kubectl) kubectl ;;
     crds) crds ;;
     eso) eso ;;
+    promtool) promtool ;;
     postgres) ensure_postgres ;;
     *) log "unknown component $t"; exit 2 ;;
   esac

@@ -58,6 +58,7 @@ Exit status: 0 everything applied, 1 otherwise.`,
 	fl.BoolVar(&f.autoApprove, "auto-approve", false, "apply without asking")
 	fl.IntVar(&f.parallelism, "parallelism", apply.DefaultParallelism, "changes of one wave in flight at once")
 	f.planOptions.flags(cmd)
+	tenantFlag(cmd, &f.tenants, "only these tenants; the others are neither changed nor off-boarded")
 	f.vault.flags(cmd, "syncd")
 	f.src.historyFlags(cmd)
 	return cmd
@@ -72,6 +73,13 @@ func (o *options) runApply(ctx context.Context, f *applyFlags, file string) erro
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	var saved *diff.Plan // a saved plan is read before any credential is used
+	if file != "" {
+		var err error
+		if saved, err = readPlan(file); err != nil {
+			return err
+		}
+	}
 	po := f.planOptions
 	po.applying = true
 	c, err := o.computePlan(ctx, po)
@@ -86,7 +94,7 @@ func (o *options) runApply(ctx context.Context, f *applyFlags, file string) erro
 		planOut = o.stderr
 	}
 	if file != "" {
-		if plan, err = loadFreshPlan(file, plan); err != nil { // checked against the plan just computed
+		if plan, err = fresh(file, saved, plan); err != nil { // checked against the plan just computed
 			return err
 		}
 	} else if err := output.Plan(planOut, plan, "text", output.UseColor(planOut)); err != nil {
@@ -122,9 +130,8 @@ func (o *options) runApply(ctx context.Context, f *applyFlags, file string) erro
 	return nil
 }
 
-// loadFreshPlan reads a saved plan and refuses it when the live state or the
-// files it was made from changed: fresh is the plan just computed.
-func loadFreshPlan(file string, fresh *diff.Plan) (*diff.Plan, error) {
+// readPlan reads a saved plan (plan --out).
+func readPlan(file string) (*diff.Plan, error) {
 	data, err := safefile.Read(file, planFileMax, safefile.FollowLinks)
 	if err != nil {
 		return nil, err
@@ -136,6 +143,13 @@ func loadFreshPlan(file string, fresh *diff.Plan) (*diff.Plan, error) {
 	if saved.Version != diff.SchemaVersion {
 		return nil, fmt.Errorf("%s: plan version %q, this syncd applies %q", file, saved.Version, diff.SchemaVersion)
 	}
+	return &saved, nil
+}
+
+// fresh refuses the saved plan when the live state or the files it was
+// made from changed since: current is the plan just computed.
+func fresh(file string, saved, current *diff.Plan) (*diff.Plan, error) {
+	fresh := current
 	var why []string
 	if saved.Live.Files != fresh.Live.Files {
 		why = append(why, fmt.Sprintf("the config or tenant files changed (files %s, now %s)", saved.Live.Files, fresh.Live.Files))
@@ -149,7 +163,7 @@ func loadFreshPlan(file string, fresh *diff.Plan) (*diff.Plan, error) {
 	if len(why) > 0 {
 		return nil, fmt.Errorf("plan %s is stale: %s since it was made; nothing was applied. Plan again", file, strings.Join(why, "; "))
 	}
-	return &saved, nil
+	return saved, nil
 }
 
 // confirm asks on a terminal; without one it refuses.

@@ -1,10 +1,13 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 
 	vaultapi "github.com/hashicorp/vault/api"
@@ -15,6 +18,7 @@ import (
 
 	"github.com/syncd-dev/syncd/internal/live"
 	"github.com/syncd-dev/syncd/internal/live/kuberead"
+	"github.com/syncd-dev/syncd/internal/safefile"
 	"github.com/syncd-dev/syncd/internal/source"
 )
 
@@ -33,9 +37,46 @@ func (o *options) vaultClient(counter *live.Counter) (*vaultapi.Client, error) {
 		return nil, err
 	}
 	if c.Token() == "" {
-		return nil, fmt.Errorf("no Vault token: set VAULT_TOKEN (the in-cluster daemon logs in with Kubernetes auth instead: syncd run --vault-auth kubernetes)")
+		tok, err := cliToken()
+		if err != nil {
+			return nil, err
+		}
+		if tok == "" {
+			return nil, fmt.Errorf("no Vault token: run `vault login`, or set VAULT_TOKEN (the in-cluster daemon logs in with Kubernetes auth instead: syncd run --vault-auth kubernetes)%s", tokenHelperHint())
+		}
+		c.SetToken(tok)
 	}
 	return c, nil
+}
+
+// cliToken is the token the vault CLI uses when VAULT_TOKEN is unset:
+// ~/.vault-token, where `vault login` stores it ("" when there is none).
+func cliToken() (string, error) {
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", nil
+	}
+	b, err := safefile.Read(filepath.Join(home, ".vault-token"), secretFileMax, safefile.FollowLinks)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("reading the vault CLI's token: %w", err)
+	}
+	return strings.TrimSpace(string(b)), nil
+}
+
+// tokenHelperHint: with an external token helper configured for the vault
+// CLI (~/.vault or $VAULT_CONFIG_PATH), the token is not in ~/.vault-token.
+func tokenHelperHint() string {
+	path := os.Getenv("VAULT_CONFIG_PATH")
+	if home, err := os.UserHomeDir(); path == "" && err == nil {
+		path = filepath.Join(home, ".vault")
+	}
+	if b, err := os.ReadFile(path); err == nil && strings.Contains(string(b), "token_helper") {
+		return fmt.Sprintf("; %s names a token helper, which syncd does not run: VAULT_TOKEN=$(vault print token) syncd ...", path)
+	}
+	return ""
 }
 
 // vaultClientNoToken is vaultClient for a caller that logs in itself.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/syncd-dev/syncd/internal/live"
 	"github.com/syncd-dev/syncd/internal/reconcile"
+	"github.com/syncd-dev/syncd/internal/suggest"
 )
 
 // planOptions are what plan and apply share.
@@ -44,7 +45,8 @@ func (o *options) computePlan(ctx context.Context, po planOptions) (*reconcile.P
 	repo.Revision = snap.Revision
 	for _, name := range po.tenants {
 		if _, known := repo.Tenants.Invalid[name]; !known && !repo.HasTenant(name) {
-			o.log.Warn("--tenant names no tenant file; only an owned tenant of that name can be planned (off-boarded)", "tenant", name)
+			o.log.Warn("--tenant names no tenant file; only an owned tenant of that name can be planned (off-boarded)"+
+				suggest.Hint(name, tenantFileNames(o.dir)), "tenant", name)
 		}
 	}
 	for _, e := range repo.Tenants.Errors {

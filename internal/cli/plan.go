@@ -46,6 +46,7 @@ Exit status: 0 success (with --detailed-exitcode: no changes), 1 error,
 	fl.StringVar(&f.out, "out", "", "also save the plan as JSON to this file, for a later `syncd apply FILE` (-out FILE works too)")
 	fl.IntVar(&f.maxBytes, "max-bytes", 0, "with -o markdown: fit the plan in this many bytes (a PR comment: 65000), keeping the summary, every error and warning, and as many tenants' details as fit")
 	f.planOptions.flags(cmd)
+	tenantFlag(cmd, &f.tenants, "only these tenants; the others are neither changed nor off-boarded")
 	f.vault.flags(cmd, "syncd-plan")
 	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(planFormats, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
@@ -102,7 +103,6 @@ func (po *planOptions) flags(cmd *cobra.Command) {
 	fl := cmd.Flags()
 	fl.BoolVar(&po.adopt, "adopt", false, "take over existing objects syncd does not own that hold desired names")
 	fl.BoolVar(&po.allowDeletes, "allow-deletes", false, "lift the deletion guard (an empty tenants/, or more destructive steps than guard allows)")
-	fl.StringArrayVar(&po.tenants, "tenant", nil, "only this tenant (repeatable); other tenants are neither changed nor off-boarded")
 	fl.DurationVar(&po.timeout, "timeout", 2*time.Minute, "give up reading the live state after this long")
 	fl.StringVar(&po.conn.kubeconfig, "kubeconfig", "", "kubeconfig file (default $KUBECONFIG, then ~/.kube/config, then in-cluster)")
 	fl.StringVar(&po.conn.kubeContext, "context", "", "kubeconfig context")

@@ -10,6 +10,7 @@ import (
 	"github.com/syncd-dev/syncd/internal/memlimit"
 	"github.com/syncd-dev/syncd/internal/output"
 	"github.com/syncd-dev/syncd/internal/policy"
+	"github.com/syncd-dev/syncd/internal/reconcile"
 )
 
 var renderFormats = append(slices.Clone(output.StateFormats), "vault-policy", "vault-policy-readonly")
@@ -30,6 +31,24 @@ needs to manage this config's tenants (least privilege). It refuses to render wh
 			if !slices.Contains(renderFormats, format) {
 				return fmt.Errorf("-o must be one of %v, got %q", renderFormats, format)
 			}
+			switch format { // from the config alone: they cover every tenant, whatever the tenant files hold
+			case "vault-policy":
+				cfg, err := reconcile.LoadConfig(o.dir, o.config)
+				if err != nil {
+					return err
+				}
+				_, err = o.stdout.Write(policy.Render(desired.OperatorPolicy(cfg),
+					"The Vault policy syncd needs for this platform config, and no more (syncd render -o vault-policy)."))
+				return err
+			case "vault-policy-readonly":
+				cfg, err := reconcile.LoadConfig(o.dir, o.config)
+				if err != nil {
+					return err
+				}
+				_, err = o.stdout.Write(policy.Render(desired.ReadOnlyPolicy(cfg),
+					"What syncd plan needs (a PR check): read and list only (syncd render -o vault-policy-readonly)."))
+				return err
+			}
 			l, err := o.load()
 			if err != nil {
 				return err
@@ -43,22 +62,21 @@ needs to manage this config's tenants (least privilege). It refuses to render wh
 				}
 				return exitError{ExitError}
 			}
-			switch format { // from the config alone: they cover every tenant
-			case "vault-policy":
-				_, err := o.stdout.Write(policy.Render(desired.OperatorPolicy(l.Cfg),
-					"The Vault policy syncd needs for this platform config, and no more (syncd render -o vault-policy)."))
-				return err
-			case "vault-policy-readonly":
-				_, err := o.stdout.Write(policy.Render(desired.ReadOnlyPolicy(l.Cfg),
-					"What syncd plan needs (a PR check): read and list only (syncd render -o vault-policy-readonly)."))
-				return err
+			var known []string
+			for _, t := range l.State.Tenants {
+				known = append(known, t.Name)
+			}
+			for _, name := range only {
+				if !slices.Contains(known, name) {
+					return unknownTenant(name, known)
+				}
 			}
 			state := l.State.Only(only)
 			return output.State(o.stdout, state, format)
 		},
 	}
 	cmd.Flags().StringVarP(&format, "output", "o", "yaml", "output format: yaml, json, hcl, manifests, vault-policy (the policy syncd itself needs), vault-policy-readonly (what plan needs)")
-	cmd.Flags().StringSliceVar(&only, "tenant", nil, "render only these tenants (repeatable)")
+	tenantFlag(cmd, &only, "render only these tenants")
 	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(renderFormats, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }

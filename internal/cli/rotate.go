@@ -59,20 +59,24 @@ func (o *options) runRotate(ctx context.Context, po *planOptions, req rotate.Req
 	if err != nil {
 		return err
 	}
-	vc, err := o.vaultClient(&live.Counter{})
-	if err != nil {
-		return err
-	}
-	kc, err := po.conn.kubeClient(&live.Counter{})
-	if err != nil {
-		return err
+	if !repo.HasTenant(req.Tenant) {
+		return unknownTenant(req.Tenant, tenantFileNames(o.dir))
 	}
 	req.Now = time.Now()
-	r := rotate.Rotator{Config: repo.Cfg, State: repo.State, Dynamic: kc,
-		Revoke: func(ctx context.Context, prefix string) error {
+	r := rotate.Rotator{Config: repo.Cfg, State: repo.State}
+	if !req.DryRun { // a dry run writes nothing: it needs no credentials
+		vc, err := o.vaultClient(&live.Counter{})
+		if err != nil {
+			return err
+		}
+		if r.Dynamic, err = po.conn.kubeClient(&live.Counter{}); err != nil {
+			return err
+		}
+		r.Revoke = func(ctx context.Context, prefix string) error {
 			_, err := vc.Logical().WriteWithContext(ctx, "sys/leases/revoke-prefix/"+prefix, map[string]any{"sync": true})
 			return err
-		}}
+		}
+	}
 	steps, err := r.Run(ctx, req)
 	for _, s := range steps {
 		mark := "done"

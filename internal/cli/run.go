@@ -94,6 +94,9 @@ func (o *options) runDaemon(ctx context.Context, f *runFlags) error {
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if err := f.vault.check(); err != nil { // the flags before any cluster or credential
+		return err
+	}
 	if f.src.repo != "" && f.src.verifyKeyring == "" && !f.allowUnsigned {
 		return fmt.Errorf("--repo without --git-verify-keyring: whoever can serve or push to the repository would control syncd.yaml (and where every tenant's tokens go); give the platform's keyring, or --git-allow-unsigned for development")
 	}

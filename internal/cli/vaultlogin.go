@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/syncd-dev/syncd/internal/live"
+	"github.com/syncd-dev/syncd/internal/suggest"
 	"github.com/syncd-dev/syncd/internal/vaultauth"
 )
 
@@ -25,9 +26,20 @@ func (v *vaultLogin) flags(cmd *cobra.Command, defaultRole string) {
 	fl.StringVar(&v.method, "vault-auth", envOr("SYNCD_VAULT_AUTH", "token"),
 		"token (VAULT_TOKEN), kubernetes (log in with the pod's service-account token, renewed) or jwt (log in with a CI job's OIDC token) ($SYNCD_VAULT_AUTH)")
 	fl.StringVar(&v.mount, "vault-auth-mount", os.Getenv("SYNCD_VAULT_AUTH_MOUNT"), "auth mount to log in with (default kubernetes, or jwt) ($SYNCD_VAULT_AUTH_MOUNT)")
+	_ = cmd.RegisterFlagCompletionFunc("vault-auth", cobra.FixedCompletions([]string{"token", "kubernetes", "jwt"}, cobra.ShellCompDirectiveNoFileComp))
 	fl.StringVar(&v.role, "vault-role", envOr("SYNCD_VAULT_ROLE", defaultRole), "auth role to log in as ($SYNCD_VAULT_ROLE)")
 	fl.StringVar(&v.jwtFile, "vault-jwt-file", os.Getenv("SYNCD_VAULT_JWT_FILE"),
 		"file holding the token to log in with (default the pod's service-account token; for jwt, $SYNCD_VAULT_JWT holds it when no file is given) ($SYNCD_VAULT_JWT_FILE)")
+}
+
+// check refuses an unknown method: a flag is checked before any
+// credential or cluster is touched.
+func (v *vaultLogin) check() error {
+	switch v.method {
+	case "token", "kubernetes", "jwt":
+		return nil
+	}
+	return fmt.Errorf("--vault-auth must be token, kubernetes or jwt, got %q%s", v.method, suggest.Hint(v.method, []string{"token", "kubernetes", "jwt"}))
 }
 
 // session is a Vault client and what keeps its token: ensure before each
@@ -42,14 +54,13 @@ type session struct {
 // vaultSession builds the client v describes, counting requests.
 func (o *options) vaultSession(v vaultLogin, counter *live.Counter) (*session, error) {
 	s := &session{ensure: func(context.Context) error { return nil }, refused: func() {}, close: func(context.Context) {}}
+	if err := v.check(); err != nil {
+		return nil, err
+	}
 	var err error
-	switch v.method {
-	case "token":
+	if v.method == "token" {
 		s.client, err = o.vaultClient(counter)
 		return s, err
-	case "kubernetes", "jwt":
-	default:
-		return nil, fmt.Errorf("--vault-auth must be token, kubernetes or jwt, got %q", v.method)
 	}
 	if s.client, err = o.vaultClientNoToken(counter); err != nil {
 		return nil, err

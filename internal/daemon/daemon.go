@@ -10,6 +10,7 @@ import (
 	"github.com/syncd-dev/syncd/internal/reconcile"
 	"github.com/syncd-dev/syncd/internal/source"
 	"github.com/syncd-dev/syncd/internal/verify"
+	"github.com/syncd-dev/syncd/internal/version"
 )
 
 // Mode is what the daemon does about drift.
@@ -112,6 +113,7 @@ func New(cfg Config) *Daemon {
 	if cfg.Metrics == nil {
 		cfg.Metrics = NewMetrics()
 	}
+	cfg.Metrics.Info.WithLabelValues(version.String(), string(cfg.Mode)).Set(1)
 	now := time.Now()
 	return &Daemon{cfg: cfg, trigger: make(chan struct{}, 1), full: true, health: health{beat: now},
 		status: Status{Tenants: map[string]*TenantStatus{}}, backoff: map[string]backoff{}, lastEvent: map[string]string{}}

@@ -24,6 +24,8 @@ type Metrics struct {
 	SourceUp     prometheus.Gauge
 	Reconciles   *prometheus.CounterVec
 	Leader       prometheus.Gauge
+	// Info is 1, labelled with the version and the mode (heal, report).
+	Info *prometheus.GaugeVec
 	// Overdue counts an off-boarded tenant's deletions due since its grace
 	// period ended (the deprecated policy, the KV data) that the last
 	// reconcile left undone: failed, or planned only (report mode).
@@ -55,6 +57,8 @@ func NewMetrics() *Metrics {
 			Help: "1 when the last fetch of the source worked; 0 when the last-known-good state is in use."}),
 		Reconciles: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "syncd_reconciles_total",
 			Help: "Reconciles, by outcome (ok, error, skipped)."}, []string{"outcome"}),
+		Info: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "syncd_info",
+			Help: "1, labelled with syncd's version and mode (heal or report)."}, []string{"version", "mode"}),
 		Overdue: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "syncd_offboarding_overdue_deletes",
 			Help: "Deletions due since the tenant's off-boarding grace period ended that the last reconcile left undone."}, []string{"tenant"}),
 		Leader: prometheus.NewGauge(prometheus.GaugeOpts{Name: "syncd_leader",
@@ -67,7 +71,7 @@ func NewMetrics() *Metrics {
 			Help: "When the last live verification ended."}),
 	}
 	m.Registry.MustRegister(m.Duration, m.Changes, m.Drift, m.LastSuccess, m.LastRevision, m.Requests, m.TenantErrors, m.SourceUp, m.Reconciles, m.Leader,
-		m.Overdue, m.VerifyOK, m.VerifyProblems, m.VerifyLast)
+		m.Info, m.Overdue, m.VerifyOK, m.VerifyProblems, m.VerifyLast)
 	return m
 }
 

@@ -55,13 +55,17 @@ func TestDeployManifests(t *testing.T) {
 	for _, o := range objs {
 		kinds[o.GetKind()] = true
 	}
-	for _, k := range []string{"Namespace", "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "Deployment", "Service", "ServiceMonitor",
-		"ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding", "ConfigMap", "NetworkPolicy"} {
+	for _, k := range []string{"Namespace", "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "Deployment", "Service",
+		"ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding", "ConfigMap", "NetworkPolicy", "PodDisruptionBudget"} {
 		if !kinds[k] {
 			t.Errorf("deploy/ renders no %s", k)
 		}
 	}
-	installServiceMonitorCRD(t)
+	for _, o := range objs { // a plain cluster: no Prometheus Operator, no optional Secret
+		if o.GetKind() == "Deployment" {
+			checkBaseDeployment(t, o)
+		}
+	}
 	mapper := restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(bed.Kube.Discovery()))
 	create := func(o *unstructured.Unstructured, dryRun bool) error {
 		m, err := mapper.RESTMapping(o.GroupVersionKind().GroupKind(), o.GroupVersionKind().Version)
@@ -95,14 +99,20 @@ func TestDeployManifests(t *testing.T) {
 			t.Errorf("%s %s: %v", o.GetKind(), o.GetName(), err)
 		}
 	}
-	// deploy/ with both components: every object accepted, the verify
-	// component's flag reaches the Deployment.
+	// deploy/ with every component, on a cluster with the Prometheus
+	// Operator's CRDs: every object accepted, each component's flag, Secret
+	// and port reach the Deployment and the Service.
+	installMonitoringCRDs(t)
 	overlay := t.TempDir()
 	base, err := filepath.Rel(overlay, filepath.Join(root, "deploy"))
 	must(t, err)
+	var components []string
+	for _, c := range []string{"manage-namespaces", "verify", "prometheus", "git-token", "webhook"} {
+		components = append(components, base+"/components/"+c)
+	}
 	must(t, os.WriteFile(filepath.Join(overlay, "kustomization.yaml"), []byte(fmt.Sprintf(
-		"apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [%s]\ncomponents: [%s/components/manage-namespaces, %s/components/verify]\n",
-		base, base, base)), 0o644))
+		"apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [%s]\ncomponents: [%s]\n",
+		base, strings.Join(components, ", "))), 0o644))
 	withComponents := kustomize(t, overlay)
 	var verifyRBAC []*unstructured.Unstructured
 	for _, o := range withComponents {
@@ -115,13 +125,34 @@ func TestDeployManifests(t *testing.T) {
 		if o.GetKind() == "Deployment" {
 			containers, _, _ := unstructured.NestedSlice(o.Object, "spec", "template", "spec", "containers")
 			args, _, _ := unstructured.NestedStringSlice(containers[0].(map[string]any), "args")
-			if !slices.Contains(args, "--verify-every=1h") {
-				t.Errorf("components/verify: the Deployment's args %v lack --verify-every=1h", args)
+			for _, want := range []string{"--verify-every=1h", "--webhook-listen=:8443"} {
+				if !slices.Contains(args, want) {
+					t.Errorf("components: the Deployment's args %v lack %s", args, want)
+				}
+			}
+			volumes, _, _ := unstructured.NestedSlice(o.Object, "spec", "template", "spec", "volumes")
+			if got := secretVolumes(volumes); !slices.Equal(got, []string{"syncd-git", "syncd-git-keyring", "syncd-webhook"}) {
+				t.Errorf("components: the Deployment mounts the Secrets %v", got)
+			}
+		}
+		if o.GetKind() == "Service" {
+			ports, _, _ := unstructured.NestedSlice(o.Object, "spec", "ports")
+			if len(ports) != 2 {
+				t.Errorf("components/webhook: the Service has ports %v, want http and webhook", ports)
 			}
 		}
 	}
-	if len(verifyRBAC) != 2 || len(withComponents) != len(objs)+4 {
-		t.Errorf("with components: %d objects (deploy/ alone %d), verify RBAC %d; want 4 more and 2", len(withComponents), len(objs), len(verifyRBAC))
+	// The examples an operator starts from: the overlay renders and every
+	// object of it and of the CronJob is accepted.
+	examples := append(kustomize(t, filepath.Join(root, "deploy", "examples", "overlay")),
+		kustomizeFile(t, filepath.Join(root, "deploy", "examples", "cronjob", "cronjob.yaml"))...)
+	for _, o := range examples {
+		if err := create(o, true); err != nil {
+			t.Errorf("examples: %s %s: %v", o.GetKind(), o.GetName(), err)
+		}
+	}
+	if len(verifyRBAC) != 2 || len(withComponents) != len(objs)+6 {
+		t.Errorf("with components: %d objects (deploy/ alone %d), verify RBAC %d; want 6 more and 2", len(withComponents), len(objs), len(verifyRBAC))
 	}
 
 	t.Run("its RBAC and Vault policy are enough for syncd", func(t *testing.T) {
@@ -316,30 +347,84 @@ func deleteObject(t *testing.T, mapper meta.RESTMapper, o *unstructured.Unstruct
 	}
 }
 
-// installServiceMonitorCRD installs a stand-in for the Prometheus
-// Operator's ServiceMonitor CRD (its schema left open), so the dry run can
-// place deploy/'s ServiceMonitor: the real CRD is not in the bed.
-func installServiceMonitorCRD(t *testing.T) {
+// installMonitoringCRDs installs the Prometheus Operator's two kinds that
+// components/prometheus uses, schema-less: what is checked is that the
+// base needs neither and the component names them right.
+func installMonitoringCRDs(t *testing.T) {
 	t.Helper()
-	crd := &unstructured.Unstructured{Object: map[string]any{
-		"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
-		"metadata": map[string]any{"name": "servicemonitors.monitoring.coreos.com"},
-		"spec": map[string]any{
-			"group": "monitoring.coreos.com", "scope": "Namespaced",
-			"names": map[string]any{"kind": "ServiceMonitor", "plural": "servicemonitors", "singular": "servicemonitor", "listKind": "ServiceMonitorList"},
-			"versions": []any{map[string]any{"name": "v1", "served": true, "storage": true,
-				"schema": map[string]any{"openAPIV3Schema": map[string]any{"type": "object", "x-kubernetes-preserve-unknown-fields": true}}}},
-		},
-	}}
 	gvr := schema.GroupVersionResource{Group: "apiextensions.k8s.io", Version: "v1", Resource: "customresourcedefinitions"}
-	_, err := bed.Dynamic.Resource(gvr).Create(context.Background(), crd, metav1.CreateOptions{})
-	if err != nil && !apierrors.IsAlreadyExists(err) {
-		t.Fatal(err)
+	for _, kind := range []string{"ServiceMonitor", "PrometheusRule"} {
+		lower := strings.ToLower(kind)
+		crd := &unstructured.Unstructured{Object: map[string]any{
+			"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+			"metadata": map[string]any{"name": lower + "s.monitoring.coreos.com"},
+			"spec": map[string]any{
+				"group": "monitoring.coreos.com", "scope": "Namespaced",
+				"names": map[string]any{"kind": kind, "plural": lower + "s", "singular": lower, "listKind": kind + "List"},
+				"versions": []any{map[string]any{"name": "v1", "served": true, "storage": true,
+					"schema": map[string]any{"openAPIV3Schema": map[string]any{"type": "object", "x-kubernetes-preserve-unknown-fields": true}}}},
+			},
+		}}
+		_, err := bed.Dynamic.Resource(gvr).Create(context.Background(), crd, metav1.CreateOptions{})
+		if err != nil && !apierrors.IsAlreadyExists(err) {
+			t.Fatal(err)
+		}
 	}
-	eventually(t, "the ServiceMonitor CRD established", 30*time.Second, func() (bool, string) {
-		_, err := bed.Kube.Discovery().ServerResourcesForGroupVersion("monitoring.coreos.com/v1")
-		return err == nil, errString(err)
+	eventually(t, "the monitoring CRDs established", 30*time.Second, func() (bool, string) {
+		res, err := bed.Kube.Discovery().ServerResourcesForGroupVersion("monitoring.coreos.com/v1")
+		return err == nil && len(res.APIResources) >= 2, errString(err)
 	})
+}
+
+// checkBaseDeployment: deploy/ alone starts on a plain cluster. It mounts
+// no optional Secret (a missing file would crash-loop the pod), points at
+// no webhook secret, pins a release tag, and has probes and limits.
+func checkBaseDeployment(t *testing.T, o *unstructured.Unstructured) {
+	t.Helper()
+	volumes, _, _ := unstructured.NestedSlice(o.Object, "spec", "template", "spec", "volumes")
+	if got := secretVolumes(volumes); !slices.Equal(got, []string{"syncd-git-keyring"}) {
+		t.Errorf("deploy/ mounts the Secrets %v; want only the keyring", got)
+	}
+	containers, _, _ := unstructured.NestedSlice(o.Object, "spec", "template", "spec", "containers")
+	c := containers[0].(map[string]any)
+	args, _, _ := unstructured.NestedStringSlice(c, "args")
+	for _, a := range args {
+		if strings.HasPrefix(a, "--webhook") || strings.HasPrefix(a, "--repo") {
+			t.Errorf("deploy/ passes %s: it belongs in a component or settings.env", a)
+		}
+	}
+	env, _, _ := unstructured.NestedSlice(c, "env")
+	for _, e := range env {
+		if name := e.(map[string]any)["name"].(string); strings.HasSuffix(name, "_FILE") && name != "SYNCD_VAULT_JWT_FILE" {
+			t.Errorf("deploy/ sets %s: a file only a component mounts", name)
+		}
+	}
+	if image, _ := c["image"].(string); !strings.Contains(image, ":v") || strings.HasSuffix(image, ":latest") {
+		t.Errorf("image %q: want a release tag", image)
+	}
+	for _, k := range []string{"startupProbe", "livenessProbe", "readinessProbe"} {
+		if c[k] == nil {
+			t.Errorf("deploy/: no %s", k)
+		}
+	}
+	if mem, _, _ := unstructured.NestedString(c, "resources", "limits", "memory"); mem == "" {
+		t.Error("deploy/: no memory limit")
+	}
+	if spread, _, _ := unstructured.NestedSlice(o.Object, "spec", "template", "spec", "topologySpreadConstraints"); len(spread) == 0 {
+		t.Error("deploy/: the replicas are not spread")
+	}
+}
+
+// secretVolumes lists the Secrets the volumes mount, sorted.
+func secretVolumes(volumes []any) []string {
+	var out []string
+	for _, v := range volumes {
+		if name, ok, _ := unstructured.NestedString(v.(map[string]any), "secret", "secretName"); ok {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // admissionParams are deploy/admission.yaml's parameters for cfg.

@@ -67,16 +67,29 @@ func Check(dir, configPath string, log *slog.Logger) (*Checked, error) {
 	return &Checked{Tenants: set, Proof: c}, nil
 }
 
+// LoadConfig reads the platform config alone (configPath, or
+// <dir>/syncd.yaml), as Load does: what depends on the config only
+// (syncd's own Vault policy) works whatever the tenant files hold.
+func LoadConfig(dir, configPath string) (*config.Config, error) {
+	path, links := configFile(dir, configPath)
+	return config.Load(path, links)
+}
+
+// configFile is where the platform config is read from, and whether that
+// path may be a symlink: syncd.yaml inside the directory (a Git checkout,
+// perhaps) is a regular file, never a symlink; a --config path the
+// operator gave may be one.
+func configFile(dir, configPath string) (string, safefile.Links) {
+	if configPath == "" {
+		return filepath.Join(dir, "syncd.yaml"), safefile.NoLinks
+	}
+	return configPath, safefile.FollowLinks
+}
+
 // read reads the platform config and the tenant files; path is the
 // config file's.
 func read(dir, configPath string, log *slog.Logger) (cfg *config.Config, path string, set *tenant.Set, err error) {
-	// syncd.yaml inside the directory (a Git checkout, perhaps) is a
-	// regular file, never a symlink; a --config path the operator gave
-	// may be one.
-	path, links := configPath, safefile.FollowLinks
-	if path == "" {
-		path, links = filepath.Join(dir, "syncd.yaml"), safefile.NoLinks
-	}
+	path, links := configFile(dir, configPath)
 	if cfg, err = config.Load(path, links); err != nil {
 		return nil, "", nil, err
 	}

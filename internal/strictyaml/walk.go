@@ -4,10 +4,13 @@ import (
 	"encoding"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"reflect"
-	"strings"
+	"slices"
 
 	yamlv3 "go.yaml.in/yaml/v3"
+
+	"github.com/syncd-dev/syncd/internal/suggest"
 )
 
 type walker struct {
@@ -211,7 +214,7 @@ func (w *walker) walkStruct(n *yamlv3.Node, t reflect.Type, path string, depth i
 		seen[k.Value] = k.Line
 		ft, ok := fields[k.Value]
 		if !ok {
-			w.errAt(k, sub, "unknown field %q%s", k.Value, suggest(k.Value, fields))
+			w.errAt(k, sub, "unknown field %q%s", k.Value, didYouMean(k.Value, fields))
 			continue
 		}
 		w.walk(v, ft.typ, sub, depth+1)
@@ -220,12 +223,7 @@ func (w *walker) walkStruct(n *yamlv3.Node, t reflect.Type, path string, depth i
 	n.Content = keep
 }
 
-// suggest names a known field that differs from name only by case.
-func suggest(name string, fields map[string]field) string {
-	for k := range fields {
-		if strings.EqualFold(k, name) {
-			return fmt.Sprintf(" (did you mean %q?)", k)
-		}
-	}
-	return ""
+// didYouMean names the known field nearest to name.
+func didYouMean(name string, fields map[string]field) string {
+	return suggest.Hint(name, slices.Sorted(maps.Keys(fields)))
 }

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"testing"
 	"time"
 )
@@ -55,4 +56,26 @@ func Require(t testing.TB, b *Bed) {
 		t.Fatalf("test bed unavailable in CI: %v", unavailable)
 	}
 	t.Skipf("skipping integration test: %v", unavailable)
+}
+
+// Promtool returns the cached promtool (hack/testbed/build.sh promtool),
+// or skips (outside CI) or fails (in CI) the test without it.
+func Promtool(t testing.TB) string {
+	t.Helper()
+	root, err := RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := readVersions(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(CacheDir(), "bin", "promtool-"+v["PROMETHEUS_VERSION"])
+	if _, err := os.Stat(path); err != nil {
+		if InCI() {
+			t.Fatalf("promtool missing in CI: %v (make testbed builds it)", err)
+		}
+		t.Skipf("promtool missing: %v (make testbed builds it)", err)
+	}
+	return path
 }
