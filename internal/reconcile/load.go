@@ -51,6 +51,8 @@ func Load(dir, configPath string, log *slog.Logger) (*Repo, error) {
 type Checked struct {
 	Tenants *tenant.Set
 	Proof   *desired.Checked
+	// TenantsDir is where the tenant files were read.
+	TenantsDir string
 }
 
 // Check reads a repository directory as Load does and proves what Load
@@ -64,7 +66,7 @@ func Check(dir, configPath string, log *slog.Logger) (*Checked, error) {
 	if err != nil {
 		return nil, fmt.Errorf("desired state: %w", err)
 	}
-	return &Checked{Tenants: set, Proof: c}, nil
+	return &Checked{Tenants: set, Proof: c, TenantsDir: filepath.Join(dir, "tenants")}, nil
 }
 
 // LoadConfig reads the platform config alone (configPath, or
