@@ -93,7 +93,7 @@ and the External Secrets Operator objects each tenant needs.`,
 	f.StringVar(&o.logFormat, "log-format", envOr("SYNCD_LOG_FORMAT", "text"), "log format: text or json")
 	f.BoolVar(&o.allowHTTP, "allow-insecure-http", os.Getenv("SYNCD_ALLOW_INSECURE_HTTP") == "true",
 		"send a Vault token or Git credentials over plain http:// (a loopback test bed only) ($SYNCD_ALLOW_INSECURE_HTTP)")
-	root.AddCommand(newValidate(o), newRender(o), newPlan(o), newApply(o), newRun(o), newVerify(o), newRotate(o), newVersion(o))
+	root.AddCommand(newValidate(o), newRender(o), newPlan(o), newApply(o), newRun(o), newVerify(o), newRotate(o), newShow(o), newVersion(o))
 	return root, o
 }
 

@@ -7,6 +7,7 @@ import (
 	"github.com/syncd-dev/syncd/internal/desired"
 	"github.com/syncd-dev/syncd/internal/graph"
 	"github.com/syncd-dev/syncd/internal/object"
+	"github.com/syncd-dev/syncd/internal/version"
 )
 
 // creates are the actions that bring an object into (or keep it in) shape.
@@ -183,6 +184,9 @@ func (b *planner) finish() {
 	gatherWarnings(p)
 	slices.SortFunc(p.Errors, func(a, c Problem) int { return object.Compare(a.ID, c.ID) })
 	p.Summary.Errors = len(p.Errors)
+	p.SyncdVersion = version.String()
+	p.Errored = len(p.Errors) > 0
+	p.Applyable = !p.Errored && p.HasChanges()
 	p.Live = Fingerprint{Hash: b.in.Live.Fingerprint(), InventoryVersion: b.in.Live.Inventory.Version, Files: b.in.Files}
 	for name, t := range b.in.Live.Inventory.Tenants {
 		if p.Live.TenantVersions == nil {

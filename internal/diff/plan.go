@@ -54,8 +54,15 @@ const (
 
 // Plan is the ordered set of changes that makes live match desired.
 type Plan struct {
-	Version   string    `json:"version"`
-	CreatedAt time.Time `json:"createdAt"`
+	Version string `json:"version"`
+	// SyncdVersion is the version of the syncd that planned (syncd version).
+	SyncdVersion string    `json:"syncdVersion"`
+	CreatedAt    time.Time `json:"createdAt"`
+	// Applyable: there are changes and no error stops the plan; Errored:
+	// some object could not be planned (Errors). For policies (conftest,
+	// OPA) reading the JSON plan.
+	Applyable bool `json:"applyable"`
+	Errored   bool `json:"errored"`
 	// Revision names the files planned from: a Git commit, or "dir:" and a
 	// digest of a local directory's files.
 	Revision string `json:"revision,omitempty"`
