@@ -32,7 +32,10 @@ type applyFlags struct {
 func newApply(o *options) *cobra.Command {
 	f := &applyFlags{}
 	cmd := &cobra.Command{
-		Use:   "apply [PLANFILE]",
+		Use: "apply [PLANFILE]",
+		Example: `  syncd apply                                   # plan, show, ask, apply
+  syncd apply --tenant shop,web --auto-approve  # only these tenants; the others untouched
+  syncd plan --out plan.json && syncd apply plan.json   # exactly the reviewed plan, refused when stale`,
 		Short: "Make Vault and the cluster match the tenant files",
 		Long: `apply computes a fresh plan, prints it, asks for confirmation on a terminal
 (--auto-approve to skip it; without a terminal it is required) and applies it

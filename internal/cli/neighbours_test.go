@@ -113,3 +113,16 @@ func TestVaultTokenFileAsTheVaultCLIReadsIt(t *testing.T) {
 		t.Errorf("VAULT_TOKEN set: token %q (%v), want it to win", c.Token(), err)
 	}
 }
+
+// Every command's --help shows examples.
+func TestEveryCommandHasExamples(t *testing.T) {
+	root, _ := newRoot(&bytes.Buffer{}, &bytes.Buffer{})
+	for _, c := range root.Commands() {
+		if c.Name() == "help" || c.Name() == "completion" {
+			continue
+		}
+		if strings.TrimSpace(c.Example) == "" {
+			t.Errorf("syncd %s --help has no examples", c.Name())
+		}
+	}
+}

@@ -26,7 +26,10 @@ type planFlags struct {
 func newPlan(o *options) *cobra.Command {
 	f := &planFlags{}
 	cmd := &cobra.Command{
-		Use:   "plan",
+		Use: "plan",
+		Example: `  syncd plan
+  syncd plan --tenant shop -o json
+  syncd plan --out plan.json --detailed-exitcode   # a PR check: 0 none, 1 error, 2 changes`,
 		Short: "Show what would change in Vault and the cluster (read-only)",
 		Long: `plan reads the tenant files, reads the live state of Vault and the cluster
 (read-only: it never writes), and prints the ordered changes that would make

@@ -19,7 +19,10 @@ func newRender(o *options) *cobra.Command {
 	var format string
 	var only []string
 	cmd := &cobra.Command{
-		Use:   "render",
+		Use: "render",
+		Example: `  syncd render --tenant acme-books
+  syncd render -o manifests | kubectl apply --dry-run=server -f -
+  syncd render -o vault-policy > syncd-policy.hcl   # syncd's own least-privilege Vault policy`,
 		Short: "Print the desired state computed from the tenant files, offline",
 		Long: `render prints the desired state: -o yaml or json for every object,
 -o hcl for the Vault policies, -o manifests for the Kubernetes objects as a

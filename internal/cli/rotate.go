@@ -15,7 +15,9 @@ func newRotate(o *options) *cobra.Command {
 	req := rotate.Request{}
 	po := &planOptions{}
 	cmd := &cobra.Command{
-		Use:   "rotate TENANT",
+		Use: "rotate TENANT",
+		Example: `  syncd rotate shop --database catalog --dry-run
+  syncd rotate shop --secret stripe --restart deployment/checkout`,
 		Short: "Rotate a tenant's credentials: database leases, KV secrets, Deployments that read them at start",
 		Long: `rotate runs the rotation patterns for one tenant:
 

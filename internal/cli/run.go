@@ -44,7 +44,10 @@ type runFlags struct {
 func newRun(o *options) *cobra.Command {
 	f := &runFlags{}
 	cmd := &cobra.Command{
-		Use:   "run",
+		Use: "run",
+		Example: `  syncd run --dir . --allow-insecure-http            # a local loop on a test bed
+  syncd run --repo https://git.example.com/platform/tenants.git --git-verify-keyring keys.asc --vault-auth kubernetes --leader-elect
+  syncd run --once --mode report                     # a CronJob: one reconcile, exit 0 or 1`,
 		Short: "Reconcile continuously (the daemon), or once with --once",
 		Long: `run keeps Vault and the cluster matching the tenant files: it fetches the
 source (--repo, or --dir watched for changes) every --poll and on push

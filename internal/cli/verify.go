@@ -17,7 +17,9 @@ func newVerify(o *options) *cobra.Command {
 	var maxOthers int
 	po := &planOptions{}
 	cmd := &cobra.Command{
-		Use:   "verify [TENANT...]",
+		Use: "verify [TENANT...]",
+		Example: `  syncd verify
+  syncd verify shop web`,
 		Short: "Prove each tenant's isolation against live Vault, logging in as its ESO does",
 		Long: `verify logs in to Vault as each tenant's ESO does (a service-account token
 from the TokenRequest API, the tenant's auth role) and asks Vault what that

@@ -18,15 +18,17 @@ import (
 // the JSON form, field names and all), in sigs.k8s.io/yaml's layout.
 func stateYAML(w io.Writer, s *desired.State) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
-	// the top-level keys in sorted order
-	if err := writeYAMLList(bw, "external", s.External, marshal); err != nil {
-		return err
-	}
+	// What syncd manages first, then each tenant's names, then what it
+	// only reads.
 	if err := writeYAMLList(bw, "objects", s.Objects, marshal); err != nil {
 		return err
 	}
 	out := tenantsOut(s)
 	if err := writeYAMLList(bw, "tenants", s.Tenants, func(tn *desired.Tenant) ([]byte, error) { return json.Marshal(out(tn)) }); err != nil {
+		return err
+	}
+	bw.WriteString("# external: what the objects above need and syncd never writes (namespaces, service accounts, KV secrets)\n")
+	if err := writeYAMLList(bw, "external", s.External, marshal); err != nil {
 		return err
 	}
 	return bw.Flush()
