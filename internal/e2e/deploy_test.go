@@ -65,7 +65,11 @@ func TestDeployManifests(t *testing.T) {
 		if o.GetKind() == "Deployment" {
 			checkBaseDeployment(t, o)
 		}
+		if o.GroupVersionKind().Group == "monitoring.coreos.com" {
+			t.Errorf("deploy/ renders %s %s: a cluster without the Prometheus Operator refuses it", o.GetKind(), o.GetName())
+		}
 	}
+	installMonitoringCRDs(t) // for the components below
 	mapper := restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(bed.Kube.Discovery()))
 	create := func(o *unstructured.Unstructured, dryRun bool) error {
 		m, err := mapper.RESTMapping(o.GroupVersionKind().GroupKind(), o.GroupVersionKind().Version)
@@ -102,7 +106,6 @@ func TestDeployManifests(t *testing.T) {
 	// deploy/ with every component, on a cluster with the Prometheus
 	// Operator's CRDs: every object accepted, each component's flag, Secret
 	// and port reach the Deployment and the Service.
-	installMonitoringCRDs(t)
 	overlay := t.TempDir()
 	base, err := filepath.Rel(overlay, filepath.Join(root, "deploy"))
 	must(t, err)
@@ -144,8 +147,8 @@ func TestDeployManifests(t *testing.T) {
 	}
 	// The examples an operator starts from: the overlay renders and every
 	// object of it and of the CronJob is accepted.
-	examples := append(kustomize(t, filepath.Join(root, "deploy", "examples", "overlay")),
-		kustomizeFile(t, filepath.Join(root, "deploy", "examples", "cronjob", "cronjob.yaml"))...)
+	examples := append(kustomize(t, filepath.Join(root, "examples", "deploy", "overlay")),
+		kustomizeFile(t, filepath.Join(root, "examples", "deploy", "cronjob", "cronjob.yaml"))...)
 	for _, o := range examples {
 		if err := create(o, true); err != nil {
 			t.Errorf("examples: %s %s: %v", o.GetKind(), o.GetName(), err)
