@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/syncd-dev/syncd/internal/config"
 	"github.com/syncd-dev/syncd/internal/desired"
 	"github.com/syncd-dev/syncd/internal/memlimit"
 	"github.com/syncd-dev/syncd/internal/output"
@@ -14,6 +15,17 @@ import (
 )
 
 var renderFormats = append(slices.Clone(output.StateFormats), "vault-policy", "vault-policy-readonly")
+
+// ownPolicies are syncd's own Vault policies, by render format.
+var ownPolicies = map[string]struct {
+	policy  func(*config.Config) policy.Policy
+	comment string
+}{
+	"vault-policy": {desired.OperatorPolicy,
+		"The Vault policy syncd needs for this platform config, and no more (syncd render -o vault-policy)."},
+	"vault-policy-readonly": {desired.ReadOnlyPolicy,
+		"What syncd plan needs (a PR check): read and list only (syncd render -o vault-policy-readonly)."},
+}
 
 func newRender(o *options) *cobra.Command {
 	var format string
@@ -34,22 +46,12 @@ needs to manage this config's tenants (least privilege). It refuses to render wh
 			if !slices.Contains(renderFormats, format) {
 				return fmt.Errorf("-o must be one of %v, got %q", renderFormats, format)
 			}
-			switch format { // from the config alone: they cover every tenant, whatever the tenant files hold
-			case "vault-policy":
+			if own, ok := ownPolicies[format]; ok { // from the config alone: they cover every tenant, whatever the tenant files hold
 				cfg, err := reconcile.LoadConfig(o.dir, o.config)
 				if err != nil {
 					return err
 				}
-				_, err = o.stdout.Write(policy.Render(desired.OperatorPolicy(cfg),
-					"The Vault policy syncd needs for this platform config, and no more (syncd render -o vault-policy)."))
-				return err
-			case "vault-policy-readonly":
-				cfg, err := reconcile.LoadConfig(o.dir, o.config)
-				if err != nil {
-					return err
-				}
-				_, err = o.stdout.Write(policy.Render(desired.ReadOnlyPolicy(cfg),
-					"What syncd plan needs (a PR check): read and list only (syncd render -o vault-policy-readonly)."))
+				_, err = o.stdout.Write(policy.Render(own.policy(cfg), own.comment))
 				return err
 			}
 			l, err := o.load()

@@ -41,15 +41,7 @@ func TestDaemonSurvivesVaultRestart(t *testing.T) {
 
 	r := newRepo(t, "e2e-rst", map[string]string{"shop": "  secrets:\n    - {name: s, path: a/b, keys: [k]}\n"})
 	namespace(t, "e2e-rst-shop", "eso", "shop")
-	bc := bedClients(t)
-	c := reconcile.Clients{VaultN: &live.Counter{}, KubeN: &live.Counter{}, Kube: bc.Kube, KubeREST: bc.KubeREST}
-	vc := vaultapi.DefaultConfig()
-	vc.Address = pv.Addr
-	vc.HttpClient.Transport = c.VaultN.Wrap(vc.HttpClient.Transport)
-	var err error
-	c.Vault, err = vaultapi.NewClient(vc)
-	must(t, err)
-	c.Vault.ClearToken()
+	c := daemonClients(t, pv.Addr, 2) // vault/api's default retries
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	auth := &vaultauth.Login{Client: c.Vault, Mount: "kubernetes", Role: "syncd", JWTFile: jwtFile, Log: log}
 	d := daemon.New(daemon.Config{
@@ -85,6 +77,22 @@ func TestDaemonSurvivesVaultRestart(t *testing.T) {
 	}
 }
 
+// daemonClients are a daemon's clients of the bed's cluster and of the
+// Vault at addr, tokenless (the daemon logs in), counting requests.
+func daemonClients(t *testing.T, addr string, retries int) reconcile.Clients {
+	t.Helper()
+	bc := bedClients(t)
+	c := reconcile.Clients{VaultN: &live.Counter{}, KubeN: &live.Counter{}, Kube: bc.Kube, KubeREST: bc.KubeREST}
+	vc := vaultapi.DefaultConfig()
+	vc.Address, vc.MaxRetries = addr, retries
+	vc.HttpClient.Transport = c.VaultN.Wrap(vc.HttpClient.Transport)
+	var err error
+	c.Vault, err = vaultapi.NewClient(vc)
+	must(t, err)
+	c.Vault.ClearToken()
+	return c
+}
+
 // syncBuffer is a log sink the daemon writes to while the test reads it.
 type syncBuffer struct {
 	mu sync.Mutex
@@ -114,16 +122,7 @@ func TestDaemonSaysWhatFailsWithVaultStopped(t *testing.T) {
 	role("1h", "1h")
 	r := newRepo(t, "e2e-err", map[string]string{"shop": "  secrets:\n    - {name: s, path: a/b, keys: [k]}\n"})
 	namespace(t, "e2e-err-shop", "eso", "shop")
-	bc := bedClients(t)
-	c := reconcile.Clients{VaultN: &live.Counter{}, KubeN: &live.Counter{}, Kube: bc.Kube, KubeREST: bc.KubeREST}
-	vc := vaultapi.DefaultConfig()
-	vc.Address = pv.Addr
-	vc.MaxRetries = 0
-	vc.HttpClient.Transport = c.VaultN.Wrap(vc.HttpClient.Transport)
-	var err error
-	c.Vault, err = vaultapi.NewClient(vc)
-	must(t, err)
-	c.Vault.ClearToken()
+	c := daemonClients(t, pv.Addr, 0)
 	var logs syncBuffer
 	log := slog.New(slog.NewJSONHandler(&logs, nil))
 	auth := &vaultauth.Login{Client: c.Vault, Mount: "kubernetes", Role: "syncd", JWTFile: jwtFile, Log: log}
