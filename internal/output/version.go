@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/syncd-dev/syncd/internal/version"
 )
@@ -18,11 +19,18 @@ func Version(w io.Writer, in version.Info, format string) error {
 	case "text", "":
 		fmt.Fprintf(w, "syncd %s\n", in.Version)
 		if in.Commit != "" {
-			modified := ""
-			if in.Modified {
-				modified = ", with uncommitted changes"
+			var about []string
+			if in.CommitAt != "" {
+				about = append(about, in.CommitAt)
 			}
-			fmt.Fprintf(w, "commit:   %s (%s%s)\n", in.Commit, in.CommitAt, modified)
+			if in.Modified {
+				about = append(about, "with uncommitted changes")
+			}
+			line := "commit:   " + in.Commit
+			if len(about) > 0 {
+				line += " (" + strings.Join(about, ", ") + ")"
+			}
+			fmt.Fprintln(w, line)
 		}
 		_, err := fmt.Fprintf(w, "go:       %s\nplatform: %s\n", in.GoVersion, in.Platform)
 		return err
