@@ -39,8 +39,9 @@ fuzz: ## run each fuzz target for FUZZTIME (default 30s)
 	$(GO) test ./internal/strictyaml -run '^$$' -fuzz '^FuzzYAML11WordsAgreeWithYAMLv2$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/naming -run '^$$' -fuzz '^FuzzMatchersAgreeWithRegexps$$' -fuzztime $(FUZZTIME)
 
-golden: ## rewrite golden files after an intended output change
+golden: ## rewrite golden files (and schemas/) after an intended output change
 	$(GO) test ./internal/cli ./internal/output -run Golden -update
+	$(GO) test ./internal/schema -run TestSchemasAreCurrent -update
 
 testbed: ## build (or reuse) Vault, kube-apiserver, etcd, ESO CRDs into the cache; install PostgreSQL if missing
 	@hack/testbed/build.sh >&2
