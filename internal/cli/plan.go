@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"slices"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -106,7 +105,7 @@ func (po *planOptions) flags(cmd *cobra.Command) {
 	fl := cmd.Flags()
 	fl.BoolVar(&po.adopt, "adopt", false, "take over existing objects syncd does not own that hold desired names")
 	fl.BoolVar(&po.allowDeletes, "allow-deletes", false, "lift the deletion guard (an empty tenants/, or more destructive steps than guard allows)")
-	fl.DurationVar(&po.timeout, "timeout", 2*time.Minute, "give up reading the live state after this long")
+	fl.DurationVar(&po.timeout, "timeout", 0, "give up reading the live state after this long (default 2m plus 25ms per tenant planned)")
 	fl.StringVar(&po.conn.kubeconfig, "kubeconfig", "", "kubeconfig file (default $KUBECONFIG, then ~/.kube/config, then in-cluster)")
 	fl.StringVar(&po.conn.kubeContext, "context", "", "kubeconfig context")
 	po.src.flags(cmd)

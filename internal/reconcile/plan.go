@@ -35,7 +35,8 @@ type PlanOptions struct {
 	Adopt, AllowDeletes bool
 	// Tenants limits the plan to these tenants (none: all).
 	Tenants []string
-	// Timeout bounds reading the live state.
+	// Timeout bounds reading the live state; ReadTimeout of the tenants
+	// planned when zero.
 	Timeout time.Duration
 	// Unchanged lists every no-op in the plan (diff.Options.Unchanged):
 	// for the JSON plan.
@@ -77,6 +78,14 @@ func compared(s *desired.State, inv *inventory.Inventory) func(object.ID) bool {
 	}
 }
 
+// ReadTimeout is how long reading the live state of n tenants may take by
+// default: 2 minutes, and 25 ms more per tenant (about 7 times what a
+// 10,000-tenant plan takes on 2 cores, BENCHMARKS.md), so a large
+// repository is never cut off by a bound sized for a small one.
+func ReadTimeout(n int) time.Duration {
+	return 2*time.Minute + time.Duration(n)*25*time.Millisecond
+}
+
 // Plan reads the live state of everything the repository's tenants need
 // and plans. It refuses a state that fails the isolation proof.
 func Plan(ctx context.Context, repo *Repo, c Clients, opts PlanOptions, log *slog.Logger) (*Planned, error) {
@@ -84,7 +93,11 @@ func Plan(ctx context.Context, repo *Repo, c Clients, opts PlanOptions, log *slo
 		return nil, repo.Isolation // never plan a state that fails the isolation proof
 	}
 	if opts.Timeout == 0 {
-		opts.Timeout = 2 * time.Minute
+		n := len(repo.State.Tenants)
+		if opts.Tenants != nil {
+			n = len(opts.Tenants)
+		}
+		opts.Timeout = ReadTimeout(n)
 	}
 	rctx, cancel := context.WithTimeout(ctx, opts.Timeout)
 	defer cancel()
