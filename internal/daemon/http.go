@@ -21,7 +21,10 @@ func (d *Daemon) Handler() http.Handler {
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) {
 		_, notReady := d.probe(time.Now())
 		ok := "ok\n"
-		if d.snapshot().Standby {
+		d.mu.Lock() // not snapshot: a probe every few seconds copies no tenant's status
+		standby := d.status.Standby
+		d.mu.Unlock()
+		if standby {
 			ok = "ok: standing by\n"
 		}
 		answer(w, notReady, ok)
