@@ -73,7 +73,7 @@ func tokenHelperHint() string {
 	if home, err := os.UserHomeDir(); path == "" && err == nil {
 		path = filepath.Join(home, ".vault")
 	}
-	if b, err := os.ReadFile(path); err == nil && strings.Contains(string(b), "token_helper") {
+	if b, err := safefile.Read(path, secretFileMax, safefile.FollowLinks); err == nil && strings.Contains(string(b), "token_helper") {
 		return fmt.Sprintf("; %s names a token helper, which syncd does not run: VAULT_TOKEN=$(vault print token) syncd ...", path)
 	}
 	return ""
